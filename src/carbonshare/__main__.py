@@ -1,0 +1,5 @@
+import sys
+
+from carbonshare.cli import main
+
+sys.exit(main())

@@ -1,0 +1,86 @@
+"""The ``carbonshare`` command line.
+
+Each command group lives in its own module and registers a ``typer.Typer``
+named ``app``; this module only assembles them and turns carbonshare errors
+into one readable line (``--debug`` for the traceback).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import typer
+
+from carbonshare import __version__
+from carbonshare.cli import data as data_cli
+from carbonshare.cli import game as game_cli
+from carbonshare.cli import run as run_cli
+from carbonshare.errors import CarbonshareError
+
+app = typer.Typer(
+    name="carbonshare",
+    help="Fair allocation of carbon: emission rights, responsibility accounts, cooperation gains.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(data_cli.app, name="data")
+app.add_typer(game_cli.app, name="game")
+app.add_typer(run_cli.app, name="run")
+
+_state = {"debug": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"carbonshare {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+    debug: bool = typer.Option(False, "--debug", help="Show full tracebacks and debug logs."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show info-level log messages."),
+) -> None:
+    _state["debug"] = debug
+    level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``carbonshare`` script; returns the exit code."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except CarbonshareError as exc:
+        if _state["debug"]:
+            raise
+        typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
+        return 2
+    except (typer.Abort, KeyboardInterrupt):
+        typer.secho("aborted", err=True)
+        return 130
+    except typer.Exit as exc:
+        return exc.exit_code
+    except Exception as exc:  # click usage errors and the like
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            return exc.exit_code
+        if _state["debug"]:
+            raise
+        typer.secho(
+            f"error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)",
+            err=True,
+            fg=typer.colors.RED,
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

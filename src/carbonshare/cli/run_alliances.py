@@ -1,0 +1,5 @@
+"""`carbonshare run alliances`."""
+
+from __future__ import annotations
+
+from carbonshare.cli.run import app  # noqa: F401  (commands are registered on it)
