@@ -54,7 +54,7 @@ def _root(
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``carbonshare`` script; returns the exit code."""
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv, prog_name="carbonshare", standalone_mode=False)
     except CarbonshareError as exc:
         if _state["debug"]:
             raise
@@ -65,10 +65,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except typer.Exit as exc:
         return exc.exit_code
-    except Exception as exc:  # click usage errors and the like
-        import click
-
-        if isinstance(exc, click.ClickException):
+    except Exception as exc:
+        # Usage errors of click (vendored by recent typer as ``typer._click``) know how to show
+        # themselves; duck-typing keeps this independent of where click lives.
+        if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int):
             exc.show()
             return exc.exit_code
         if _state["debug"]:
