@@ -1,7 +1,204 @@
-"""`carbonshare game ...` commands."""
+"""`carbonshare game ...` commands: solve a game file, check its properties."""
 
 from __future__ import annotations
 
+import csv
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
-app = typer.Typer(help="game commands.", no_args_is_help=True)
+from carbonshare.errors import GameError
+
+app = typer.Typer(
+    help="Cooperative games: solve a game file (Shapley, Owen, nucleolus, SCRB...) or check it.",
+    no_args_is_help=True,
+)
+
+
+class SolutionName(StrEnum):
+    shapley = "shapley"
+    owen = "owen"
+    two_stage = "two-stage"
+    banzhaf = "banzhaf"
+    nucleolus = "nucleolus"
+    prenucleolus = "prenucleolus"
+    least_core = "least-core"
+    scrb = "scrb"
+    esd = "esd"
+    eanc = "eanc"
+    proportional = "proportional"
+    equal_split = "equal-split"
+
+
+def read_unions(path: Path) -> dict[str, list[str]]:
+    """Unions from CSV (columns ``player,union``) or JSON (``{"union": ["p", ...]}``)."""
+    if not path.exists():
+        raise GameError(f"unions file {path} does not exist")
+    if path.suffix.lower() == ".json":
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise GameError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+        if not isinstance(doc, dict) or not all(isinstance(v, list) for v in doc.values()):
+            raise GameError(
+                f'{path}: unions JSON must map union -> list of players, e.g. {{"U1": ["A", "B"]}}'
+            )
+        return {str(k): [str(p) for p in v] for k, v in doc.items()}
+    if path.suffix.lower() != ".csv":
+        raise GameError(f"unions file {path} must end in .csv or .json")
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        fields = [f.strip().lower() for f in reader.fieldnames or []]
+        if "player" not in fields or "union" not in fields:
+            raise GameError(
+                f"{path}: the unions CSV needs columns 'player' and 'union'; got {reader.fieldnames}"
+            )
+        out: dict[str, list[str]] = {}
+        for row in reader:
+            row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+            out.setdefault(row["union"], []).append(row["player"])
+    return out
+
+
+@app.command("solve")
+def solve_cmd(
+    game_file: Annotated[Path, typer.Argument(help="Game as .json or .csv (coalition,value).")],
+    solution: Annotated[
+        SolutionName, typer.Option("--solution", "-s", help="Solution concept.")
+    ] = SolutionName.shapley,
+    unions: Annotated[
+        Path | None, typer.Option(help="A priori unions: CSV player,union or JSON.")
+    ] = None,
+    cost: Annotated[bool, typer.Option("--cost", help="Treat the values as costs.")] = False,
+    samples: Annotated[
+        int | None, typer.Option(help="Sample N permutations (Shapley / Owen).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed for sampling.")] = 0,
+    out: Annotated[Path | None, typer.Option(help="Write the allocation to .csv or .json.")] = None,
+) -> None:
+    """Solve a game and print the allocation with its diagnostics."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from carbonshare.games import read_game, solve
+
+    game = read_game(game_file, cost=True if cost else None)
+    kw: dict = {}
+    name = solution.value
+    if name in ("owen", "two-stage"):
+        if unions is None:
+            raise GameError(f"--solution {name} needs --unions FILE (player -> union)")
+        kw["unions"] = read_unions(unions)
+    elif unions is not None:
+        raise GameError(f"--unions is only used by owen and two-stage, not {name}")
+    if samples is not None:
+        if name not in ("shapley", "owen"):
+            raise GameError(f"--samples applies to shapley and owen, not {name}")
+        kw.update(method="sample", samples=samples, seed=seed)
+    sol = solve(game, name, **kw)
+    alloc = sol.allocation
+    total = float(alloc.sum())
+    table = Table(title=f"{name} of {game_file.name} ({game.kind} game, {game.n} players)")
+    table.add_column("player")
+    table.add_column("value", justify="right")
+    table.add_column("share", justify="right")
+    se = sol.diagnostics.get("std_error")
+    if se:
+        table.add_column("std. error", justify="right")
+    for player, value in alloc.items():
+        row = [str(player), f"{value:.6g}", f"{value / total:.4f}" if total else "-"]
+        if se:
+            row.append(f"{se[player]:.3g}")
+        table.add_row(*row)
+    console = Console()
+    console.print(table)
+    diag = Table(title="diagnostics", show_header=False)
+    for key in (
+        "grand_value",
+        "efficiency_gap",
+        "individually_rational",
+        "ir_violations",
+        "in_core",
+        "max_excess",
+        "blocking_coalition",
+        "epsilon",
+        "samples",
+    ):
+        if key in sol.diagnostics:
+            diag.add_row(key, str(sol.diagnostics[key]))
+    console.print(diag)
+    if out is not None:
+        _write_solution(sol, out)
+        console.print(f"wrote {out}")
+
+
+def _write_solution(sol, out: Path) -> None:
+    suffix = out.suffix.lower()
+    if suffix == ".csv":
+        frame = sol.allocation.rename("value").to_frame()
+        frame.index.name = "player"
+        frame.to_csv(out)
+    elif suffix == ".json":
+        doc = {
+            "solution": sol.diagnostics["solution"],
+            "allocation": {str(k): float(v) for k, v in sol.allocation.items()},
+            "diagnostics": sol.diagnostics,
+        }
+        out.write_text(json.dumps(doc, indent=1, default=str), encoding="utf-8")
+    else:
+        raise GameError(f"--out {out} must end in .csv or .json")
+
+
+@app.command("check")
+def check_cmd(
+    game_file: Annotated[Path, typer.Argument(help="Game as .json or .csv (coalition,value).")],
+    cost: Annotated[bool, typer.Option("--cost", help="Treat the values as costs.")] = False,
+) -> None:
+    """Properties of a game: superadditivity, convexity, balancedness (core non-empty)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from carbonshare.games import (
+        balancedness_gap,
+        convexity_violation,
+        core_check,
+        least_core,
+        read_game,
+        shapley_value,
+        superadditivity_violation,
+    )
+    from carbonshare.games.core import MAX_SUPERADDITIVE_PLAYERS
+
+    game = read_game(game_file, cost=True if cost else None)
+    scale = 1e-9 * max(1.0, abs(game.grand_value()))
+    table = Table(title=f"{game_file.name}: {game.kind} game, {game.n} players", show_header=False)
+    table.add_row("v(N)", f"{game.grand_value():.6g}")
+    if game.n <= MAX_SUPERADDITIVE_PLAYERS:
+        worst, where = superadditivity_violation(game)
+        label = "subadditive" if game.cost else "superadditive"
+        table.add_row(
+            label, "yes" if worst >= -scale else f"no: S={where[0]}, T={where[1]} ({worst:.6g})"
+        )
+    worst, where = convexity_violation(game)
+    label = "concave" if game.cost else "convex"
+    table.add_row(
+        label,
+        "yes" if worst >= -scale else f"no: S={where[0]}, i={where[1]}, j={where[2]} ({worst:.6g})",
+    )
+    gap = balancedness_gap(game)
+    table.add_row(
+        "balanced (core non-empty)",
+        "yes" if gap <= scale else f"no (Bondareva-Shapley gap {gap:.6g})",
+    )
+    table.add_row("least-core epsilon", f"{least_core(game).attrs['epsilon']:.6g}")
+    chk = core_check(game, shapley_value(game))
+    table.add_row(
+        "Shapley value in core",
+        "yes"
+        if chk.in_core
+        else f"no: max excess {chk.max_excess:.6g} of {chk.blocking_coalition}",
+    )
+    Console().print(table)

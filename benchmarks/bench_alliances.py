@@ -1,0 +1,57 @@
+"""Benchmark: the whole alliance study (METHODS A) on the bundled data.
+
+Usage: ``.venv/bin/python benchmarks/bench_alliances.py [--quick]``
+
+1. bundled data -> every table in memory, no figures, no report (target < 2 s), in a fresh
+   process state each repeat except for Python's module cache;
+2. the same plus writing tables (CSV/Parquet/XLSX), figures (PNG+SVG), report.html and
+   manifest.json (target < 60 s), once.
+
+Prints wall-clock seconds (median of the repeats) and the time of each step.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+
+
+def main(quick: bool) -> int:
+    t0 = time.perf_counter()
+    from carbonshare.studies.alliances import run_alliances
+    from carbonshare.studies.alliances_config import AlliancesConfig
+
+    print(f"import: {time.perf_counter() - t0:.2f} s")
+
+    repeats = 2 if quick else 5
+    times, result = [], None
+    for _ in range(repeats):
+        cfg = AlliancesConfig()
+        cfg.output.figures = cfg.output.report = False
+        t0 = time.perf_counter()
+        result = run_alliances(cfg)
+        result.tables()
+        times.append(time.perf_counter() - t0)
+    n = len(result.country_shares)
+    print(
+        f"study, bundled data -> all tables (no figures), {n} countries, "
+        f"{result.statistics['n_alliances']} alliances: median {statistics.median(times):.2f} s "
+        f"over {repeats} runs (target < 2 s)"
+    )
+    for step, sec in result.manifest.timings.items():
+        print(f"  {step:28s} {sec:7.3f} s")
+
+    with tempfile.TemporaryDirectory() as out:
+        t0 = time.perf_counter()
+        full = run_alliances(AlliancesConfig(), out_dir=out)
+        total = time.perf_counter() - t0
+    print(f"study with tables, figures, report.html, manifest: {total:.1f} s (target < 60 s)")
+    for step, sec in full.manifest.timings.items():
+        print(f"  {step:28s} {sec:7.3f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main("--quick" in sys.argv[1:]))

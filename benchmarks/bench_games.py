@@ -1,0 +1,144 @@
+"""Benchmarks of carbonshare.games (prints figures; not a test).
+
+Run: ``.venv/bin/python benchmarks/bench_games.py [--quick]``
+
+1. Alliance game (METHODS A6), n = 184, 15 unions: closed-form Shapley, Owen,
+   two-stage, Banzhaf (target < 10 ms each).
+2. Exact Shapley of a table game, n = 18, side by side with tucoopy in the
+   same run (target >= 10x faster); n = 20 (< 1 s); n = 25 (< 30 s, < 4 GB
+   peak RSS).
+3. Nucleolus of a 12-player table game (< 1 s).
+4. Sampled Shapley error against the exact value vs the number of samples.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import time
+
+import numpy as np
+import pandas as pd
+
+from carbonshare.games import (
+    TabularGame,
+    alliance_game,
+    banzhaf_value,
+    nucleolus,
+    owen_value,
+    prenucleolus,
+    shapley_sample,
+    shapley_value,
+    two_stage_shapley,
+)
+
+
+def timeit(fn, repeat=7):
+    """Median wall time (s) of ``repeat`` calls after one warm-up call, and the result."""
+    out = fn()
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), out
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def random_table_game(n: int, seed: int = 0) -> TabularGame:
+    t = np.random.default_rng(seed).random(1 << n)
+    t[0] = 0.0
+    return TabularGame.from_array([f"p{k}" for k in range(n)], t)
+
+
+def bench_alliance() -> None:
+    n = 184
+    rng = np.random.default_rng(0)
+    names = [f"C{k:03d}" for k in range(n)]
+    aci = pd.Series(rng.random(n), index=names)
+    crl = pd.DataFrame(rng.random((n, n)), index=names, columns=names)
+    unions = pd.Series([f"A{k % 15}" for k in range(n)], index=names)
+    t_build, game = timeit(lambda: alliance_game(aci, crl), repeat=3)
+    print(f"alliance game n={n}: build {t_build * 1e3:.2f} ms")
+    for label, fn in [
+        ("shapley (closed form)", lambda: shapley_value(game)),
+        ("owen (closed form, 15 unions)", lambda: owen_value(game, unions)),
+        ("two-stage shapley (closed form)", lambda: two_stage_shapley(game, unions)),
+        ("banzhaf (closed form)", lambda: banzhaf_value(game)),
+    ]:
+        t, _ = timeit(fn, repeat=50)
+        print(f"  {label:34s} {t * 1e3:8.3f} ms")
+
+
+def bench_exact(quick: bool) -> None:
+    n = 18
+    game = random_table_game(n)
+    t_ours, ours = timeit(lambda: shapley_value(game), repeat=5)
+    try:
+        import tucoopy
+        from tucoopy.solutions import shapley_value as tc_shapley
+
+        tg = tucoopy.Game(n, dict(enumerate(game.table().tolist())))
+        t_tc, theirs = timeit(lambda: tc_shapley(tg), repeat=1)
+        err = float(np.abs(np.asarray(theirs) - ours.to_numpy()).max())
+        print(
+            f"exact shapley n={n}: carbonshare {t_ours * 1e3:.1f} ms, tucoopy {t_tc * 1e3:.0f} ms "
+            f"-> {t_tc / t_ours:.0f}x faster (max |diff| {err:.1e})"
+        )
+    except ImportError:
+        print(f"exact shapley n={n}: carbonshare {t_ours * 1e3:.1f} ms (tucoopy not installed)")
+    sizes = (20,) if quick else (20, 22, 25)
+    for n in sizes:
+        game = random_table_game(n, seed=n)
+        t, phi = timeit(lambda game=game: shapley_value(game), repeat=3 if n < 25 else 1)
+        gap = abs(phi.sum() - game.grand_value())
+        print(
+            f"exact shapley n={n}: {t:.3f} s (efficiency gap {gap:.1e}); "
+            f"peak RSS so far {peak_rss_mb():.0f} MB"
+        )
+        del game
+
+
+def bench_nucleolus() -> None:
+    n = 12
+    rng = np.random.default_rng(1)
+    t = rng.uniform(0, 10, 1 << n)
+    t[0] = 0.0
+    t[-1] = t[1 << np.arange(n)].sum() + 20.0
+    game = TabularGame.from_array([f"p{k}" for k in range(n)], t)
+    t_nuc, _ = timeit(lambda: nucleolus(game), repeat=3)
+    t_pre, _ = timeit(lambda: prenucleolus(game), repeat=3)
+    print(f"nucleolus n={n}: {t_nuc:.3f} s; prenucleolus {t_pre:.3f} s")
+
+
+def bench_sampling() -> None:
+    n = 20
+    game = random_table_game(n, seed=3)
+    exact = shapley_value(game)
+    print(f"sampled shapley, n={n} table game (antithetic permutations):")
+    print("   samples   max|error|   mean SE    time")
+    for samples in (100, 1_000, 10_000, 100_000):
+        t0 = time.perf_counter()
+        res = shapley_sample(game, samples=samples, seed=1)
+        dt = time.perf_counter() - t0
+        err = float((res.values - exact).abs().max())
+        print(f"  {samples:8d}   {err:10.2e}   {res.std_error.mean():.2e}   {dt:6.2f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="skip n = 22 and n = 25")
+    args = parser.parse_args()
+    bench_alliance()
+    bench_nucleolus()
+    bench_sampling()
+    bench_exact(args.quick)
+    print(f"peak RSS of the run: {peak_rss_mb():.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,656 @@
+"""The input-output table: flows, final demand, primary inputs and satellites.
+
+An :class:`IOTable` holds one symmetric (product-by-product or
+industry-by-industry) table, single- or multi-regional:
+
+========  =====================  ===============================================
+block     shape                  meaning
+========  =====================  ===============================================
+``Z``     sectors x sectors      inter-industry flows (row = supplier)
+``Y``     sectors x fd columns   final demand by category (and consuming region)
+``x``     sectors                gross output, ``x = Z 1 + Y 1``
+``V``     inputs x sectors       primary inputs (value added components,
+                                 imports and taxes of a single-region table)
+``F``     stressors x sectors    direct emissions of the producing sectors
+``F_Y``   stressors x fd         direct emissions of final demand (households)
+``factors`` rows x sectors       other satellites (employment ...)
+========  =====================  ===============================================
+
+Sectors are a ``MultiIndex`` ``(region, sector)``; final-demand columns a
+``MultiIndex`` ``(region, category)``. A single-region table has one region.
+
+Orientation follows Miller & Blair (2009): ``A = Z diag(x)^-1`` (column j =
+inputs per unit of j's output), ``B = diag(x)^-1 Z`` (row i = sales shares).
+
+File layout (:func:`read_iotable`, :meth:`IOTable.write`): a directory with
+``Z.csv``, ``Y.csv`` and optional ``V.csv``, ``F.csv``, ``F_Y.csv``,
+``factors.csv`` and ``meta.json``, or one ``.xlsx`` workbook with sheets of the
+same names (``meta`` as a two-column key/value sheet). Rows and columns of the
+sector and final-demand blocks carry two header levels (region, sector or
+category); ``V``, ``F``, ``F_Y`` and ``factors`` have one index column (the row
+name) and two header rows. ``meta.json`` may hold ``name``, ``units`` (block ->
+unit), ``value_added_rows`` and ``extraction`` (list of ``[region, sector]``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from carbonshare.accounting.linalg import LeontiefSolver, is_sparse
+from carbonshare.errors import IOTableError
+
+__all__ = ["IOTable", "read_iotable"]
+
+logger = logging.getLogger(__name__)
+
+SECTOR_NAMES = ("region", "sector")
+FD_NAMES = ("region", "category")
+
+
+def _as_multi(index: pd.Index, names: tuple[str, str], region: str, what: str) -> pd.MultiIndex:
+    if isinstance(index, pd.MultiIndex):
+        if index.nlevels != 2:
+            raise IOTableError(
+                f"{what} labels have {index.nlevels} levels; use 2 levels "
+                f"({names[0]}, {names[1]}) or a flat index for a single region"
+            )
+        out = index.set_names(list(names))
+    else:
+        out = pd.MultiIndex.from_arrays(
+            [[region] * len(index), [str(s) for s in index]], names=list(names)
+        )
+    if out.has_duplicates:
+        dup = out[out.duplicated()][0]
+        raise IOTableError(f"{what} label {dup} appears twice; labels must be unique")
+    return out
+
+
+def _frame(obj: Any, rows: pd.Index | None, cols: pd.Index, what: str) -> pd.DataFrame:
+    """Coerce a stressor/input block to a float DataFrame with columns ``cols``."""
+    if isinstance(obj, pd.Series):
+        obj = obj.to_frame().T
+    if not isinstance(obj, pd.DataFrame):
+        raise IOTableError(f"{what} must be a pandas DataFrame (rows x columns), got {type(obj)}")
+    if obj.shape[1] != len(cols):
+        raise IOTableError(
+            f"{what} has {obj.shape[1]} columns but the table has {len(cols)}; "
+            "give one column per sector / final-demand column in the same order"
+        )
+    out = pd.DataFrame(np.asarray(obj, dtype=float), index=obj.index.astype(str), columns=cols)
+    if rows is not None:
+        out.index.name = rows.name
+    return out
+
+
+@dataclass(frozen=True)
+class BalanceReport:
+    """What :meth:`IOTable.check` found: the largest row and column imbalances."""
+
+    row_max_rel: float
+    column_max_rel: float | None
+    negative_flows: int
+    notes: list[str] = field(default_factory=list)
+
+
+class IOTable:
+    """A symmetric input-output table with satellites; see the module docstring.
+
+    Parameters
+    ----------
+    Z : DataFrame (n, n) or scipy.sparse matrix
+        Inter-industry flows, row = supplying sector. A sparse matrix needs
+        ``sectors``.
+    Y : DataFrame (n, m)
+        Final demand, columns = final-demand categories (flat index for a
+        single region) or ``(region, category)``.
+    x : Series, optional
+        Gross output. Default ``Z 1 + Y 1``. If given it must match the row
+        sums within ``rtol``.
+    V : DataFrame (k, n), optional
+        Primary inputs by component (rows). ``v = V.sum()`` is the total
+        primary input of each sector used by the Ghosh model; if omitted it is
+        ``x - 1'Z`` (row ``"primary_inputs"``). If given, ``1'Z + v`` must
+        match ``x`` within ``rtol``.
+    F, F_Y : DataFrame (s, n) and (s, m), optional
+        Direct emissions of sectors and of final demand, one row per stressor.
+    factors : DataFrame (q, n), optional
+        Other satellites (e.g. employment).
+    value_added_rows : sequence of str, optional
+        Rows of ``V`` that are value added proper (for value-added
+        multipliers); default all rows of ``V``.
+    extraction : iterable of sector labels, optional
+        Sectors tagged as fossil-fuel extraction (extraction-based accounts).
+    units : mapping, optional
+        Unit of each block, e.g. ``{"Z": "million EUR", "F": "kt"}``.
+    name, region : str
+        Table name and, for flat labels, the region name.
+    sectors : Index, optional
+        Sector labels when ``Z`` is a sparse matrix.
+    rtol : float
+        Relative tolerance of the balance checks.
+    check : bool
+        Run :meth:`check` (default).
+
+    Raises
+    ------
+    IOTableError
+        Unbalanced rows or columns, negative flows, zero output, mismatched
+        labels; messages name the sector and the fix.
+
+    Examples
+    --------
+    >>> Z = pd.DataFrame([[10.0, 20.0], [30.0, 5.0]], index=["a", "b"], columns=["a", "b"])
+    >>> Y = pd.DataFrame({"households": [70.0, 65.0]}, index=["a", "b"])
+    >>> t = IOTable(Z, Y, F=pd.DataFrame({"a": [5.0], "b": [1.0]}, index=["CO2"]))
+    >>> t.x.tolist()
+    [100.0, 100.0]
+    >>> t.A.round(2).values.tolist()
+    [[0.1, 0.2], [0.3, 0.05]]
+    """
+
+    def __init__(
+        self,
+        Z: Any,
+        Y: pd.DataFrame,
+        *,
+        x: pd.Series | None = None,
+        V: pd.DataFrame | None = None,
+        F: pd.DataFrame | pd.Series | None = None,
+        F_Y: pd.DataFrame | pd.Series | None = None,
+        factors: pd.DataFrame | None = None,
+        value_added_rows: Sequence[str] | None = None,
+        extraction: Iterable[Any] | None = None,
+        units: Mapping[str, str] | None = None,
+        name: str = "",
+        region: str = "region",
+        sectors: pd.Index | None = None,
+        rtol: float = 1e-6,
+        check: bool = True,
+    ) -> None:
+        self.name = name
+        self.units = dict(units or {})
+        self.meta: dict[str, Any] = {}
+        self.rtol = rtol
+        if is_sparse(Z):
+            if sectors is None:
+                raise IOTableError("a sparse Z needs sectors=Index of sector labels")
+            idx = _as_multi(pd.Index(sectors), SECTOR_NAMES, region, "sector")
+            self._Z = Z.tocsr().astype(float)
+        else:
+            if not isinstance(Z, pd.DataFrame):
+                raise IOTableError("Z must be a pandas DataFrame or a scipy.sparse matrix")
+            if Z.shape[0] != Z.shape[1]:
+                raise IOTableError(f"Z is {Z.shape[0]} x {Z.shape[1]}; it must be square")
+            if not Z.index.equals(Z.columns):
+                raise IOTableError(
+                    "Z rows and columns carry different labels; both must list the sectors "
+                    "in the same order"
+                )
+            idx = _as_multi(Z.index, SECTOR_NAMES, region, "sector")
+            self._Z = np.asarray(Z, dtype=float)
+        n = len(idx)
+        self.sectors: pd.MultiIndex = idx
+        if not isinstance(Y, pd.DataFrame):
+            raise IOTableError("Y must be a pandas DataFrame (sectors x final-demand columns)")
+        if Y.shape[0] != n:
+            raise IOTableError(f"Y has {Y.shape[0]} rows but Z has {n} sectors; align them")
+        if not is_sparse(Z) and not Y.index.equals(Z.index):
+            raise IOTableError("Y rows must carry the same sector labels as Z, in the same order")
+        self.fd: pd.MultiIndex = _as_multi(
+            Y.columns, FD_NAMES, str(idx.get_level_values(0)[0]), "final-demand"
+        )
+        self._Y = np.asarray(Y, dtype=float)
+        rowsum = np.asarray(self._Z.sum(axis=1)).ravel() + self._Y.sum(axis=1)
+        if x is None:
+            self._x = rowsum
+        else:
+            self._x = np.asarray(x, dtype=float).ravel()
+            if self._x.shape != (n,):
+                raise IOTableError(f"x has {self._x.size} values but the table has {n} sectors")
+        self.V = None if V is None else _frame(V, pd.Index([], name="input"), idx, "V")
+        self.F = None if F is None else _frame(F, pd.Index([], name="stressor"), idx, "F")
+        self.F_Y = None if F_Y is None else _frame(F_Y, pd.Index([], name="stressor"), self.fd, "F_Y")
+        if self.F_Y is not None and self.F is not None:
+            missing = set(self.F_Y.index) - set(self.F.index)
+            if missing:
+                raise IOTableError(
+                    f"F_Y has stressors {sorted(missing)} that F lacks; add them to F (zeros)"
+                )
+        self.factors = (
+            None if factors is None else _frame(factors, pd.Index([], name="factor"), idx, "factors")
+        )
+        if value_added_rows is not None and self.V is not None:
+            unknown = [r for r in value_added_rows if r not in self.V.index]
+            if unknown:
+                raise IOTableError(
+                    f"value_added_rows {unknown} are not rows of V ({list(self.V.index)})"
+                )
+        self.value_added_rows = list(value_added_rows) if value_added_rows is not None else None
+        self.extraction: pd.MultiIndex = self._resolve(extraction or [], "extraction")
+        self._solver: LeontiefSolver | None = None
+        labels = set(self.sectors.get_level_values(1)) & set(self.fd.get_level_values(1))
+        if labels:
+            raise IOTableError(
+                f"labels {sorted(labels)} name both a sector and a final-demand category; "
+                "rename one of them"
+            )
+        if check:
+            self.check()
+
+    # ------------------------------------------------------------------ labels and blocks
+    @property
+    def regions(self) -> list[str]:
+        """Regions in order of first appearance."""
+        return list(dict.fromkeys(self.sectors.get_level_values(0)))
+
+    @property
+    def n(self) -> int:
+        """Number of sectors (region-sector pairs)."""
+        return len(self.sectors)
+
+    @property
+    def stressors(self) -> list[str]:
+        """Names of the emission rows of ``F``."""
+        return [] if self.F is None else list(self.F.index)
+
+    @property
+    def is_sparse(self) -> bool:
+        return is_sparse(self._Z)
+
+    def _resolve(self, labels: Iterable[Any], what: str) -> pd.MultiIndex:
+        out = []
+        flat = {s: (r, s) for r, s in self.sectors} if len(self.regions) == 1 else {}
+        for lab in labels:
+            key = tuple(lab) if isinstance(lab, list | tuple) else flat.get(str(lab))
+            if key is None or key not in self.sectors:
+                raise IOTableError(
+                    f"{what} sector {lab!r} is not a sector of the table; use one of "
+                    f"{[s for _, s in self.sectors][:12]} (as (region, sector) for MRIO)"
+                )
+            out.append(key)
+        return pd.MultiIndex.from_tuples(out, names=list(SECTOR_NAMES)) if out else self.sectors[:0]
+
+    @property
+    def Z(self) -> pd.DataFrame:
+        """Inter-industry flows (dense copy for a sparse table)."""
+        Z = self._Z.toarray() if self.is_sparse else self._Z
+        return pd.DataFrame(Z, index=self.sectors, columns=self.sectors)
+
+    @property
+    def Y(self) -> pd.DataFrame:
+        return pd.DataFrame(self._Y, index=self.sectors, columns=self.fd)
+
+    @property
+    def x(self) -> pd.Series:
+        return pd.Series(self._x, index=self.sectors, name="x")
+
+    @property
+    def v(self) -> pd.Series:
+        """Total primary inputs ``v = x - 1'Z``: the Ghosh model's inputs (``x' = v' G``).
+
+        Computed from the identity so that Ghosh accounts close exactly; ``V``
+        (checked against it within ``rtol``) splits it by component.
+        """
+        return pd.Series(self._v(), index=self.sectors, name="v")
+
+    def _v(self) -> np.ndarray:
+        return self._x - np.asarray(self._Z.sum(axis=0)).ravel()
+
+    @property
+    def value_added(self) -> pd.Series:
+        """Value added proper: the ``value_added_rows`` of ``V`` (default all of ``v``)."""
+        if self.V is None or self.value_added_rows is None:
+            return self.v.rename("value_added")
+        return self.V.loc[self.value_added_rows].sum().rename("value_added")
+
+    @property
+    def A(self) -> pd.DataFrame:
+        """Technical coefficients ``A = Z diag(x)^-1`` (dense)."""
+        return pd.DataFrame(self._A_dense(), index=self.sectors, columns=self.sectors)
+
+    def _A_dense(self) -> np.ndarray:
+        Z = self._Z.toarray() if self.is_sparse else self._Z
+        return Z / self._safe_x()[None, :]
+
+    def _A(self) -> Any:
+        if self.is_sparse:
+            import scipy.sparse as sp
+
+            return (self._Z @ sp.diags(1.0 / self._safe_x())).tocsc()
+        return self._Z / self._safe_x()[None, :]
+
+    def _safe_x(self) -> np.ndarray:
+        bad = np.flatnonzero(~(self._x > 0))
+        if bad.size:
+            r, s = self.sectors[bad[0]]
+            raise IOTableError(
+                f"gross output of {r}/{s} is {self._x[bad[0]]:g}; coefficients need x > 0 "
+                f"({bad.size} sector(s) affected) - drop empty sectors with IOTable.drop_sectors"
+            )
+        return self._x
+
+    def solver(self, method: str = "auto") -> LeontiefSolver:
+        """The cached factorisation of ``I - A`` (see :class:`LeontiefSolver`)."""
+        if self._solver is None or (method != "auto" and self._solver.method != method):
+            labels = [f"{r}/{s}" for r, s in self.sectors]
+            self._solver = LeontiefSolver(self._A(), labels, method=method)
+        return self._solver
+
+    def stressor(self, name: str | None) -> str:
+        """Validate a stressor name (``None`` is allowed when ``F`` has exactly one row)."""
+        if self.F is None:
+            raise IOTableError(
+                f"table {self.name!r} has no emissions (F); pass F= or use a table with a "
+                "satellite account (de1995, de2009)"
+            )
+        if name is None:
+            if len(self.F.index) == 1:
+                return str(self.F.index[0])
+            raise IOTableError(
+                f"table {self.name!r} has stressors {list(self.F.index)}; pass stressor=<one of them>"
+            )
+        if name not in self.F.index:
+            raise IOTableError(
+                f"stressor {name!r} is not in table {self.name!r}; choose one of {list(self.F.index)}"
+            )
+        return name
+
+    def f(self, stressor: str | None = None) -> np.ndarray:
+        """Direct emissions vector of one stressor (positional, internal use)."""
+        return self.F.loc[self.stressor(stressor)].to_numpy(dtype=float)
+
+    def f_y(self, stressor: str | None = None) -> np.ndarray:
+        """Final-demand direct emissions of one stressor (zeros if there is no ``F_Y``)."""
+        s = self.stressor(stressor)
+        if self.F_Y is None or s not in self.F_Y.index:
+            return np.zeros(len(self.fd))
+        return self.F_Y.loc[s].to_numpy(dtype=float)
+
+    # ------------------------------------------------------------------ checks
+    def check(self) -> BalanceReport:
+        """Check balances and signs; raise :class:`IOTableError` naming the first bad sector.
+
+        Checks: finite values; ``Z >= 0``; ``x > 0``... is left to the
+        coefficient step (zero-output sectors are allowed in a table that is
+        only aggregated); ``x = Z 1 + Y 1`` within ``rtol`` (relative to
+        ``max(|x|, 1)``); ``x = 1'Z + v`` when ``V`` is given.
+        """
+        notes: list[str] = []
+        Zdata = self._Z.data if self.is_sparse else self._Z
+        for name, arr in (("Z", Zdata), ("Y", self._Y), ("x", self._x)):
+            if not np.all(np.isfinite(arr)):
+                raise IOTableError(f"{name} holds NaN or infinite values; fill or drop them first")
+        neg = int((Zdata < 0).sum())
+        if neg:
+            if self.is_sparse:
+                coo = self._Z.tocoo()
+                k = int(np.flatnonzero(coo.data < 0)[0])
+                i, j, val = coo.row[k], coo.col[k], coo.data[k]
+            else:
+                i, j = np.argwhere(self._Z < 0)[0]
+                val = self._Z[i, j]
+            raise IOTableError(
+                f"Z holds {neg} negative flow(s), e.g. {'/'.join(self.sectors[i])} -> "
+                f"{'/'.join(self.sectors[j])} = {val:g}; inter-industry flows must be >= 0 "
+                "(move negative entries such as subsidies to V or Y)"
+            )
+        rowsum = np.asarray(self._Z.sum(axis=1)).ravel() + self._Y.sum(axis=1)
+        scale = np.maximum(np.abs(self._x), 1.0)
+        rel = np.abs(rowsum - self._x) / scale
+        if rel.size and rel.max() > self.rtol:
+            k = int(rel.argmax())
+            raise IOTableError(
+                f"row of {'/'.join(self.sectors[k])} does not balance: Z 1 + Y 1 = {rowsum[k]:.6g} "
+                f"but x = {self._x[k]:.6g} (relative gap {rel[k]:.2g} > rtol {self.rtol:g}); "
+                "fix the row, pass x=None to use the row sums, or loosen rtol"
+            )
+        col_rel = None
+        if self.V is not None:
+            colsum = np.asarray(self._Z.sum(axis=0)).ravel() + self.V.to_numpy().sum(axis=0)
+            crel = np.abs(colsum - self._x) / scale
+            col_rel = float(crel.max()) if crel.size else 0.0
+            if col_rel > self.rtol:
+                k = int(crel.argmax())
+                raise IOTableError(
+                    f"column of {'/'.join(self.sectors[k])} does not balance: 1'Z + v = "
+                    f"{colsum[k]:.6g} but x = {self._x[k]:.6g} (relative gap {crel[k]:.2g}); "
+                    "V must list every primary input (value added, imports, taxes)"
+                )
+        if self.F is not None and not np.all(np.isfinite(self.F.to_numpy())):
+            raise IOTableError("F holds NaN or infinite emissions; fill them (e.g. 0) first")
+        return BalanceReport(float(rel.max()) if rel.size else 0.0, col_rel, neg, notes)
+
+    # ------------------------------------------------------------------ transforms
+    def with_extraction(self, sectors: Iterable[Any]) -> IOTable:
+        """A copy with ``sectors`` tagged as fossil-fuel extraction."""
+        out = self.copy()
+        out.extraction = out._resolve(sectors, "extraction")
+        return out
+
+    def copy(self) -> IOTable:
+        import copy
+
+        return copy.copy(self)
+
+    def drop_sectors(self, sectors: Iterable[Any]) -> IOTable:
+        """A new table without ``sectors`` (their row and column are removed; logged).
+
+        The removed sectors' sales to the others become primary inputs of the
+        buyers (row ``"dropped sectors"`` of ``V``) so columns still balance.
+        """
+        drop = self._resolve(sectors, "drop")
+        keep = ~self.sectors.isin(drop)
+        logger.warning("dropping sectors %s from table %s", list(drop), self.name)
+        Z = self.Z
+        V = self.V if self.V is not None else pd.DataFrame([self._v()], index=["primary_inputs"],
+                                                           columns=self.sectors)
+        moved = Z.loc[~keep, keep].sum()
+        V2 = pd.concat([V.loc[:, keep], moved.to_frame("dropped sectors").T])
+        return IOTable(
+            Z.loc[keep, keep], self.Y.loc[keep], x=self.x[keep], V=V2,
+            F=None if self.F is None else self.F.loc[:, keep], F_Y=self.F_Y,
+            factors=None if self.factors is None else self.factors.loc[:, keep],
+            value_added_rows=self.value_added_rows, units=self.units, name=self.name,
+            extraction=[e for e in self.extraction if e not in drop], rtol=self.rtol,
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"IOTable({self.name!r}: {len(self.regions)} region(s), {self.n} sectors, "
+            f"{len(self.fd)} final-demand columns, stressors={self.stressors})"
+        )
+
+    # ------------------------------------------------------------------ files
+    def write(self, path: str | Path) -> Path:
+        """Write the documented layout: a directory of CSVs, or one ``.xlsx`` workbook."""
+        path = Path(path)
+        blocks = {"Z": self.Z, "Y": self.Y}
+        for key in ("V", "F", "F_Y", "factors"):
+            if getattr(self, key) is not None:
+                blocks[key] = getattr(self, key)
+        meta = {
+            "name": self.name,
+            "units": self.units,
+            "value_added_rows": self.value_added_rows,
+            "extraction": [list(e) for e in self.extraction],
+        }
+        if path.suffix.lower() in (".xlsx", ".xls"):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with pd.ExcelWriter(path) as xw:
+                for key, df in blocks.items():
+                    df.to_excel(xw, sheet_name=key)
+                pd.DataFrame({"key": ["meta"], "value": [json.dumps(meta)]}).to_excel(
+                    xw, sheet_name="meta", index=False
+                )
+            return path
+        path.mkdir(parents=True, exist_ok=True)
+        for key, df in blocks.items():
+            df.to_csv(path / f"{key}.csv")
+        (path / "meta.json").write_text(json.dumps(meta, indent=2))
+        return path
+
+    # ------------------------------------------------------------------ pymrio
+    @classmethod
+    def from_pymrio(
+        cls,
+        io: Any,
+        extension: str | None = None,
+        *,
+        value_added: str | None = None,
+        factors: str | None = None,
+        check: bool = True,
+        rtol: float = 1e-6,
+    ) -> IOTable:
+        """Build a table from a ``pymrio.IOSystem`` (flows ``Z``/``Y`` are required).
+
+        Parameters
+        ----------
+        io : pymrio.IOSystem
+            With ``Z`` and ``Y`` (call ``io.calc_system()`` first if only
+            coefficients are present).
+        extension : str, optional
+            Name of the extension whose ``F``/``F_Y`` become the stressors;
+            multi-level stressor labels are joined with ``"|"``.
+        value_added : str, optional
+            Extension holding primary inputs (e.g. ``"factor_inputs"``); used
+            as ``V`` (without a column-balance check, since MRIO value added
+            rarely closes the columns exactly).
+        factors : str, optional
+            Extension used as ``factors`` (e.g. employment).
+        """
+        if getattr(io, "Z", None) is None or getattr(io, "Y", None) is None:
+            raise IOTableError(
+                "the pymrio system has no Z or Y flows; call io.calc_system() (or io.calc_all()) first"
+            )
+
+        def ext(name: str) -> Any:
+            try:
+                return getattr(io, name)
+            except AttributeError:
+                names = [e.name for e in io.get_extensions(data=True)]
+                raise IOTableError(
+                    f"pymrio system has no extension {name!r}; choose one of {names}"
+                ) from None
+
+        def flat(df: pd.DataFrame | None) -> pd.DataFrame | None:
+            if df is None:
+                return None
+            out = df.copy()
+            if isinstance(out.index, pd.MultiIndex):
+                out.index = ["|".join(map(str, t)) for t in out.index]
+            return out
+
+        F = F_Y = V = fac = None
+        units: dict[str, str] = {}
+        if extension is not None:
+            e = ext(extension)
+            F = flat(e.F)
+            F_Y = flat(e.F_Y)
+            if getattr(e, "unit", None) is not None:
+                units["F"] = ", ".join(sorted(set(map(str, e.unit.iloc[:, 0]))))
+        if value_added is not None:
+            V = flat(ext(value_added).F)
+        if factors is not None:
+            fac = flat(ext(factors).F)
+        x = None if getattr(io, "x", None) is None else io.x.iloc[:, 0]
+        table = cls(
+            io.Z, io.Y, x=x, F=F, F_Y=F_Y, factors=fac, units=units,
+            name=str(getattr(io, "name", "") or "pymrio"), check=False, rtol=rtol,
+        )
+        if V is not None:
+            table.V = _frame(V, pd.Index([], name="input"), table.sectors, "V")
+        if check:
+            v_saved, table.V = table.V, None
+            table.check()
+            table.V = v_saved
+        return table
+
+    def to_pymrio(self, extension: str = "stressors") -> Any:
+        """Export as a ``pymrio.IOSystem`` with one extension holding ``F`` and ``F_Y``.
+
+        Raises
+        ------
+        IOTableError
+            If pymrio is not installed (it is an optional, test-only dependency).
+        """
+        try:
+            import pymrio
+        except ImportError as exc:
+            raise IOTableError(
+                "to_pymrio needs the optional package pymrio; install it with `pip install pymrio`"
+            ) from exc
+        io = pymrio.IOSystem(
+            Z=self.Z, Y=self.Y, x=self.x.to_frame("indout"), name=self.name or "carbonshare"
+        )
+        if self.F is not None:
+            F = self.F.copy()
+            F.index.name = "stressor"
+            F_Y = None
+            if self.F_Y is not None:
+                F_Y = self.F_Y.reindex(F.index, fill_value=0.0)
+                F_Y.index.name = "stressor"
+            unit = pd.DataFrame({"unit": [self.units.get("F", "")] * len(F)}, index=F.index)
+            setattr(io, extension, pymrio.Extension(name=extension, F=F, F_Y=F_Y, unit=unit))
+        return io
+
+
+def read_iotable(path: str | Path, **kwargs: Any) -> IOTable:
+    """Read an :class:`IOTable` from the documented layout (directory of CSVs or ``.xlsx``).
+
+    Extra keyword arguments go to :class:`IOTable` (e.g. ``rtol``).
+
+    Raises
+    ------
+    IOTableError
+        If ``Z`` or ``Y`` is missing or the blocks do not fit together.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise IOTableError(f"IO table path {path} does not exist")
+    frames: dict[str, pd.DataFrame] = {}
+    meta: dict[str, Any] = {}
+    two = {"Z": ([0, 1], [0, 1]), "Y": ([0, 1], [0, 1])}
+    if path.is_dir():
+        for key in ("Z", "Y", "V", "F", "F_Y", "factors"):
+            f = path / f"{key}.csv"
+            if f.exists():
+                idx, hdr = two.get(key, (0, [0, 1]))
+                frames[key] = pd.read_csv(f, index_col=idx, header=hdr)
+        if (path / "meta.json").exists():
+            meta = json.loads((path / "meta.json").read_text())
+    elif path.suffix.lower() in (".xlsx", ".xls"):
+        book = pd.ExcelFile(path)
+        for key in ("Z", "Y", "V", "F", "F_Y", "factors"):
+            if key in book.sheet_names:
+                idx, hdr = two.get(key, (0, [0, 1]))
+                frames[key] = pd.read_excel(book, sheet_name=key, index_col=idx, header=hdr)
+        if "meta" in book.sheet_names:
+            m = pd.read_excel(book, sheet_name="meta")
+            meta = json.loads(m["value"].iloc[0])
+    else:
+        raise IOTableError(f"{path}: give a directory of CSV files or an .xlsx workbook")
+    for key in ("Z", "Y"):
+        if key not in frames:
+            raise IOTableError(f"{path} has no {key} block ({key}.csv or sheet {key!r}); add it")
+    Z = frames["Z"]
+    Z.columns = pd.MultiIndex.from_tuples([tuple(map(str, c)) for c in Z.columns])
+    Z.index = pd.MultiIndex.from_tuples([tuple(map(str, c)) for c in Z.index])
+    Y = frames["Y"]
+    Y.index = Z.index
+    for key in ("V", "F", "F_Y", "factors"):
+        if key in frames:
+            frames[key].index = frames[key].index.astype(str)
+    extraction = [tuple(e) for e in meta.get("extraction") or []]
+    return IOTable(
+        Z, Y, V=frames.get("V"), F=frames.get("F"), F_Y=frames.get("F_Y"),
+        factors=frames.get("factors"), value_added_rows=meta.get("value_added_rows"),
+        extraction=extraction, units=meta.get("units"), name=meta.get("name", path.stem), **kwargs,
+    )

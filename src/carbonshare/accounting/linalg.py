@@ -1,0 +1,159 @@
+"""Linear solves with the Leontief matrix ``I - A`` without forming its inverse.
+
+Every account of the input-output perspectives is a product of a vector (or
+a few vectors) with ``L = (I - A)^-1`` or the Ghosh inverse
+``G = (I - B)^-1 = diag(x)^-1 L diag(x)``. Forming ``L`` costs about
+``2 n^3`` flops and ``8 n^2`` bytes per copy; one LU factorisation of
+``I - A`` costs ``2/3 n^3`` and each solve only ``2 n^2``. Sparse tables
+(``scipy.sparse``) use ``scipy.sparse.linalg.splu`` or, where fill-in makes a
+direct factorisation too heavy, the convergent Neumann series
+``x = sum_k A^k y`` accelerated by GMRES.
+
+References
+----------
+Miller, R. E. & Blair, P. D. (2009) *Input-Output Analysis*, 2nd ed., ch. 2 and 12.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+
+from carbonshare.errors import IOTableError
+
+__all__ = ["LeontiefSolver", "is_sparse"]
+
+logger = logging.getLogger(__name__)
+
+
+def is_sparse(matrix: object) -> bool:
+    """True if ``matrix`` is a ``scipy.sparse`` matrix or array (without importing scipy)."""
+    return type(matrix).__module__.startswith("scipy.sparse")
+
+
+class LeontiefSolver:
+    """Factorised ``M = I - A`` answering ``M z = b`` and ``M^T z = b``.
+
+    Parameters
+    ----------
+    A : ndarray (n, n) or scipy.sparse matrix
+        Technical coefficients (column j = inputs per unit output of j).
+    labels : sequence of str
+        Sector names, used in error messages.
+    method : {"auto", "lu", "splu", "gmres"}
+        ``auto`` = dense LU for arrays, sparse LU for sparse matrices.
+    overwrite : bool
+        Dense only: let the factorisation reuse the buffer built from ``A``.
+
+    Raises
+    ------
+    IOTableError
+        If ``I - A`` is singular; the message names the sectors whose input
+        coefficients sum to 1 or more (they cannot produce net output).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> s = LeontiefSolver(np.array([[0.2, 0.3], [0.4, 0.1]]), ["a", "b"])
+    >>> np.round(s.solve(np.array([1.0, 0.0])), 4).tolist()   # first column of L
+    [1.5, 0.6667]
+    """
+
+    def __init__(
+        self,
+        A: object,
+        labels: Sequence[str],
+        *,
+        method: str = "auto",
+        overwrite: bool = True,
+    ) -> None:
+        self.labels = [str(s) for s in labels]
+        self.n = len(self.labels)
+        sparse = is_sparse(A)
+        if method == "auto":
+            method = "splu" if sparse else "lu"
+        if method not in ("lu", "splu", "gmres"):
+            raise IOTableError(f"solver method {method!r} is unknown; use auto, lu, splu or gmres")
+        self.method = method
+        self._A = A
+        colsum = np.asarray(A.sum(axis=0)).ravel()
+        self._bad = [self.labels[j] for j in np.flatnonzero(colsum >= 1.0)]
+        if method == "lu":
+            import scipy.linalg as sla
+
+            dense = A.toarray() if sparse else np.asarray(A, dtype=float)
+            M = np.negative(dense, out=dense if (overwrite and not sparse) else None)
+            M[np.diag_indices_from(M)] += 1.0
+            # LAPACK works on Fortran order: factor M' (a free F-ordered view of a C-ordered M)
+            # in place and swap the transpose flag when solving.
+            self._factored_transpose = M.flags.c_contiguous
+            Mf = M.T if self._factored_transpose else M
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", sla.LinAlgWarning)
+                try:
+                    self._lu = sla.lu_factor(Mf, overwrite_a=True, check_finite=False)
+                except (sla.LinAlgWarning, ValueError, np.linalg.LinAlgError) as exc:
+                    self._singular(exc)
+            u = np.abs(np.diag(self._lu[0]))
+            if not np.all(np.isfinite(u)) or u.min() <= 1e-13 * max(u.max(), 1.0):
+                self._singular(None)
+        else:
+            import scipy.sparse as sp
+
+            M = (sp.identity(self.n, format="csc") - sp.csc_matrix(A)).tocsc()
+            self._M = M
+            if method == "splu":
+                from scipy.sparse.linalg import splu
+
+                try:
+                    self._lu = splu(M, permc_spec="COLAMD")
+                except RuntimeError as exc:  # "Factor is exactly singular"
+                    self._singular(exc)
+
+    def _singular(self, exc: object) -> None:
+        hint = (
+            f"sectors whose input coefficients sum to >= 1: {', '.join(self._bad[:10])}"
+            if self._bad
+            else "no single sector has input coefficients summing to >= 1; look for "
+            "disconnected blocks of sectors that only deliver to each other"
+        )
+        raise IOTableError(
+            f"I - A is singular, so the Leontief inverse does not exist ({hint}); "
+            "check that every sector has positive value added or final demand "
+            "(drop empty sectors)"
+        ) from (exc if isinstance(exc, BaseException) else None)
+
+    def solve(self, b: np.ndarray, *, trans: bool = False) -> np.ndarray:
+        """Solve ``(I - A) z = b`` (``trans=False``) or ``(I - A)^T z = b``.
+
+        ``b`` may be a vector (n,) or a matrix (n, k) of right-hand sides.
+        """
+        b = np.asarray(b, dtype=float)
+        if self.method == "lu":
+            from scipy.linalg import lu_solve
+
+            flip = trans != self._factored_transpose
+            return lu_solve(self._lu, b, trans=1 if flip else 0, check_finite=False)
+        if self.method == "splu":
+            return self._lu.solve(b, trans="T" if trans else "N")
+        return self._gmres(b, trans)
+
+    def _gmres(self, b: np.ndarray, trans: bool) -> np.ndarray:
+        from scipy.sparse.linalg import gmres
+
+        M = self._M.T.tocsr() if trans else self._M.tocsr()
+        cols = b.reshape(self.n, -1)
+        out = np.empty_like(cols)
+        for k in range(cols.shape[1]):
+            rhs = cols[:, k]
+            scale = float(np.abs(rhs).max()) or 1.0
+            sol, info = gmres(M, rhs / scale, rtol=1e-13, atol=0.0, restart=60, maxiter=2000)
+            if info != 0:
+                raise IOTableError(
+                    f"GMRES did not converge for I - A (info={info}); use method='splu' or 'lu'"
+                )
+            out[:, k] = sol * scale
+        return out.reshape(b.shape)

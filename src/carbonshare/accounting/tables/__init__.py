@@ -1,0 +1,1 @@
+"""Bundled real input-output tables (byte-identical copies; see ``provenance.csv``)."""

@@ -1,0 +1,204 @@
+"""Loaders of the bundled data (cached; every call returns a copy).
+
+The files in ``carbonshare/data/bundled`` are written by
+``python -m carbonshare.data.build`` from the raw files; see docs/data.md.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from carbonshare.data.catalog import INDICATOR_NAMES, catalog_frame
+from carbonshare.errors import DataError
+
+BUNDLED = Path(__file__).with_name("bundled")
+PANEL_FILE = "panel.csv.gz"
+COUNTRIES_FILE = "countries.csv"
+BOUNDARIES_FILE = "boundaries_110m.json.gz"
+SOURCES_FILE = "sources.csv"
+REPORT_FILE = "build_report.json"
+
+
+def _path(name: str) -> Path:
+    path = BUNDLED / name
+    if not path.is_file():
+        raise DataError(
+            f"bundled file {path} is missing; reinstall carbonshare or rebuild it with "
+            "python -m carbonshare.data.build --raw ../shared/data/raw"
+        )
+    return path
+
+
+def read_panel_file(path: Path) -> pd.DataFrame:
+    """Read a panel CSV written by the build (index iso3, year; float columns)."""
+    df = pd.read_csv(path, dtype={"iso3": str, "year": int}, keep_default_na=False, na_values=[""])
+    df = df.set_index(["iso3", "year"])
+    return df.astype(float)
+
+
+def read_countries_file(path: Path) -> pd.DataFrame:
+    """Read a country table CSV written by the build."""
+    df = pd.read_csv(path, dtype=str, keep_default_na=False).set_index("iso3")
+    df["capital_lat"] = df["capital_lat"].astype(float)
+    df["capital_lon"] = df["capital_lon"].astype(float)
+    for col in ("developed", "coastal"):
+        df[col] = df[col].map({"True": True, "False": False}).astype(bool)
+    return df
+
+
+@lru_cache(maxsize=1)
+def _panel() -> pd.DataFrame:
+    return read_panel_file(_path(PANEL_FILE))
+
+
+@lru_cache(maxsize=1)
+def _countries() -> pd.DataFrame:
+    return read_countries_file(_path(COUNTRIES_FILE))
+
+
+@lru_cache(maxsize=1)
+def _boundaries_text() -> str:
+    with gzip.open(_path(BOUNDARIES_FILE), "rt", encoding="utf-8") as fh:
+        return fh.read()
+
+
+@lru_cache(maxsize=1)
+def _name_index() -> dict[str, str]:
+    from carbonshare.data.names import build_name_index
+
+    return build_name_index(_countries())
+
+
+def load_panel(indicators: Sequence[str] | None = None) -> pd.DataFrame:
+    """The bundled ISO3 x year country panel.
+
+    Parameters
+    ----------
+    indicators : column names to return (default: all; see
+        :func:`indicator_catalog`).
+
+    Returns
+    -------
+    DataFrame indexed by ``(iso3, year)`` (str, int), one float column per
+    indicator, NaN where the source has no value. Years 1990 to the last year
+    of any source; the country set is the country table.
+
+    Raises
+    ------
+    DataError  naming an unknown indicator and listing the known ones.
+
+    Examples
+    --------
+    >>> panel = load_panel(["population", "co2_t"])
+    >>> panel.index.names
+    FrozenList(['iso3', 'year'])
+    >>> float(panel.loc[("CHN", 2020), "co2_t"]) > 1e10
+    True
+    """
+    panel = _panel()
+    if indicators is None:
+        return panel.copy()
+    if isinstance(indicators, str):
+        indicators = [indicators]
+    unknown = [i for i in indicators if i not in panel.columns]
+    if unknown:
+        raise DataError(
+            f"unknown indicator(s) {unknown}; bundled indicators are: {', '.join(panel.columns)}"
+        )
+    return panel[list(indicators)].copy()
+
+
+def load_countries() -> pd.DataFrame:
+    """The country table, indexed by ``iso3``.
+
+    Columns: ``iso2, m49, name, continent, un_region, un_subregion,
+    sdg_region, wb_region, income_group, developed (bool), coastal (bool),
+    capital, capital_lat, capital_lon`` (decimal degrees) and ``aliases``
+    (other names, ``;``-separated). Rules in docs/data.md.
+
+    Examples
+    --------
+    >>> c = load_countries()
+    >>> c.loc["MMR", "capital"]
+    'Naypyidaw'
+    >>> bool(c.loc["DEU", "developed"]), bool(c.loc["CHE", "coastal"])
+    (True, False)
+    """
+    return _countries().copy()
+
+
+def load_boundaries() -> dict:
+    """Natural Earth 110m admin-0 boundaries as a GeoJSON FeatureCollection.
+
+    Every feature has ``properties["iso3"]`` and ``properties["name"]``
+    (Natural Earth's own name in ``ne_name``). Coordinates are rounded to
+    3 decimals (about 100 m). Public domain (naturalearthdata.com).
+
+    Examples
+    --------
+    >>> fc = load_boundaries()
+    >>> sorted({f["properties"]["iso3"] for f in fc["features"]} & {"FRA", "NOR", "XKX"})
+    ['FRA', 'NOR', 'XKX']
+    """
+    return json.loads(_boundaries_text())
+
+
+def load_boundaries_gdf():
+    """The boundaries as a geopandas GeoDataFrame (EPSG:4326), indexed by ``iso3``.
+
+    Raises
+    ------
+    ImportError  if geopandas is missing (install ``carbonshare[maps]``).
+    """
+    try:
+        import geopandas as gpd
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "load_boundaries_gdf needs geopandas; install it with: pip install carbonshare[maps]"
+        ) from exc
+    gdf = gpd.GeoDataFrame.from_features(load_boundaries()["features"], crs="EPSG:4326")
+    return gdf.set_index("iso3")
+
+
+def sources() -> pd.DataFrame:
+    """Provenance table: one row per raw file (source, repository, path,
+    commit, vintage, licence, transformation)."""
+    return pd.read_csv(_path(SOURCES_FILE), dtype=str, keep_default_na=False)
+
+
+def build_report() -> dict:
+    """What the build left out of the panel, per raw file (aggregates,
+    entities outside the country table)."""
+    return json.loads(_path(REPORT_FILE).read_text())
+
+
+def indicator_catalog() -> pd.DataFrame:
+    """One row per panel column: label, unit, wb_code, source, first_year,
+    last_year (years with at least one country value), countries (with any
+    value).
+
+    Examples
+    --------
+    >>> cat = indicator_catalog()
+    >>> int(cat.loc["forest_rents_pct_gdp", "last_year"])
+    2017
+    """
+    cat = catalog_frame()
+    panel = _panel()
+    years = panel.index.get_level_values("year")
+    first, last, n = {}, {}, {}
+    for col in INDICATOR_NAMES:
+        has = panel[col].notna().to_numpy()
+        first[col] = int(years[has].min()) if has.any() else None
+        last[col] = int(years[has].max()) if has.any() else None
+        n[col] = int(panel.index.get_level_values("iso3")[has].nunique())
+    cat["first_year"] = pd.Series(first)
+    cat["last_year"] = pd.Series(last)
+    cat["countries"] = pd.Series(n)
+    return cat

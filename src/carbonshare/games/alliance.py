@@ -1,0 +1,269 @@
+"""The alliance game of METHODS A6 and its closed-form solutions.
+
+v(S) = ( sum_{i in S} a_i ) * ( sum_{i, j in S, i != j} c_ij )      (Eq. 10 of [A])
+
+with a = ACI (alliance carbon index of each country) and c = CRL (carbon
+reduction linkage, not necessarily symmetric; its diagonal is ignored).
+
+Harsanyi dividends. Write w_ij = c_ij + c_ji (i != j), so that
+sum_{i != j in S} c_ij = sum_{{i,j} subset S} w_ij and
+
+  v(S) = sum_{k in S} sum_{{i,j} subset S} a_k w_ij.
+
+A term with k in {i, j} depends only on the pair {i, j}; a term with k
+outside {i, j} depends on the triple {i, j, k}. Since v is this sum of
+products of membership indicators, its dividends are, uniquely,
+
+  d_{ij}  = (a_i + a_j) w_ij                                   (pairs)
+  d_{ijk} = a_i w_jk + a_j w_ik + a_k w_ij                     (triples)
+
+and every other dividend is 0. With r_i = sum_j w_ij, (w a)_i = sum_j w_ij a_j,
+A = sum a and W = sum_{i<j} w_ij, the sums of the dividends containing i are
+
+  P_i = sum_{j} d_{ij}       = a_i r_i + (w a)_i
+  T_i = sum_{j<k} d_{ijk}    = a_i (W - r_i) + r_i (A - a_i) - (w a)_i
+
+(the second: the a_i-terms add up the weights of all pairs not containing i;
+the other two terms, summed over unordered {j, k}, equal the ordered sum
+sum_{j != k} w_ij a_k = sum_j w_ij (A - a_i - a_j)). Hence, in O(n^2):
+
+  Shapley  phi_i  = P_i / 2 + T_i / 3
+  Banzhaf  beta_i = P_i / 2 + T_i / 4
+
+Owen value with unions (alliances). A pair dividend always gives d/2 to each
+member (whether or not they share a union). A triple dividend gives d/3 to
+each member if its members are in one union or in three different unions;
+if two members (i, j) share a union and the third (k) does not, the two
+unions get d/2 each, so k gets d/2 and i, j get d/4. Let B_i be the sum of
+triple dividends in which i shares its union with exactly one other member,
+and C_i the sum of those in which the other two share a union without i:
+
+  Owen_i = P_i / 2 + T_i / 3 - B_i / 12 + C_i / 6.
+
+With U = i's union, A_U = sum_{j in U} a_j, R^in_i = sum_{j in U} w_ij,
+R^out_i = r_i - R^in_i, W_V = sum of w over pairs inside union V,
+h_j = A_{U(j)} - a_j:
+
+  B_i = a_i (sum_{j in U} R^out_j - R^out_i) + (A_U - a_i) R^out_i + (A - A_U) R^in_i
+  C_i = a_i (sum_V W_V - W_U) + sum_{j not in U} w_ij h_j
+
+Two-stage Shapley (METHODS A6). Stage 1: the quotient game of the unions,
+v*(T) = v(union of the members of T); its dividends are the sums of the
+dividends of v over coalitions touching exactly the unions of T, so its
+Shapley value Q_k equals the sum of the Owen values of union k's members
+(Owen's quotient property). Stage 2: in the subgame of union U,
+psi_i = P^U_i / 2 + T^U_i / 3 (the same formulas with w restricted to pairs
+inside U and A, W replaced by A_U, W_U); country i gets Q_U psi_i / sum_U psi.
+
+All formulas are checked against brute force on explicit tables in the tests.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Hashable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from carbonshare.errors import GameError
+from carbonshare.games.dividend import DividendGame
+from carbonshare.games.game import Game
+
+logger = logging.getLogger(__name__)
+
+
+class AllianceGame(DividendGame):
+    """The alliance game v(S) = (sum_{S} a) * (sum_{i != j in S} c_ij) (METHODS A6).
+
+    A :class:`DividendGame` whose dividends live on pairs and triples; its
+    Shapley, Owen, Banzhaf and two-stage values use O(n^2) closed forms (see
+    the module docstring) and never materialise the n^3 triples. Build it
+    with :func:`alliance_game`.
+
+    Attributes
+    ----------
+    aci : float array (n,), a_i.
+    crl : float array (n, n), c_ij with zero diagonal.
+    """
+
+    def __init__(self, players: Sequence[Hashable], aci: np.ndarray, crl: np.ndarray) -> None:
+        Game.__init__(self, players, cost=False)
+        self.aci = np.asarray(aci, dtype=float)
+        crl = np.array(crl, dtype=float, copy=True)
+        np.fill_diagonal(crl, 0.0)
+        self.crl = crl
+        self._w = crl + crl.T
+        self._lazy_groups: dict[int, tuple[np.ndarray, np.ndarray]] | None = None
+
+    # -- evaluation ----------------------------------------------------------------------------
+    def values(self, membership: np.ndarray) -> np.ndarray:
+        x = np.asarray(membership, dtype=float)
+        total_aci = x @ self.aci
+        linkage = np.einsum("mi,ij,mj->m", x, self.crl, x, optimize=True)
+        return total_aci * linkage
+
+    def table(self) -> np.ndarray:
+        return Game.table(self)
+
+    @property
+    def groups(self) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """Pair and triple dividends, materialised on first use (O(n^3) memory)."""
+        if self._lazy_groups is None:
+            a, w, n = self.aci, self._w, self.n
+            i, j = np.triu_indices(n, 1)
+            pairs = (np.stack([i, j], axis=1), (a[i] + a[j]) * w[i, j])
+            if n >= 3:
+                ii, jj, kk = _triples(n)
+                vals = a[ii] * w[jj, kk] + a[jj] * w[ii, kk] + a[kk] * w[ii, jj]
+                triples = (np.stack([ii, jj, kk], axis=1), vals)
+            else:
+                triples = (np.zeros((0, 3), dtype=np.int64), np.zeros(0))
+            self._lazy_groups = {2: pairs, 3: triples}
+        return self._lazy_groups
+
+    def dividends_nonnegative(self) -> bool:
+        """True if all dividends are >= 0; O(n^2) sufficient test ACI >= 0 and CRL >= 0 first."""
+        if (self.aci >= 0).all() and (self._w >= 0).all():
+            return True
+        return super().dividends_nonnegative()
+
+    # -- closed forms --------------------------------------------------------------------------
+    def _pair_triple_sums(self) -> tuple[np.ndarray, np.ndarray]:
+        a, w = self.aci, self._w
+        r = w.sum(axis=1)
+        wa = w @ a
+        pair = a * r + wa
+        triple = a * (w.sum() / 2.0 - r) + r * (a.sum() - a) - wa
+        return pair, triple
+
+    def shapley_array(self) -> np.ndarray:
+        pair, triple = self._pair_triple_sums()
+        return pair / 2.0 + triple / 3.0
+
+    def banzhaf_array(self) -> np.ndarray:
+        pair, triple = self._pair_triple_sums()
+        return pair / 2.0 + triple / 4.0
+
+    def owen_array(self, ids: np.ndarray) -> np.ndarray:
+        a, w = self.aci, self._w
+        pair, triple = self._pair_triple_sums()
+        m = int(ids.max()) + 1
+        same = ids[:, None] == ids[None, :]
+        w_in = np.where(same, w, 0.0)
+        r_in = w_in.sum(axis=1)
+        r_out = w.sum(axis=1) - r_in
+        a_u = np.bincount(ids, a, minlength=m)
+        a_own = a_u[ids]
+        rout_u = np.bincount(ids, r_out, minlength=m)
+        w_u = np.bincount(ids, r_in, minlength=m) / 2.0
+        b = a * (rout_u[ids] - r_out) + (a_own - a) * r_out + (a.sum() - a_own) * r_in
+        h = a_own - a
+        c = a * (w_u.sum() - w_u[ids]) + (w - w_in) @ h
+        return pair / 2.0 + triple / 3.0 - b / 12.0 + c / 6.0
+
+    def within_union_shapley_array(self, ids: np.ndarray) -> np.ndarray:
+        a = self.aci
+        m = int(ids.max()) + 1
+        same = ids[:, None] == ids[None, :]
+        w_in = np.where(same, self._w, 0.0)
+        r_in = w_in.sum(axis=1)
+        wa_in = w_in @ a
+        a_own = np.bincount(ids, a, minlength=m)[ids]
+        w_own = (np.bincount(ids, r_in, minlength=m) / 2.0)[ids]
+        pair = a * r_in + wa_in
+        triple = a * (w_own - r_in) + r_in * (a_own - a) - wa_in
+        return pair / 2.0 + triple / 3.0
+
+
+def _triples(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All i < j < k as three int arrays (lexicographic)."""
+    i, j = np.triu_indices(n, 1)
+    counts = n - 1 - j
+    ii = np.repeat(i, counts)
+    jj = np.repeat(j, counts)
+    start = np.repeat(np.cumsum(counts) - counts, counts)
+    kk = jj + 1 + (np.arange(counts.sum()) - start)
+    return ii, jj, kk
+
+
+def alliance_game(aci: pd.Series, crl: pd.DataFrame) -> AllianceGame:
+    """The cooperative game of METHODS A6 (Eq. 10 of Zhou et al. 2024).
+
+    v(S) = ( sum_{i in S} ACI_i ) * ( sum_{i, j in S, i != j} CRL_ij )
+
+    ACI is dimensionless (a composite index); CRL is the carbon reduction
+    linkage of the gravity model (Eq. 8); v has units ACI x CRL. CRL need not
+    be symmetric; its diagonal is ignored (it may hold NaN).
+
+    Parameters
+    ----------
+    aci : Series indexed by player (e.g. ISO3), finite values.
+    crl : DataFrame with the same labels as ``aci`` on both axes (any order).
+
+    Returns
+    -------
+    AllianceGame (a DividendGame) with players ``aci.index``; its Shapley,
+    Owen, Banzhaf and two-stage values are exact O(n^2) closed forms.
+
+    Raises
+    ------
+    GameError  naming a label missing from ``crl``, a duplicated label or a
+        non-finite entry.
+
+    Examples
+    --------
+    >>> aci = pd.Series({"A": 1.0, "B": 2.0, "C": 3.0})
+    >>> crl = pd.DataFrame(1.0, index=list("ABC"), columns=list("ABC"))
+    >>> g = alliance_game(aci, crl)
+    >>> g.value(["A", "B"]), g.grand_value()
+    (6.0, 36.0)
+
+    References
+    ----------
+    Zhou, Xiang, Zhu & Wang (2024), iScience 27, 109412, Eq. 10-13.
+    """
+    if not isinstance(aci, pd.Series):
+        raise GameError(f"aci must be a pandas Series indexed by player; got {type(aci).__name__}")
+    if not isinstance(crl, pd.DataFrame):
+        raise GameError(
+            f"crl must be a pandas DataFrame indexed by player on both axes; got {type(crl).__name__}"
+        )
+    for what, labels in (
+        ("aci index", aci.index),
+        ("crl index", crl.index),
+        ("crl columns", crl.columns),
+    ):
+        if labels.has_duplicates:
+            raise GameError(
+                f"{what} has duplicated label {labels[labels.duplicated()][0]!r}; labels must be unique"
+            )
+    players = list(aci.index)
+    for what, labels in (("index", crl.index), ("columns", crl.columns)):
+        missing = [p for p in players if p not in labels]
+        extra = [p for p in labels if p not in aci.index]
+        if missing or extra:
+            raise GameError(
+                f"crl {what} do not match the aci index: missing {missing[:10]}, extra {extra[:10]}; "
+                "give CRL for exactly the players of ACI"
+            )
+    a = pd.to_numeric(aci, errors="coerce").to_numpy(dtype=float)
+    bad = np.flatnonzero(~np.isfinite(a))
+    if bad.size:
+        raise GameError(
+            f"ACI of {players[bad[0]]!r} is {aci.iloc[bad[0]]!r}; ACI must be a finite number "
+            "(impute or exclude the country first)"
+        )
+    c = np.array(
+        crl.loc[players, players].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float),
+        copy=True,
+    )
+    np.fill_diagonal(c, 0.0)
+    bad2 = np.argwhere(~np.isfinite(c))
+    if bad2.size:
+        r, k = bad2[0]
+        raise GameError(
+            f"CRL[{players[r]!r}, {players[k]!r}] is not a finite number; every off-diagonal "
+            "CRL entry must be finite (use 0 for no linkage)"
+        )
+    return AllianceGame(players, a, c)

@@ -1,0 +1,225 @@
+"""Read and write games as JSON or CSV, with validation.
+
+JSON (one object)::
+
+    {"players": ["A", "B", "C"],          # optional; fixes the player order
+     "kind": "benefit",                    # or "cost"; optional, default benefit
+     "values": [{"coalition": ["A"], "value": 1.0}, ...]}
+
+``"values"`` may also be an object keyed by coalition strings
+(``{"A,B": 3.0, "{}": 0}``). A dividend game uses ``"dividends"`` instead of
+``"values"`` (unlisted coalitions have dividend 0).
+
+CSV: two columns ``coalition,value``; a coalition is written ``A,B`` (quoted
+by the CSV writer), optionally in braces ``{A,B}``; ``{}`` or an empty cell
+is the empty coalition. Without a player list the players are the members of
+the largest coalition (the grand coalition), in the order written there.
+
+Every table must list each non-empty coalition exactly once; errors name the
+file, the line and the coalition at fault.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from collections.abc import Hashable
+from pathlib import Path
+
+from carbonshare.errors import GameError
+from carbonshare.games.dividend import DividendGame
+from carbonshare.games.game import Game, TabularGame
+
+
+def parse_coalition(text: str) -> tuple[str, ...]:
+    """Players of a coalition string: ``"A,B"``, ``"{A, B}"``, ``"{}"`` or ``""``.
+
+    Examples
+    --------
+    >>> parse_coalition("{DEU, FRA}"), parse_coalition("{}")
+    (('DEU', 'FRA'), ())
+    """
+    s = str(text).strip()
+    if s.startswith("{") and s.endswith("}"):
+        s = s[1:-1]
+    parts = [p.strip() for p in s.split(",")] if s.strip() else []
+    if any(p == "" for p in parts):
+        raise GameError(f"coalition {text!r} has an empty player name; write e.g. 'A,B' or '{{}}'")
+    return tuple(parts)
+
+
+def read_game(path: str | Path, *, cost: bool | None = None) -> Game:
+    """Read a game from a ``.json`` or ``.csv`` file.
+
+    Parameters
+    ----------
+    path : file path.
+    cost : override the kind (True = cost game); JSON files may set
+        ``"kind"``, CSV files are benefit games unless ``cost=True``.
+
+    Returns
+    -------
+    TabularGame, or DividendGame for JSON with ``"dividends"``.
+
+    Raises
+    ------
+    GameError  naming the file and the coalition or line at fault.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise GameError(f"game file {path} does not exist")
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".json":
+            return _read_json(path, cost)
+        if suffix == ".csv":
+            return _read_csv(path, cost)
+    except GameError as exc:
+        raise GameError(f"{path}: {exc}") from None
+    raise GameError(f"game file {path} must end in .json or .csv (got {suffix or 'no suffix'!r})")
+
+
+def _read_json(path: Path, cost: bool | None) -> Game:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise GameError(f"not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    if not isinstance(doc, dict):
+        raise GameError("the JSON must be an object with 'values' (or 'dividends')")
+    kind = doc.get("kind", "benefit")
+    if kind not in ("benefit", "cost"):
+        raise GameError(f"'kind' is {kind!r}; it must be 'benefit' or 'cost'")
+    is_cost = (kind == "cost") if cost is None else bool(cost)
+    if ("values" in doc) == ("dividends" in doc):
+        raise GameError("give exactly one of 'values' (a table) or 'dividends'")
+    key = "values" if "values" in doc else "dividends"
+    raw = doc[key]
+    pairs: list[tuple[tuple[Hashable, ...], object]] = []
+    if isinstance(raw, dict):
+        for k, val in raw.items():
+            pairs.append((parse_coalition(k), val))
+    elif isinstance(raw, list):
+        for pos, entry in enumerate(raw):
+            if not isinstance(entry, dict) or "coalition" not in entry or "value" not in entry:
+                raise GameError(
+                    f"'{key}' entry {pos} is {entry!r}; each entry needs 'coalition' and 'value'"
+                )
+            coal = entry["coalition"]
+            if isinstance(coal, str):
+                coal = parse_coalition(coal)
+            if not isinstance(coal, list | tuple):
+                raise GameError(f"'{key}' entry {pos}: coalition {coal!r} must be a list of names")
+            pairs.append((tuple(coal), entry["value"]))
+    else:
+        raise GameError(f"'{key}' must be a list of {{coalition, value}} objects or an object")
+    players = doc.get("players")
+    if players is None:
+        players = _infer_players(pairs)
+    elif not isinstance(players, list):
+        raise GameError(f"'players' must be a list of names; got {players!r}")
+    pairs = [(c, _number(v, c)) for c, v in pairs]
+    if key == "dividends":
+        return DividendGame(players, pairs, cost=is_cost)
+    return TabularGame(players, pairs, cost=is_cost)
+
+
+def _read_csv(path: Path, cost: bool | None) -> TabularGame:
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    rows = [r for r in rows if r and any(c.strip() for c in r)]
+    if not rows:
+        raise GameError("the CSV is empty; it needs a header 'coalition,value' and one row each")
+    header = [h.strip().lower() for h in rows[0]]
+    if "coalition" not in header or "value" not in header:
+        raise GameError(
+            f"the CSV header is {rows[0]}; it must have columns 'coalition' and 'value'"
+        )
+    ci, vi = header.index("coalition"), header.index("value")
+    pairs = []
+    for line, row in enumerate(rows[1:], start=2):
+        if len(row) <= max(ci, vi):
+            raise GameError(f"line {line} has {len(row)} fields; expected 'coalition,value'")
+        try:
+            coal = parse_coalition(row[ci])
+        except GameError as exc:
+            raise GameError(f"line {line}: {exc}") from None
+        pairs.append((coal, _number(row[vi], coal, line)))
+    players = _infer_players(pairs)
+    return TabularGame(players, pairs, cost=bool(cost))
+
+
+def _infer_players(pairs: list[tuple[tuple[Hashable, ...], object]]) -> list[Hashable]:
+    if not pairs:
+        raise GameError("no coalitions given")
+    grand = max(pairs, key=lambda p: len(p[0]))[0]
+    players = list(dict.fromkeys(grand))
+    known = set(players)
+    for coal, _ in pairs:
+        unknown = [p for p in coal if p not in known]
+        if unknown:
+            raise GameError(
+                f"player {unknown[0]!r} in coalition {{{','.join(map(str, coal))}}} is not in the "
+                f"grand coalition {{{','.join(map(str, players))}}}; fix the name or add the "
+                "grand coalition"
+            )
+    return players
+
+
+def _number(val: object, coal: tuple, line: int | None = None) -> float:
+    where = f"line {line}: " if line is not None else ""
+    name = "{" + ",".join(map(str, coal)) + "}"
+    if isinstance(val, bool):
+        raise GameError(f"{where}value of coalition {name} is {val!r}, not a number")
+    try:
+        out = float(val)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise GameError(f"{where}value of coalition {name} is {val!r}, not a number") from None
+    if not math.isfinite(out):
+        raise GameError(f"{where}value of coalition {name} is {val!r}; values must be finite")
+    return out
+
+
+def write_game(game: Game, path: str | Path) -> Path:
+    """Write a game to ``.json`` or ``.csv`` (all 2^n coalitions; dividend games
+    as JSON keep their sparse dividends).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> g = TabularGame(["A", "B"], {("A",): 1, ("B",): 2, ("A", "B"): 6})
+    >>> p = write_game(g, pathlib.Path(tempfile.mkdtemp()) / "g.csv")
+    >>> read_game(p).value(["A", "B"])
+    6.0
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".json", ".csv"):
+        raise GameError(f"write_game: {path} must end in .json or .csv")
+    for p in game.players:
+        if not isinstance(p, str) or "," in p or "{" in p or "}" in p or p != p.strip():
+            raise GameError(
+                f"player name {p!r} cannot be written to a game file; names must be strings "
+                "without commas, braces or surrounding spaces"
+            )
+    if suffix == ".json":
+        doc: dict[str, object] = {"players": list(game.players), "kind": game.kind}
+        if isinstance(game, DividendGame) and not isinstance(game, TabularGame):
+            doc["dividends"] = [
+                {"coalition": list(c), "value": v} for c, v in game.dividends().items()
+            ]
+        else:
+            table = game.table()
+            doc["values"] = [
+                {"coalition": list(game.members(m)), "value": float(table[m])}
+                for m in range(1, 1 << game.n)
+            ]
+        path.write_text(json.dumps(doc, indent=1), encoding="utf-8")
+        return path
+    table = game.table()
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["coalition", "value"])
+        for m in range(1 << game.n):
+            writer.writerow([",".join(game.members(m)) if m else "{}", repr(float(table[m]))])
+    return path

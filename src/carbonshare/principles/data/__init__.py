@@ -1,0 +1,1 @@
+"""Bundled data of carbonshare.principles (IPCC AR6 remaining carbon budgets)."""

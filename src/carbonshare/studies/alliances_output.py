@@ -1,0 +1,312 @@
+"""Writing the alliance study: tables, figures, report.html and manifest.json.
+
+Plotting and page building live in :mod:`carbonshare.report`; this module
+only chooses what to show from an :class:`~carbonshare.studies.alliances.AllianceResult`.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from carbonshare.studies.common import ProgressCallback, write_tables
+
+if TYPE_CHECKING:
+    from carbonshare.studies.alliances import AllianceResult
+
+__all__ = ["METHOD_MARKDOWN", "figure_data", "write", "write_figures", "write_report"]
+
+logger = logging.getLogger(__name__)
+
+METHOD_LABELS = {"two_stage": "two-stage Shapley", "shapley": "Shapley", "owen": "Owen"}
+
+METHOD_MARKDOWN = r"""
+**Data (step 1).** For each country *i* the nine indicators of Table 1 of Zhou et al. (2024):
+population and CO2 emissions summed over the cumulative window, the others averaged over the
+mean window; carbon productivity is GDP / CO2 (ratio of the window sums). Missing years follow
+the fill rule of the config; every repair and exclusion is listed below and in `manifest.json`.
+
+**Normalisation and weights (step 2).** V_ij = (x_ij − min_j) / (max_j − min_j) (Eq. 2);
+p_ij = V_ij / Σ_i V_ij; E_j = −(1/ln n) Σ_i p_ij ln p_ij with 0 ln 0 = 0; w_j = (1 − E_j) /
+Σ_k (1 − E_k) (Eq. 3-7, entropy weights).
+
+**Scores (step 3).** Dimension scores Sc, Ec, Ev are the weighted sums w_j V_ij over the rows of
+the 3 × 3 grid, principle scores Eq, Ef, El over its columns; ACI_i = Eq_i + Ef_i + El_i (Eq. 9).
+
+**Linkage (steps 4-5).** CRL_ij = ∛(Sc_i Ec_i Ev_i) ∛(Sc_j Ec_j Ev_j) / (D_ij² L_i L_j) (Eq. 8),
+D = great-circle distance between capitals (km), L = labour-cost proxy. Each country's strongest
+partner is argmax_j CRL_ij; alliances are the weakly connected components of the graph
+i → partner(i).
+
+**Allocation (step 6).** v(S) = (Σ_{i∈S} ACI_i)(Σ_{i≠j∈S} CRL_ij) (Eq. 10). Stage 1: the
+alliances are the players of the quotient game; alliance k gets its Shapley value Q_k.
+Stage 2: inside k, country i gets Q_k ψ_i / Σ_{j∈k} ψ_j with ψ the Shapley value of v restricted
+to k. Shares are in % of global emission rights (Eq. 13). The one-stage Shapley value over all
+countries and the Owen value with the alliances as unions are shown side by side (exact closed
+forms, no sampling).
+
+**Decomposition (step 7).** v is linear in ACI = Σ_j w_j V_ij, so the Shapley and Owen values
+split exactly into nine indicator parts (and, summing the grid columns, Eq/Ef/El parts). For the
+two-stage value the alliance factor Q_k / Σ_k ψ is kept and ψ_i is split linearly, which is exact
+too: the parts add up to each country's share.
+"""
+
+
+def figure_data(result: AllianceResult) -> dict[str, pd.DataFrame | pd.Series]:
+    """What the figures show, as labelled pandas objects (no plotting)."""
+    cs = result.country_shares
+    head = result.config.allocation.methods[0]
+    share = cs[f"share_{head}"].rename("share of global emission rights (%)")
+    alliance = cs["alliance"].rename("alliance")
+    codes = list(result.grid.index)
+    parts = cs[[f"{c}_pct" for c in codes]].set_axis(codes, axis=1)
+    peak = parts.max().where(lambda s: s > 0, 1.0)
+    n_radar = result.config.output.top_radar
+    radar = (parts / peak).loc[cs.index[:n_radar]]
+    radar.index = [f"{cs.at[i, 'name']} ({i})" for i in radar.index]
+    principle_pct = cs[["Eq_pct", "Ef_pct", "El_pct"]].div(cs[f"share_{head}"], axis=0) * 100
+    principle_pct.columns = ["Equity", "Efficiency", "Ecology"]
+    points = result.countries.loc[cs.index, ["capital_lat", "capital_lon"]].set_axis(
+        ["lat", "lon"], axis=1
+    )
+    hover = pd.DataFrame(
+        {
+            "alliance": alliance,
+            "share %": share.round(4),
+            "rank": cs["rank"],
+            "strongest partner": result.linkage["partner"].reindex(cs.index),
+        }
+    )
+    return {
+        "share": share,
+        "alliance": alliance,
+        "links": result.linkage.loc[cs.index, ["partner"]],
+        "points": points,
+        "radar": radar,
+        "principle_pct": principle_pct,
+        "rate": cs["rate_in_alliance_pct"].rename("share within the alliance (%)"),
+        "hover": hover,
+    }
+
+
+def write_figures(result: AllianceResult, out_dir: Path) -> list[Path]:
+    """The six figures of the study as PNG + SVG (carbonshare.report.figures)."""
+    import matplotlib.pyplot as plt
+
+    from carbonshare.report import figures as F
+
+    d = figure_data(result)
+    head = METHOD_LABELS[result.config.allocation.methods[0]]
+    n = len(result.country_shares)
+    n_all = result.statistics["n_alliances"]
+    fig_dir = out_dir / "figures"
+    fig_dir.mkdir(parents=True, exist_ok=True)
+    cap = float(d["share"].quantile(0.95))
+    sizes = d["alliance"].map(d["alliance"].value_counts())
+    made = {
+        "linkage_map": F.arrow_map(
+            d["links"],
+            d["points"],
+            color_by=d["alliance"],
+            title=f"Strongest carbon-reduction partner of each of {n} countries (argmax CRL)",
+        ),
+        "alliance_map": F.category_map(
+            d["alliance"],
+            title=f"{n_all} carbon-reduction alliances (weak components of the partner graph)",
+        ),
+        "emission_rights_map": F.choropleth(
+            d["share"],
+            title=f"Share of global emission rights, {head}",
+            cmap="viridis",
+            legend_label=f"share (%), colours capped at the 95th percentile ({cap:.2f} %)",
+            vmin=0.0,
+            vmax=cap,
+        ),
+        "radar_top_countries": F.radar(
+            d["radar"],
+            title=f"Indicator contributions of the top {len(d['radar'])} countries "
+            "(each indicator scaled to its maximum)",
+        ),
+        "principle_boxplots": F.box_by_group(
+            d["principle_pct"],
+            d["alliance"],
+            title="Contribution of the three principles to the shares, by alliance",
+            ylabel="% of the country's share",
+        ),
+        "rate_kde": F.kde_by_group(
+            d["rate"][sizes >= 3],
+            d["alliance"][sizes >= 3],
+            title="Distribution of shares within alliances of three or more members",
+            xlabel="country's share of its alliance's emission rights (%)",
+        ),
+    }
+    paths: list[Path] = []
+    for name, fig in made.items():
+        paths.extend(F.save_figure(fig, fig_dir / name))
+        plt.close(fig)
+    return paths
+
+
+def _fmt_table(df: pd.DataFrame) -> pd.DataFrame:
+    return df.rename(
+        columns={f"share_{m}": f"{label} share %" for m, label in METHOD_LABELS.items()}
+        | {"Eq_pct": "equity %", "Ef_pct": "efficiency %", "El_pct": "ecology %"}
+    )
+
+
+def write_report(result: AllianceResult, out_dir: Path, figure_paths: list[Path]) -> Path:
+    """report.html: interactive maps, sortable tables, method, config and data notes."""
+    from carbonshare.report import Report
+    from carbonshare.report import interactive as I
+
+    d = figure_data(result)
+    cfg = result.config
+    head = cfg.allocation.methods[0]
+    stats = result.statistics
+    cs = result.country_shares
+    n_all = stats["n_alliances"]
+    top1 = cs.iloc[0]
+    largest_alliance = result.alliance_table.iloc[0]
+    rep = Report(
+        "Carbon-reduction alliances and emission rights",
+        f"Zhou et al. (2024) method on the bundled data: {len(cs)} countries, {n_all} alliances",
+    )
+    rep.add_markdown(
+        f"- **{len(cs)} countries** enter the study ({stats['n_excluded']} candidates excluded, "
+        f"{stats['n_repairs']} data repairs; see *Data*).\n"
+        f"- **{n_all} alliances**; the largest by emission rights is alliance "
+        f"{result.alliance_table.index[0]} "
+        f"({largest_alliance['size']} members, {largest_alliance['share_pct']:.1f} % of global "
+        f"rights; continents: {largest_alliance['continents']}).\n"
+        f"- The largest {METHOD_LABELS[head]} share goes to **{top1['name']}** "
+        f"({top1[f'share_{head}']:.2f} %); the top {len(result.top)} countries hold "
+        f"{stats['top_share_pct']:.1f} %; largest / smallest country share = "
+        f"{stats['max_min_ratio']:.3g}.\n",
+        title="Summary",
+    )
+    close = result.linkage.sort_values("distance_km").iloc[0]
+    rep.add_markdown(
+        f"The linkage CRL divides by the squared distance between capitals, so a pair of very "
+        f"close capitals dominates it: the closest pair here is {close['name']} – "
+        f"{close['partner_name']} ({close['distance_km']:.1f} km). Read the shares with that in "
+        "mind; `docs/reproduction.md` lists every difference from the paper's data.",
+        title="Caveat",
+    )
+
+    rep.add_section("Maps")
+    hover = d["hover"].assign(country=cs["name"])[["country", "alliance", "share %", "rank",
+                                                    "strongest partner"]]  # fmt: skip
+    rep.add_plotly(
+        I.category_map(d["alliance"], hover=hover, title=f"{n_all} alliances"),
+        "Alliances",
+        caption="Weakly connected components of the strongest-partner graph; hover for details.",
+    )
+    rep.add_plotly(
+        I.choropleth_map(
+            d["share"],
+            hover=hover,
+            title="Share of global emission rights (%)",
+            legend_label="share (%)",
+        ),  # fmt: skip
+        "Emission rights",
+        caption=f"{METHOD_LABELS[head]} shares, % of global emission rights (Eq. 13).",
+    )
+    rep.add_plotly(
+        I.arrow_map(
+            d["links"],
+            d["points"],
+            hover=hover,
+            color_by=d["alliance"],
+            title="Strongest carbon-reduction partner",
+        ),  # fmt: skip
+        "Linkage vectors",
+        caption="Arrow from each country's capital to its strongest partner (argmax CRL).",
+    )
+
+    rep.add_section("Tables")
+    rep.add_table(
+        _fmt_table(result.alliance_table.drop(columns=["share_pct"])),
+        "Alliances",
+        caption="Shares in % of global emission rights; equity/efficiency/ecology: parts of the "
+        f"{METHOD_LABELS[head]} share (percentage points).",
+    )
+    rep.add_table(_fmt_table(result.top), f"Top {len(result.top)} countries")
+    cols = ["name", "alliance", "rank", "continent", "developed"]
+    cols += [f"share_{m}" for m in cfg.allocation.methods] + ["Eq_pct", "Ef_pct", "El_pct"]
+    cols += ["rate_in_alliance_pct"]
+    rep.add_table(_fmt_table(cs[cols]), "Country shares", caption="Click a header to sort.")
+    rep.add_table(
+        result.weight_details, "Indicator weights",
+        caption=f"{cfg.weights.method} weights of the nine indicators.",
+    )  # fmt: skip
+    rep.add_table(
+        result.scores, "Scores", caption="Sc, Ec, Ev, Eq, Ef, El, ACI, labour cost, mass."
+    )
+
+    figs = {p.stem: p for p in figure_paths if p.suffix == ".png"}
+    if figs:
+        rep.add_section("Figures")
+        titles = {
+            "radar_top_countries": "Indicator contributions of the top countries (0-1 per indicator)",
+            "principle_boxplots": "Contribution of the three principles per alliance (% of share)",
+            "rate_kde": "Distribution of shares within each alliance",
+        }
+        for stem, title in titles.items():
+            if stem in figs:
+                rep.add_image(figs[stem], title)
+
+    rep.add_section("Data")
+    sel = result.matrix.selection
+    rep.add_table(
+        sel[~sel["included"]].drop(columns="included"),
+        "Excluded countries",
+        caption="Candidates (countries with capital coordinates) left out, and why.",
+    )
+    missing = result.matrix.missing
+    repairs = missing[missing["action"] != "excluded"]
+    if len(repairs):
+        rep.add_table(
+            repairs,
+            "Repairs",
+            caption="Missing years of the included countries and how they were filled.",
+        )
+    rep.add_table(result.matrix.windows, "Time windows")
+    for note in result.manifest.notes:
+        rep.add_markdown(f"- {note}")
+
+    rep.add_section("Method")
+    rep.add_markdown(METHOD_MARKDOWN)
+    rep.add_json("Config", cfg)
+    rep.add_json("Run summary", {"statistics": stats, "timings_s": result.manifest.timings})
+    return rep.write(out_dir / "report.html")
+
+
+def write(
+    result: AllianceResult, out_dir: Path, *, progress: ProgressCallback | None = None
+) -> list[Path]:
+    """Write every output of the study into ``out_dir``; returns the paths written."""
+    notify = progress or (lambda _step: None)
+    manifest = result.manifest
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths: list[Path] = []
+    notify("tables")
+    with manifest.step("tables"):
+        paths += write_tables(result.tables(), out_dir / "tables", workbook="alliances.xlsx")
+    figure_paths: list[Path] = []
+    if result.config.output.figures:
+        notify("figures")
+        with manifest.step("figures"):
+            figure_paths = write_figures(result, out_dir)
+        paths += figure_paths
+    if result.config.output.report:
+        notify("report")
+        with manifest.step("report"):
+            paths.append(write_report(result, out_dir, figure_paths))
+    notify("manifest")
+    manifest.outputs = [str(p.relative_to(out_dir)) for p in paths]
+    paths.append(manifest.write(out_dir))
+    result.paths = paths
+    return paths

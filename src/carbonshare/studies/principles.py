@@ -1,0 +1,867 @@
+"""The principles study: every allocation rule side by side (METHODS.md C2).
+
+Composes :mod:`carbonshare.principles` on the bundled country panel (or a
+user panel of provinces or firms read from CSV):
+
+1. ``data`` - the panel, the entities with complete data (exclusions recorded).
+2. ``rules`` - every configured rule's shares; burden rules are turned into
+   allowances with :func:`~carbonshare.principles.budgets.burden_to_allowance`.
+3. ``budget`` - the global budget (IPCC AR6 Table SPM.2 or given tonnes) and
+   the tonnes and per-capita allowances of every rule.
+4. ``comparison`` - inequality (Gini, Theil, CV), winners and losers against
+   the reference rule, rank correlations, ZSG-DEA efficiencies, the ECPC
+   account and a contraction-and-convergence pathway.
+
+:func:`run_principles` returns a :class:`PrinciplesResult`; its ``write``
+method writes tables (CSV, Parquet, XLSX), figures (PNG, SVG), report.html and
+manifest.json.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import Field, field_validator, model_validator
+
+from carbonshare.errors import ConfigError, DataError
+from carbonshare.studies.common import Manifest, StudyConfig
+
+__all__ = [
+    "STEPS",
+    "WRITE_STEPS",
+    "BudgetConfig",
+    "DataConfig",
+    "OutputConfig",
+    "PrinciplesConfig",
+    "PrinciplesResult",
+    "RuleConfig",
+    "read_user_panel",
+    "run_principles",
+]
+
+logger = logging.getLogger(__name__)
+
+STEPS: tuple[str, ...] = ("data", "rules", "budget", "comparison")
+WRITE_STEPS: tuple[str, ...] = ("tables", "figures", "report", "manifest")
+
+ProgressCallback = Callable[[str], None]
+
+
+# ----------------------------------------------------------------------------- config
+
+
+class DataConfig(StudyConfig):
+    """Where the panel comes from and which columns hold what."""
+
+    source: Literal["bundled", "csv"] = "bundled"
+    path: Path | None = Field(None, description="CSV file (long: entity, year, indicators).")
+    entity_column: str = "entity"
+    year_column: str = "year"
+    emissions: str = Field("co2_t", description="annual emissions column, t CO2")
+    population: str = Field("population", description="population column, persons")
+    gdp: str = Field("gdp_usd", description="output column (GDP, value added), any currency")
+    entities: list[str] | None = Field(None, description="keep only these entities")
+
+    @model_validator(mode="after")
+    def _path_for_csv(self) -> DataConfig:
+        if self.source == "csv" and self.path is None:
+            raise ValueError("path: a CSV path is required when source is 'csv'")
+        return self
+
+
+class BudgetConfig(StudyConfig):
+    """The global budget shared by the rules."""
+
+    source: Literal["ipcc", "tonnes"] = "ipcc"
+    warming: float = Field(1.5, description="IPCC AR6 warming level, degrees C (1.5, 1.7, 2.0)")
+    likelihood: int = Field(50, description="IPCC AR6 likelihood, % (17, 33, 50, 67, 83)")
+    tonnes: float | None = Field(None, description="explicit budget after the base year, t CO2")
+
+    @model_validator(mode="after")
+    def _tonnes_given(self) -> BudgetConfig:
+        if self.source == "tonnes" and (self.tonnes is None or self.tonnes <= 0):
+            raise ValueError(
+                "tonnes: a positive budget in t CO2 is required when source is 'tonnes'"
+            )
+        return self
+
+
+class RuleConfig(StudyConfig):
+    """One rule to run, with its parameters (see docs/principles.md)."""
+
+    rule: str
+    label: str | None = Field(None, description="column name in the outputs (default: rule)")
+    params: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("rule")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        from carbonshare.principles import RULES
+
+        if value not in RULES:
+            raise ValueError(f"unknown rule {value!r}; choose one of {', '.join(sorted(RULES))}")
+        if value == "shapley":
+            raise ValueError("the 'shapley' rule needs a game object; use it from the library")
+        return value
+
+    @property
+    def name(self) -> str:
+        return self.label or self.rule
+
+
+def _default_rules() -> list[RuleConfig]:
+    names = [
+        "grandfathering",
+        "egalitarian",
+        "equal_cumulative_per_capita",
+        "ability_to_pay",
+        "ability_to_pay_reduction",
+        "greenhouse_development_rights",
+        "polluter_pays",
+        "economic_activity",
+        "horizontal_equity",
+        "vertical_equity",
+        "contraction_convergence",
+        "carbon_productivity",
+        "benchmarking",
+        "zsg_dea",
+        "entropy_composite",
+    ]
+    params: dict[str, dict[str, Any]] = {
+        "zsg_dea": {"inputs": ["population"]},
+        "benchmarking": {"groups": "income_group", "percentile": 10.0},
+    }
+    rules = [RuleConfig(rule=n, params=params.get(n, {})) for n in names]
+    rules.append(
+        RuleConfig(
+            rule="mix",
+            label="mix_equity_efficiency",
+            params={"components": {"egalitarian": 1.0, "grandfathering": 1.0, "zsg_dea": 1.0}},
+        )
+    )
+    return rules
+
+
+class OutputConfig(StudyConfig):
+    """What to write."""
+
+    figures: bool = True
+    report: bool = True
+    figure_entities: int = Field(25, description="largest emitters shown in the dot plot")
+    dumbbell_rules: list[str] = Field(
+        default_factory=lambda: ["egalitarian", "equal_cumulative_per_capita", "zsg_dea"]
+    )
+    map_rules: list[str] = Field(
+        default_factory=lambda: ["grandfathering", "egalitarian", "equal_cumulative_per_capita"]
+    )
+
+
+class PrinciplesConfig(StudyConfig):
+    """Config of ``carbonshare run principles`` (defaults: bundled data, 1.5 C / 50 %)."""
+
+    data: DataConfig = Field(default_factory=DataConfig)
+    base_year: int = Field(2019, description="base / reference year of every rule")
+    history_start: int = Field(1990, description="first year of cumulative emissions")
+    budget: BudgetConfig = Field(default_factory=BudgetConfig)
+    burden_reduction: float = Field(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        description="burden rules -> allowances: cap = (1 - r) x base-year emissions",
+    )
+    reference: str = Field("grandfathering", description="rule that winners/losers compare with")
+    pathway_rule: str = Field(
+        "contraction_convergence", description="rule whose tonnes are given per year"
+    )
+    convergence_year: int = 2050
+    rules: list[RuleConfig] = Field(default_factory=_default_rules)
+    output: OutputConfig = Field(default_factory=OutputConfig)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PrinciplesConfig:
+        names = [r.name for r in self.rules]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"rules: labels must be unique, repeated: {dupes} (set label)")
+        if self.reference not in names:
+            raise ValueError(f"reference: {self.reference!r} is not among the rules {names}")
+        if self.history_start > self.base_year:
+            raise ValueError(
+                f"history_start: {self.history_start} is after base_year {self.base_year}"
+            )
+        return self
+
+
+# ----------------------------------------------------------------------------- data
+
+
+def read_user_panel(path: str | Path, entity_column: str, year_column: str) -> pd.DataFrame:
+    """Read a long CSV (one row per entity and year) into a panel (entity, year).
+
+    Works for any entities (provinces, firms...); numeric columns become
+    indicators, other columns are ignored (logged).
+
+    Raises
+    ------
+    DataError  if the file or the entity / year columns are missing, or an
+        (entity, year) pair is duplicated.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise DataError(f"data.path: {p} does not exist; point it to a CSV file")
+    df = pd.read_csv(p)
+    for col in (entity_column, year_column):
+        if col not in df.columns:
+            raise DataError(
+                f"{p.name} has no column {col!r} (columns: {', '.join(df.columns)}); set "
+                f"data.entity_column / data.year_column"
+            )
+    df[entity_column] = df[entity_column].astype(str)
+    df[year_column] = pd.to_numeric(df[year_column], errors="raise").astype(int)
+    dup = df.duplicated([entity_column, year_column])
+    if dup.any():
+        row = df.loc[dup].iloc[0]
+        raise DataError(
+            f"{p.name}: entity {row[entity_column]} has two rows for {row[year_column]}; "
+            f"keep one row per entity and year"
+        )
+    panel = df.set_index([entity_column, year_column]).sort_index()
+    numeric = panel.select_dtypes("number")
+    dropped = [c for c in panel.columns if c not in numeric.columns]
+    if dropped:
+        logger.info("ignored non-numeric columns of %s: %s", p.name, dropped)
+    numeric.index.names = ["entity", "year"]
+    return numeric.astype(float)
+
+
+def _load(config: PrinciplesConfig, panel: pd.DataFrame | None, manifest: Manifest):
+    d = config.data
+    names = None
+    attributes = pd.DataFrame()
+    if panel is None:
+        if d.source == "bundled":
+            from carbonshare.data import load_countries, load_panel, sources
+
+            panel = load_panel()
+            attributes = load_countries()
+            names = attributes["name"]
+            manifest.add_sources(sources())
+        else:
+            assert d.path is not None
+            panel = read_user_panel(d.path, d.entity_column, d.year_column)
+            attributes = _user_attributes(d.path, d.entity_column)
+            manifest.add_sources([{"file": str(d.path), "kind": "user panel"}])
+    if d.entities is not None:
+        keep = [e for e in d.entities if e in panel.index.get_level_values(0)]
+        unknown = sorted(set(d.entities) - set(keep))
+        if unknown:
+            raise ConfigError(f"data.entities: not in the data: {unknown[:10]}")
+        panel = panel.loc[panel.index.get_level_values(0).isin(keep)]
+    return panel, names, attributes
+
+
+def _user_attributes(path: Path, entity_column: str) -> pd.DataFrame:
+    """Text columns of a user CSV (first value per entity), e.g. a sector for benchmarking."""
+    df = pd.read_csv(path)
+    text = [
+        c for c in df.columns if c != entity_column and not pd.api.types.is_numeric_dtype(df[c])
+    ]
+    if not text:
+        return pd.DataFrame(index=pd.Index([], name="entity"))
+    df[entity_column] = df[entity_column].astype(str)
+    return df.groupby(entity_column)[text].first()
+
+
+def _complete_entities(panel: pd.DataFrame, config: PrinciplesConfig, manifest: Manifest):
+    """Entities with every value the rules need; the others are excluded (recorded)."""
+    d = config.data
+    years = list(range(config.history_start, config.base_year + 1))
+    for col in (d.emissions, d.population, d.gdp):
+        if col not in panel.columns:
+            raise DataError(
+                f"the data have no column {col!r}; set data.emissions / data.population / "
+                f"data.gdp to the right column names"
+            )
+    wide_e = panel[d.emissions].unstack().reindex(columns=years)
+    wide_p = panel[d.population].unstack().reindex(columns=years)
+    gdp = panel[d.gdp].unstack().reindex(columns=[config.base_year]).iloc[:, 0]
+    reasons: dict[str, str] = {}
+    for entity in wide_e.index:
+        missing = []
+        if wide_e.loc[entity].isna().any():
+            missing.append(f"{d.emissions} in {_years_text(wide_e.loc[entity])}")
+        if wide_p.loc[entity].isna().any():
+            missing.append(f"{d.population} in {_years_text(wide_p.loc[entity])}")
+        if pd.isna(gdp.get(entity, np.nan)):
+            missing.append(f"{d.gdp} in {config.base_year}")
+        if missing:
+            reasons[entity] = "no " + "; no ".join(missing)
+            continue
+        if wide_p.loc[entity].min() <= 0 or wide_e.loc[entity, config.base_year] <= 0:
+            reasons[entity] = f"non-positive {d.population} or {d.emissions} in {config.base_year}"
+        elif gdp[entity] <= 0:
+            reasons[entity] = f"non-positive {d.gdp} in {config.base_year}"
+    for entity, reason in reasons.items():
+        manifest.exclude(entity, reason)
+    keep = [e for e in wide_e.index if e not in reasons]
+    if len(keep) < 2:
+        raise DataError(
+            f"only {len(keep)} entities have complete {d.emissions}, {d.population} "
+            f"{config.history_start}-{config.base_year} and {d.gdp} {config.base_year}; "
+            f"move history_start later or fill the panel"
+        )
+    sub = panel.loc[panel.index.get_level_values(0).isin(keep)]
+    sub = sub.loc[sub.index.get_level_values(1) <= config.base_year]
+    return sub, pd.Index(keep)
+
+
+def _years_text(row: pd.Series) -> str:
+    gaps = [int(y) for y, v in row.items() if pd.isna(v)]
+    if len(gaps) > 3:
+        return f"{gaps[0]}-{gaps[-1]} ({len(gaps)} years)"
+    return ", ".join(map(str, gaps))
+
+
+# ----------------------------------------------------------------------------- rules
+
+
+def _defaults_for(rule: str, config: PrinciplesConfig, remaining_budget: float) -> dict[str, Any]:
+    from carbonshare.principles import RULES
+
+    d = config.data
+    accepted = inspect.signature(RULES[rule].function).parameters
+    candidates = {
+        "year": config.base_year,
+        "end_year": config.base_year,
+        "start_year": config.history_start,
+        "emissions": d.emissions,
+        "population": d.population,
+        "gdp": d.gdp,
+        "output": d.gdp,
+        "remaining_budget": remaining_budget,
+        "convergence_year": config.convergence_year,
+        "target_year": config.base_year + 1,
+        "outputs": [d.gdp],
+    }
+    if rule in ("ability_to_pay_reduction", "greenhouse_development_rights"):
+        candidates.pop("end_year")
+    return {k: v for k, v in candidates.items() if k in accepted}
+
+
+def _rule_shares(
+    spec: RuleConfig,
+    panel: pd.DataFrame,
+    config: PrinciplesConfig,
+    remaining_budget: float,
+    extra: dict[str, Any],
+) -> pd.Series:
+    from carbonshare.principles import RULES, allocate
+
+    params = _defaults_for(spec.rule, config, remaining_budget) | dict(spec.params)
+    if spec.rule == "benchmarking":
+        params = _resolve_groups(params, spec.name, extra)
+    if spec.rule == "mix":
+        comps = params.get("components", {})
+        sub = dict(params.get("params", {}))
+        configured = {r.name: r for r in config.rules}
+        for r in comps:
+            if r in RULES:
+                own = dict(configured[r].params) if r in configured else {}
+                sub[r] = _defaults_for(r, config, remaining_budget) | own | dict(sub.get(r, {}))
+                if r == "benchmarking":
+                    sub[r] = _resolve_groups(sub[r], f"mix.{r}", extra)
+        params["params"] = sub
+    if spec.rule == "alliance":
+        params.setdefault("shares", extra.get("alliance"))
+        if params["shares"] is None:
+            raise ConfigError(
+                "rules: the 'alliance' rule needs the alliance study's shares; run "
+                "carbonshare.studies.alliances.run_alliances and pass its shares to run_principles"
+            )
+        params["shares"] = params["shares"].reindex(panel.index.get_level_values(0).unique())
+    return allocate(spec.rule, panel, **params)
+
+
+def _resolve_groups(params: dict[str, Any], label: str, extra: dict[str, Any]) -> dict[str, Any]:
+    """``groups`` given as a column name -> entity -> group Series (countries table / CSV)."""
+    groups = params.get("groups")
+    if not isinstance(groups, str):
+        return params
+    attributes: pd.DataFrame = extra["attributes"]
+    if groups not in attributes.columns:
+        extra["manifest"].note(
+            f"{label}: no entity attribute {groups!r} in the data, so one benchmark for all"
+        )
+        return params | {"groups": None}
+    values = attributes[groups].astype(object).where(attributes[groups].notna(), "unclassified")
+    return params | {"groups": values}
+
+
+# ----------------------------------------------------------------------------- result
+
+
+@dataclass
+class PrinciplesResult:
+    """Everything the principles study computes (tables indexed by entity / rule)."""
+
+    config: PrinciplesConfig
+    rules: pd.DataFrame
+    raw_shares: pd.DataFrame
+    shares: pd.DataFrame
+    budget_t: float
+    population: pd.Series
+    emissions: pd.Series
+    allowances: pd.DataFrame
+    per_capita: pd.DataFrame
+    inequality: pd.DataFrame
+    change: pd.DataFrame
+    winners_losers: pd.DataFrame
+    spearman: pd.DataFrame
+    kendall: pd.DataFrame
+    zsg: pd.DataFrame | None
+    ecpc: pd.DataFrame | None
+    rci: pd.DataFrame | None
+    pathway: pd.DataFrame
+    names: pd.Series | None
+    manifest: Manifest
+    paths: list[Path] = field(default_factory=list)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Output tables by file name (columns described in docs/principles.md)."""
+        idx_name = "entity" if self.names is None else "iso3"
+
+        def named(df: pd.DataFrame) -> pd.DataFrame:
+            out = df.copy()
+            out.index.name = idx_name
+            if self.names is not None:
+                out.insert(0, "name", self.names.reindex(out.index))
+            return out
+
+        tables = {
+            "rules": self.rules,
+            "shares": named(self.shares),
+            "raw_shares": named(self.raw_shares),
+            "allowances_t": named(self.allowances),
+            "per_capita_t": named(self.per_capita),
+            "inequality": self.inequality.rename_axis("rule"),
+            "change_vs_reference": named(self.change),
+            "winners_losers": self.winners_losers.rename_axis("rule"),
+            "rank_spearman": self.spearman.rename_axis("rule"),
+            "rank_kendall": self.kendall.rename_axis("rule"),
+            "pathway_t": named(self.pathway.rename(columns=str)),
+        }
+        for key, table in (
+            ("zsg_dea", self.zsg),
+            ("ecpc_account", self.ecpc),
+            ("gdr_rci", self.rci),
+        ):
+            if table is not None:
+                tables[key] = named(table)
+        return tables
+
+    def write(self, out_dir: str | Path, progress: ProgressCallback | None = None) -> list[Path]:
+        """Write tables, figures, report.html and manifest.json into ``out_dir``."""
+        return _write(self, Path(out_dir), progress)
+
+
+def run_principles(
+    config: PrinciplesConfig | None = None,
+    out_dir: str | Path | None = None,
+    progress: ProgressCallback | None = None,
+    *,
+    panel: pd.DataFrame | None = None,
+    alliance: pd.Series | None = None,
+) -> PrinciplesResult:
+    """Run every configured allocation rule and compare them (METHODS C2).
+
+    Parameters
+    ----------
+    config : study config (default: bundled data, IPCC 1.5 C / 50 % budget).
+    out_dir : if given, the outputs are written there.
+    progress : called with each step name.
+    panel : a ready panel (entity, year) instead of ``config.data``.
+    alliance : entity -> alliance-study allocation, for an ``alliance`` rule.
+
+    Returns
+    -------
+    PrinciplesResult
+
+    Raises
+    ------
+    ConfigError, DataError  naming the field, entity or rule at fault.
+    """
+    from carbonshare import principles as P
+
+    config = config or PrinciplesConfig()
+    manifest = Manifest("principles", config)
+    notify = progress or (lambda _step: None)
+    d = config.data
+
+    notify("data")
+    with manifest.step("data"):
+        raw, names, attributes = _load(config, panel, manifest)
+        data, entities = _complete_entities(raw, config, manifest)
+        population = data[d.population].xs(config.base_year, level=1).reindex(entities)
+        emissions = data[d.emissions].xs(config.base_year, level=1).reindex(entities)
+        budget = _budget(config, raw, entities, manifest)
+
+    notify("rules")
+    with manifest.step("rules"):
+        raw_shares: dict[str, pd.Series] = {}
+        for spec in config.rules:
+            extra = {"alliance": alliance, "attributes": attributes, "manifest": manifest}
+            raw_shares[spec.name] = _rule_shares(spec, data, config, budget, extra)
+        raw_df = pd.DataFrame(raw_shares).reindex(entities)
+        kinds = {s.name: _kind(s) for s in config.rules}
+        cap = (1.0 - config.burden_reduction) * float(emissions.sum())
+        shares = raw_df.copy()
+        for name, kind in kinds.items():
+            if kind == "burden":
+                allowance = P.burden_to_allowance(raw_df[name].rename(name), emissions, cap)
+                shares[name] = allowance / cap
+        negative = {n: int((shares[n] < 0).sum()) for n in shares.columns if (shares[n] < 0).any()}
+        for name, count in negative.items():
+            manifest.note(
+                f"{name}: {count} entities get a negative allowance (their burden exceeds their "
+                f"base-year emissions); kept, not clipped"
+            )
+        burden = [n for n, k in kinds.items() if k == "burden"]
+        if burden:
+            manifest.note(
+                f"burden rules {burden} turned into allowances with A_i = E_i - b_i (sum E - C), "
+                f"E = {d.emissions} {config.base_year}, C = (1 - {config.burden_reduction}) sum E"
+            )
+
+    notify("budget")
+    with manifest.step("budget"):
+        allowances = shares * budget
+        per_capita = allowances.div(population, axis=0)
+        pathway = _pathway(config, data, emissions, budget, shares)
+
+    notify("comparison")
+    with manifest.step("comparison"):
+        inequality = P.inequality_table(per_capita, population)
+        change, summary = P.winners_losers(shares, config.reference)
+        spearman = P.rank_correlation(shares, "spearman")
+        kendall = P.rank_correlation(shares, "kendall")
+        zsg, ecpc, rci = _details(config, data, budget, manifest)
+
+    rules_table = pd.DataFrame(
+        {
+            "rule": [s.rule for s in config.rules],
+            "kind": [kinds[s.name] for s in config.rules],
+            "principle": [P.RULES[s.rule].principle for s in config.rules],
+            "summary": [P.RULES[s.rule].summary for s in config.rules],
+            "params": [str(s.params) if s.params else "" for s in config.rules],
+        },
+        index=pd.Index([s.name for s in config.rules], name="label"),
+    )
+    manifest.extra["budget_t"] = budget
+    manifest.extra["entities"] = len(entities)
+    result = PrinciplesResult(
+        config=config,
+        rules=rules_table,
+        raw_shares=raw_df,
+        shares=shares,
+        budget_t=budget,
+        population=population,
+        emissions=emissions,
+        allowances=allowances,
+        per_capita=per_capita,
+        inequality=inequality,
+        change=change,
+        winners_losers=summary,
+        spearman=spearman,
+        kendall=kendall,
+        zsg=zsg,
+        ecpc=ecpc,
+        rci=rci,
+        pathway=pathway,
+        names=None if names is None else names.reindex(entities),
+        manifest=manifest,
+    )
+    if out_dir is not None:
+        result.write(out_dir, progress)
+    return result
+
+
+def _kind(spec: RuleConfig) -> str:
+    from carbonshare.principles import RULES
+
+    if spec.rule == "mix":
+        comps = list(spec.params.get("components", {}))
+        return RULES[comps[0]].kind if comps and comps[0] in RULES else "allowance"
+    return RULES[spec.rule].kind
+
+
+def _budget(config: PrinciplesConfig, raw: pd.DataFrame, entities: pd.Index, manifest) -> float:
+    from carbonshare.principles import ipcc_ar6_provenance, remaining_carbon_budget
+
+    b = config.budget
+    if b.source == "tonnes":
+        assert b.tonnes is not None
+        manifest.note(f"budget: {b.tonnes:.6g} t CO2 after {config.base_year} (given)")
+        return float(b.tonnes)
+    emitted = 0.0
+    if config.base_year >= 2020:
+        e = raw[config.data.emissions].unstack().reindex(index=entities)
+        emitted = float(e.loc[:, 2020 : config.base_year].sum().sum())
+    budget = remaining_carbon_budget(b.warming, b.likelihood, emitted_since_2020=emitted)
+    prov = ipcc_ar6_provenance()
+    manifest.note(
+        f"budget: IPCC AR6 {b.warming} C / {b.likelihood} % from 2020 ({prov['citation']}); "
+        f"minus {emitted / 1e9:.4g} GtCO2 emitted 2020-{config.base_year} by the entities -> "
+        f"{budget / 1e9:.4g} GtCO2. The IPCC budget covers all CO2 (incl. land use); the "
+        f"panel's {config.data.emissions} may be fossil only."
+    )
+    manifest.add_sources([{"name": "IPCC AR6 WG1 remaining carbon budgets", **prov}])
+    return budget
+
+
+def _pathway(config, data, emissions, budget, shares) -> pd.DataFrame:
+    from carbonshare.principles import (
+        allocate_pathway,
+        contraction_convergence_pathway,
+        linear_cap_pathway,
+    )
+
+    cap = linear_cap_pathway(config.base_year + 1, float(emissions.sum()), budget)
+    if config.pathway_rule == "contraction_convergence":
+        d = config.data
+        frame = contraction_convergence_pathway(
+            data,
+            list(cap.index),
+            year=config.base_year,
+            convergence_year=config.convergence_year,
+            emissions=d.emissions,
+            population=d.population,
+        )
+        return allocate_pathway(frame, cap)
+    if config.pathway_rule not in shares.columns:
+        raise ConfigError(f"pathway_rule: {config.pathway_rule!r} is not among the rules")
+    return allocate_pathway(shares[config.pathway_rule], cap)
+
+
+def _details(config: PrinciplesConfig, data: pd.DataFrame, budget: float, manifest: Manifest):
+    from carbonshare import principles as P
+
+    d = config.data
+    zsg = ecpc = rci = None
+    specs = {s.rule: s for s in config.rules}
+    if "zsg_dea" in specs:
+        p = _defaults_for("zsg_dea", config, budget) | dict(specs["zsg_dea"].params)
+        q = data[d.emissions].xs(config.base_year, level=1)
+        y = pd.DataFrame({c: data[c].xs(config.base_year, level=1) for c in p["outputs"]})
+        inputs = p.get("inputs", ())
+        x = (
+            pd.DataFrame({c: data[c].xs(config.base_year, level=1) for c in inputs})
+            if inputs
+            else None
+        )
+        res = P.zsg_dea(q, y, x, rts=p.get("rts", "crs"), tol=p.get("tol", 1e-6))
+        zsg = pd.concat(
+            [q.rename("quota_before_t"), res.quota.rename("quota_after_t"),
+             res.efficiency_before, res.efficiency_after],
+            axis=1,
+        )  # fmt: skip
+        manifest.note(
+            f"ZSG-DEA: {res.iterations} reallocation(s), converged={res.converged}, "
+            f"{int((res.efficiency_before < 1 - 1e-9).sum())} of {len(q)} units below the frontier "
+            f"before"
+        )
+    if "equal_cumulative_per_capita" in specs:
+        p = _defaults_for("equal_cumulative_per_capita", config, budget)
+        p |= dict(specs["equal_cumulative_per_capita"].params)
+        ecpc = P.ecpc_account(data, **p)
+        over = ecpc.index[ecpc["remaining_t"] < 0]
+        if len(over):
+            manifest.note(
+                f"equal_cumulative_per_capita: {len(over)} entities have emitted more than their "
+                f"fair share since {config.history_start} (total deficit "
+                f"{-ecpc['remaining_t'].clip(upper=0).sum() / 1e9:.4g} GtCO2); handling: "
+                f"negative={p.get('negative', 'floor')!r}"
+            )
+    if "greenhouse_development_rights" in specs:
+        p = _defaults_for("greenhouse_development_rights", config, budget)
+        p |= dict(specs["greenhouse_development_rights"].params)
+        rci = P.responsibility_capability_index(data, **p)
+    return zsg, ecpc, rci
+
+
+# ----------------------------------------------------------------------------- writing
+
+
+def _figure_data(result: PrinciplesResult) -> dict[str, Any]:
+    """What the figures show (labelled pandas objects, no plotting)."""
+    top = result.emissions.sort_values(ascending=False).index[
+        : result.config.output.figure_entities
+    ]
+    labels = top if result.names is None else pd.Index(
+        [f"{result.names.get(e, e)}" for e in top]
+    )  # fmt: skip
+    dots = result.per_capita.loc[top].set_axis(labels)
+    return {"top": top, "dots": dots}
+
+
+def _write(
+    result: PrinciplesResult, out_dir: Path, progress: ProgressCallback | None
+) -> list[Path]:
+    from carbonshare.studies.common import write_tables
+
+    notify = progress or (lambda _step: None)
+    manifest = result.manifest
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths: list[Path] = []
+    notify("tables")
+    with manifest.step("tables"):
+        paths += write_tables(result.tables(), out_dir / "tables")
+    figure_paths: list[Path] = []
+    if result.config.output.figures:
+        notify("figures")
+        with manifest.step("figures"):
+            figure_paths = _write_figures(result, out_dir / "figures")
+        paths += figure_paths
+    if result.config.output.report:
+        notify("report")
+        with manifest.step("report"):
+            paths.append(_write_report(result, out_dir))
+    notify("manifest")
+    manifest.outputs = [str(p.relative_to(out_dir)) for p in paths] + ["manifest.json"]
+    paths.append(manifest.write(out_dir))
+    result.paths = paths
+    return paths
+
+
+def _write_figures(result: PrinciplesResult, fig_dir: Path) -> list[Path]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from carbonshare.report import figures as F
+
+    fig_dir.mkdir(parents=True, exist_ok=True)
+    d = _figure_data(result)
+    ref = result.config.reference
+    paths: list[Path] = []
+    fig = F.dot_plot(d["dots"], title="Per-capita allowance by rule (t CO2 per person)")
+    paths += F.save_figure(fig, fig_dir / "per_capita_dot_plot")
+    plt.close(fig)
+    for rule in result.config.output.dumbbell_rules:
+        if rule not in result.per_capita.columns or rule == ref:
+            continue
+        a = d["dots"][ref].rename(ref)
+        b = d["dots"][rule].rename(rule)
+        fig = F.dumbbell(a, b, title=f"{rule} vs {ref} (t CO2 per person)")
+        paths += F.save_figure(fig, fig_dir / f"dumbbell_{rule}")
+        plt.close(fig)
+    if result.names is not None:
+        for rule in result.config.output.map_rules:
+            if rule not in result.per_capita.columns:
+                continue
+            fig = F.choropleth(
+                result.per_capita[rule],
+                title=f"Allowance per person, {rule}",
+                cmap="viridis",
+                legend_label="t CO2 per person",
+            )
+            paths += F.save_figure(fig, fig_dir / f"map_{rule}")
+            plt.close(fig)
+    return paths
+
+
+def _pct(df: pd.DataFrame) -> pd.DataFrame:
+    return df * 100.0
+
+
+def _write_report(result: PrinciplesResult, out_dir: Path) -> Path:
+    from carbonshare.report import Report
+
+    cfg = result.config
+    ref = cfg.reference
+    n = len(result.shares)
+    ineq = result.inequality
+    most_equal = ineq["gini"].idxmin() if ineq["gini"].notna().any() else "-"
+    least_equal = ineq["gini"].idxmax() if ineq["gini"].notna().any() else "-"
+    rep = Report(
+        "Allocation principles compared",
+        f"{len(cfg.rules)} rules, {n} entities, base year {cfg.base_year}, "
+        f"budget {result.budget_t / 1e9:.4g} GtCO2",
+    )
+    rep.add_markdown(
+        f"- **Budget**: {result.budget_t / 1e9:.4g} GtCO2 after {cfg.base_year} "
+        f"({'IPCC AR6 Table SPM.2, ' + str(cfg.budget.warming) + ' °C / ' + str(cfg.budget.likelihood) + ' %' if cfg.budget.source == 'ipcc' else 'given'}).\n"
+        f"- **Entities**: {n} with complete data ({len(result.manifest.exclusions)} excluded, "
+        f"see the manifest).\n"
+        f"- **Most equal per-capita allowances** (population-weighted Gini): {most_equal}; "
+        f"**least equal**: {least_equal}.\n"
+        f"- Winners and losers are measured against **{ref}**. Burden rules (polluter pays, GDR, "
+        f"horizontal / vertical equity, ability-to-pay reductions) are turned into allowances with "
+        f"a {cfg.burden_reduction:.0%} cut from base-year emissions.\n",
+        title="Summary",
+    )
+    rep.add_section("Rules")
+    rep.add_table(
+        result.rules, "Rules run", caption="kind: what the rule shares (allowance or burden)."
+    )
+    shares = _pct(result.shares)
+    if result.names is not None:
+        shares.insert(0, "name", result.names.reindex(shares.index))
+    rep.add_table(shares, "Allowance shares (%)", caption="Each rule column sums to 100 %.")
+    pc = result.per_capita.copy()
+    if result.names is not None:
+        pc.insert(0, "name", result.names.reindex(pc.index))
+    rep.add_table(pc, "Allowance per person (t CO2 over the budget)")
+    rep.add_section("Comparison")
+    rep.add_table(
+        ineq,
+        "Inequality of per-capita allowances",
+        caption="Gini, Theil and CV weighted by population (every person counts once).",
+    )
+    rep.add_table(result.winners_losers, f"Winners and losers against {ref}")
+    rep.add_table(result.spearman, "Spearman rank correlation between rules", float_format=".3f")
+    rep.add_table(result.kendall, "Kendall rank correlation between rules", float_format=".3f")
+    if result.zsg is not None:
+        rep.add_table(result.zsg, "ZSG-DEA quotas and efficiencies before / after")
+    if result.ecpc is not None:
+        rep.add_table(result.ecpc, "Equal cumulative per capita account (t CO2)")
+    if result.rci is not None:
+        rep.add_table(result.rci, "Greenhouse Development Rights: responsibility and capacity")
+    if result.names is not None:
+        from carbonshare.report import interactive as I
+
+        rep.add_section("Maps")
+        for rule in cfg.output.map_rules:
+            if rule not in result.per_capita.columns:
+                continue
+            hover = pd.DataFrame(
+                {
+                    "country": result.names,
+                    "share %": shares[rule],
+                    "t per person": result.per_capita[rule],
+                }
+            )
+            rep.add_plotly(
+                I.choropleth_map(
+                    result.per_capita[rule],
+                    hover=hover,
+                    title=f"Allowance per person under {rule} (t CO2)",
+                    legend_label="t per person",
+                ),
+                f"Map: {rule}",
+            )
+    if cfg.output.figures:
+        rep.add_section("Figures")
+        for path in sorted((out_dir / "figures").glob("*.png")):
+            rep.add_image(path, path.stem.replace("_", " "))
+    rep.add_section("Run")
+    rep.add_json("Config", cfg)
+    rep.add_json("Manifest", result.manifest.to_dict())
+    return rep.write(out_dir / "report.html")

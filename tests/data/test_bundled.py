@@ -1,0 +1,302 @@
+"""The shipped bundled data: shapes, contents and known values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from carbonshare.data import (
+    INDICATOR_NAMES,
+    build_report,
+    indicator_catalog,
+    load_boundaries,
+    load_countries,
+    load_panel,
+    sources,
+)
+from carbonshare.errors import DataError
+
+CONTRACT_COLUMNS = [
+    "population",
+    "gdp_usd",
+    "co2_t",
+    "co2_consumption_t",
+    "co2_per_ppp_gdp",
+    "urban_pct",
+    "clean_cooking_pct",
+    "services_employment_pct",
+    "forest_rents_pct_gdp",
+    "forest_area_km2",
+    "gdp_per_employed",
+    "gni_per_capita_usd",
+    "gni_ppp",
+    "population_density",
+]
+COUNTRY_COLUMNS = [
+    "iso2",
+    "m49",
+    "name",
+    "continent",
+    "un_region",
+    "un_subregion",
+    "sdg_region",
+    "wb_region",
+    "income_group",
+    "developed",
+    "coastal",
+    "capital",
+    "capital_lat",
+    "capital_lon",
+]
+
+
+def test_panel_shape_and_dtypes():
+    panel = load_panel()
+    assert list(panel.index.names) == ["iso3", "year"]
+    assert set(CONTRACT_COLUMNS) <= set(panel.columns)
+    assert list(panel.columns) == list(INDICATOR_NAMES)
+    assert all(dt == np.float64 for dt in panel.dtypes)
+    years = panel.index.get_level_values("year")
+    assert years.min() == 1990 and years.max() >= 2023
+    assert isinstance(panel.index.get_level_values("iso3")[0], str)
+    assert not panel.index.duplicated().any()
+    # every country of the table is in the panel and nothing else
+    assert set(panel.index.get_level_values("iso3")) == set(load_countries().index)
+
+
+def test_panel_has_no_aggregates():
+    iso3 = set(load_panel().index.get_level_values("iso3"))
+    for agg in ("WLD", "HIC", "EUU", "SSF", "LMY", "OED", "ARB", "EAS", "AFE", "AFW"):
+        assert agg not in iso3
+
+
+def test_load_panel_select_and_copy():
+    a = load_panel(["population"])
+    assert list(a.columns) == ["population"]
+    a.iloc[0, 0] = -1.0
+    assert load_panel(["population"]).iloc[0, 0] != -1.0
+
+
+def test_load_panel_unknown_indicator_message():
+    with pytest.raises(DataError, match=r"unknown indicator\(s\) \['gdp'\].*gdp_usd"):
+        load_panel(["gdp"])
+
+
+@pytest.mark.parametrize(
+    ("iso3", "year", "column", "value", "rel"),
+    [
+        # GCP (Global Carbon Atlas, GCB 2022 raw file): China 2020 = 10956.2134 MtCO2
+        ("CHN", 2020, "co2_t", 10956.2134e6, 1e-12),
+        ("USA", 2019, "co2_t", 5259.1438e6, 1e-12),
+        ("XKX", 2021, "co2_t", 5.6444e6, 1e-12),
+        # World Bank SP.POP.TOTL (datahub, WDI 2025/26 vintage): India 2020
+        ("IND", 2020, "population", 1402617695.0, 0),
+        # WDI 2021 urban file: Japan urban share 2020 = 91.8 %
+        ("JPN", 2020, "urban_pct", 91.782, 1e-3),
+        # open-numbers WDI: forest rents, Côte d'Ivoire 2016 = 2.84064 (SOURCES.md)
+        ("CIV", 2016, "forest_rents_pct_gdp", 2.84064, 1e-9),
+        ("CIV", 2017, "forest_rents_pct_gdp", 0.0, 0),
+    ],
+)
+def test_known_values(iso3, year, column, value, rel):
+    got = load_panel([column]).loc[(iso3, year), column]
+    assert got == pytest.approx(value, rel=rel, abs=1e-12)
+
+
+def test_forest_rents_end_2017_and_percent_ranges():
+    panel = load_panel()
+    fr = panel["forest_rents_pct_gdp"].dropna()
+    assert fr.index.get_level_values("year").max() == 2017
+    for col in (
+        "urban_pct",
+        "clean_cooking_pct",
+        "services_employment_pct",
+        "forest_rents_pct_gdp",
+    ):
+        s = panel[col].dropna()
+        assert (s >= 0).all() and (s <= 100).all()
+    counts = panel.drop(columns=[c for c in panel.columns if c.endswith("pct") or "pct_" in c])
+    assert (counts.fillna(0) >= 0).all().all()
+
+
+def test_zhou_coverage_2016_2020():
+    """Countries with every Zhou et al. indicator (forest rents aside) in 2016-2020.
+
+    The raw files limit this: clean cooking (189) and services employment
+    (188) overlap in 175 countries, and datahub GDP has no 2016-2020 value for
+    ERI, PRK, SSD and VEN. See docs/data.md.
+    """
+    from carbonshare.data.coverage import zhou_complete
+
+    strict = zhou_complete(load_panel(), rule="all_years")
+    window = zhou_complete(load_panel(), rule="any_year")
+    assert strict.sum() >= 170
+    assert window.sum() >= strict.sum()
+    for iso3 in ("CHN", "USA", "IND", "BRA", "DEU", "NGA", "AUS", "KAZ", "MMR"):
+        assert strict[iso3]
+
+
+def test_countries_table():
+    c = load_countries()
+    assert c.index.name == "iso3"
+    assert list(c.columns[: len(COUNTRY_COLUMNS)]) == COUNTRY_COLUMNS
+    assert c.index.is_unique and len(c) == 218
+    assert c["developed"].dtype == bool and c["coastal"].dtype == bool
+    assert c["capital_lat"].between(-90, 90).all() and c["capital_lon"].between(-180, 180).all()
+    assert set(c["continent"]) == {
+        "Africa",
+        "Asia",
+        "Europe",
+        "North America",
+        "South America",
+        "Oceania",
+    }
+    assert (c["name"] != "").all() and (c["sdg_region"] != "").all()
+    # developed = World Bank high income FY2022
+    assert (c["developed"] == (c["income_group"] == "High income")).all()
+    assert c.loc["NAM", "iso2"] == "NA"
+    assert c.loc["XKX", "iso2"] == "XK"
+    assert c.loc["AFG", "m49"] == "004"
+    assert c.loc["FRA", "continent"] == "Europe" and c.loc["CAN", "continent"] == "North America"
+    assert c.loc["USA", "continent"] == "North America"
+    assert c.loc["BRA", "continent"] == "South America"
+    assert c.loc["AUS", "continent"] == "Oceania"
+    assert not c.loc["CHE", "coastal"] and c.loc["PRT", "coastal"]
+    assert c.loc["VEN", "income_group"] == "Not classified"
+    assert c.loc["TWN", "income_group"] == "High income"
+
+
+# (iso3, capital, lat, lon): reference coordinates of the capitals.
+KNOWN_CAPITALS = [
+    ("USA", "Washington, D.C.", 38.9, -77.0),
+    ("CHN", "Beijing", 39.9, 116.4),
+    ("AUS", "Canberra", -35.3, 149.1),
+    ("BRA", "Brasilia", -15.8, -47.9),
+    ("MMR", "Naypyidaw", 19.76, 96.08),
+    ("NGA", "Abuja", 9.08, 7.5),
+    ("KAZ", "Astana", 51.17, 71.45),
+    ("CAN", "Ottawa", 45.42, -75.7),
+    ("ZAF", "Pretoria", -25.75, 28.19),
+    ("IND", "New Delhi", 28.61, 77.21),
+    ("RUS", "Moscow", 55.76, 37.62),
+    ("ARG", "Buenos Aires", -34.6, -58.38),
+    ("NZL", "Wellington", -41.29, 174.78),
+    ("TZA", "Dodoma", -6.16, 35.75),
+    ("KIR", "South Tarawa", 1.33, 172.98),
+    ("NAM", "Windhoek", -22.56, 17.08),
+    ("XKX", "Pristina", 42.66, 21.16),
+    ("HKG", "Hong Kong (Victoria)", 22.28, 114.16),
+    ("DEU", "Berlin", 52.52, 13.4),
+    ("EGY", "Cairo", 30.04, 31.24),
+]
+
+
+@pytest.mark.parametrize(("iso3", "capital", "lat", "lon"), KNOWN_CAPITALS)
+def test_capital_coordinates(iso3, capital, lat, lon):
+    row = load_countries().loc[iso3]
+    assert row["capital"] == capital
+    assert abs(row["capital_lat"] - lat) < 0.5
+    assert abs(row["capital_lon"] - lon) < 0.5
+
+
+def test_no_zero_zero_capitals_and_distinct_points():
+    c = load_countries()
+    assert not ((c["capital_lat"] == 0) & (c["capital_lon"] == 0)).any()
+    pts = c[["capital_lat", "capital_lon"]].round(2)
+    assert not pts.duplicated().any()
+
+
+def test_capitals_lie_in_their_country():
+    """Every capital is within 0.5 degree of its country's Natural Earth polygon,
+    except island capitals missing from the 1:110m outlines."""
+    shapely = pytest.importorskip("shapely.geometry")
+    from shapely.geometry import shape
+
+    islands = {"GNQ", "VUT"}  # Malabo (Bioko), Port-Vila (Efate): not in 110m
+    c = load_countries()
+    far = []
+    for feat in load_boundaries()["features"]:
+        iso3 = feat["properties"]["iso3"]
+        if iso3 not in c.index or iso3 in islands:
+            continue
+        pt = shapely.Point(c.loc[iso3, "capital_lon"], c.loc[iso3, "capital_lat"])
+        if shape(feat["geometry"]).distance(pt) > 0.5:
+            far.append(iso3)
+    assert far == []
+
+
+def test_boundaries():
+    fc = load_boundaries()
+    assert fc["type"] == "FeatureCollection"
+    feats = fc["features"]
+    assert len(feats) == 177
+    codes = [f["properties"]["iso3"] for f in feats]
+    assert len(set(codes)) == len(codes)
+    assert all(f["properties"]["name"] for f in feats)
+    assert "-99" not in codes
+    assert {"FRA", "NOR", "XKX", "ESH", "PSE", "SSD", "TWN"} <= set(codes)
+    # nearly all polygons join to the country table
+    assert len(set(codes) - set(load_countries().index)) <= 6
+    fc["features"].clear()
+    assert len(load_boundaries()["features"]) == 177
+
+
+def test_boundaries_gdf():
+    pytest.importorskip("geopandas")
+    from carbonshare.data import load_boundaries_gdf
+
+    gdf = load_boundaries_gdf()
+    assert gdf.index.name == "iso3"
+    assert gdf.crs.to_epsg() == 4326
+    assert gdf.loc["FRA", "geometry"].geom_type == "MultiPolygon"
+
+
+def test_sources_table():
+    s = sources()
+    for col in ("source", "repository", "path", "commit", "vintage", "licence", "transformation"):
+        assert col in s.columns
+    assert s["licence"].str.len().gt(0).all()
+    assert s["source"].str.contains("Global Carbon").any()
+    assert (s["commit"].str.len().isin([0, 40])).all()
+
+
+def test_build_report_records_drops():
+    rep = build_report()
+    gcp = rep["dropped"]["global-carbon-atlas"]["not in the country table"]
+    assert "Réunion" in gcp and "Anguilla" in gcp
+    agg = rep["dropped"]["datahub-pop"]
+    assert any("World" in v for v in agg.values())
+
+
+def test_indicator_catalog():
+    cat = indicator_catalog()
+    assert list(cat.index) == list(INDICATOR_NAMES)
+    for col in ("label", "unit", "wb_code", "source", "first_year", "last_year"):
+        assert col in cat.columns
+    assert cat.loc["co2_per_ppp_gdp", "wb_code"] == "EN.GHG.CO2.RT.GDP.PP.KD"
+    assert cat.loc["forest_rents_pct_gdp", "last_year"] == 2017
+    assert cat.loc["co2_t", "last_year"] == 2021
+    assert isinstance(cat, pd.DataFrame)
+
+
+def test_boundaries_gdf_without_geopandas(monkeypatch):
+    import sys
+
+    from carbonshare.data import load_boundaries_gdf
+
+    monkeypatch.setitem(sys.modules, "geopandas", None)
+    with pytest.raises(ImportError, match=r"pip install carbonshare\[maps\]"):
+        load_boundaries_gdf()
+
+
+def test_import_is_light():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, carbonshare.data; "
+        "print(any(m in sys.modules for m in ('geopandas', 'wbgapi', 'shapely', 'matplotlib')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

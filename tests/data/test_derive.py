@@ -1,0 +1,67 @@
+"""Derived indicators and coverage counts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from carbonshare.data import load_panel
+from carbonshare.data.coverage import ZHOU_CORE, coverage_table, zhou_complete
+from carbonshare.data.derive import carbon_productivity, co2_per_gdp, window_mean
+from carbonshare.errors import DataError
+
+
+def test_carbon_productivity_china_2020():
+    p = load_panel(["gdp_usd", "co2_t"])
+    cop = carbon_productivity(p).loc[("CHN", 2020)]
+    assert cop == pytest.approx(p.loc[("CHN", 2020), "gdp_usd"] / 10956.2134e6)
+    # kg per US$ and US$ per t are reciprocal up to the factor 1000
+    assert co2_per_gdp(p).loc[("CHN", 2020)] * cop == pytest.approx(1000.0)
+
+
+def test_forest_rents_window_mean_is_a_repair():
+    p = load_panel(["forest_rents_pct_gdp"])
+    means, repairs = window_mean(p, (2016, 2020))
+    # CIV: 2016 = 2.84064, 2017 = 0 (SOURCES.md) -> mean 1.42032 over 2016-2017
+    assert means.loc["CIV", "forest_rents_pct_gdp"] == pytest.approx(1.42032)
+    civ = repairs.set_index("iso3").loc["CIV"]
+    assert civ["years_used"] == "2016,2017" and civ["years_in_window"] == 5
+    # every country with a mean has a repair (no year after 2017 exists)
+    assert set(repairs["iso3"]) == set(means.dropna().index)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.floats(0, 1e6, allow_nan=False)), min_size=5, max_size=5))
+def test_window_mean_property(values):
+    idx = pd.MultiIndex.from_product([["A"], range(2016, 2021)], names=["iso3", "year"])
+    p = pd.DataFrame({"x": [np.nan if v is None else v for v in values]}, index=idx)
+    means, repairs = window_mean(p, (2016, 2020))
+    present = [v for v in values if v is not None]
+    if present:
+        assert means.loc["A", "x"] == pytest.approx(np.mean(present))
+    else:
+        assert np.isnan(means.loc["A", "x"])
+    assert len(repairs) == (1 if 0 < len(present) < 5 else 0)
+
+
+def test_coverage_table_counts_match_panel():
+    p = load_panel()
+    cov = coverage_table(p, [2018])
+    assert cov.loc["population", 2018] == p.xs(2018, level="year")["population"].notna().sum()
+    assert cov.loc["forest_rents_pct_gdp", 2018] == 0
+
+
+def test_zhou_complete_rules_and_errors():
+    p = load_panel()
+    strict = zhou_complete(p)
+    loose = zhou_complete(p, rule="any_year")
+    assert (loose | ~strict).all()  # strict implies loose
+    assert not strict["TWN"]  # no WB data for Taiwan
+    with pytest.raises(DataError, match="rule must be"):
+        zhou_complete(p, rule="most")
+    with pytest.raises(DataError, match=r"lacks indicator\(s\) \['x'\]"):
+        zhou_complete(p, indicators=["x"])
+    assert "forest_rents_pct_gdp" not in ZHOU_CORE

@@ -1,0 +1,177 @@
+"""End-to-end test of the alliance study on the bundled data (runs the study once per module)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from carbonshare.studies.alliances import AllianceResult, run_alliances
+from carbonshare.studies.alliances_config import AlliancesConfig
+
+TABLES = (
+    "indicators", "weights", "scores", "linkage", "crl_matrix", "alliances", "country_shares",
+    "top10", "decomposition", "selection", "missing_data", "windows", "statistics",
+)  # fmt: skip
+FIGURES = (
+    "linkage_map", "alliance_map", "emission_rights_map", "radar_top_countries",
+    "principle_boxplots", "rate_kde",
+)  # fmt: skip
+
+
+HAVE_FIGURES = importlib.util.find_spec("carbonshare.report.figures") is not None
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory) -> tuple[AllianceResult, object]:
+    out = tmp_path_factory.mktemp("alliances")
+    config = AlliancesConfig()
+    config.output.figures = HAVE_FIGURES
+    result = run_alliances(config, out_dir=out)
+    return result, out
+
+
+def test_shares_sum_to_100(study):
+    result, _ = study
+    cs = result.country_shares
+    for method in ("two_stage", "shapley", "owen"):
+        assert cs[f"share_{method}"].sum() == pytest.approx(100.0, abs=1e-9)
+        assert (cs[f"share_{method}"] > 0).all()
+
+
+def test_two_stage_alliance_sums_are_the_alliance_values(study):
+    result, _ = study
+    cs = result.country_shares
+    by = cs.groupby("alliance")
+    table = result.alliance_table
+    np.testing.assert_allclose(by["share_two_stage"].sum()[table.index], table["share_two_stage"])
+    # stage 1 gives alliance k its Shapley value Q_k in the quotient game, which is the sum of
+    # the Owen values of its members (Owen's quotient property)
+    np.testing.assert_allclose(by["share_two_stage"].sum(), by["share_owen"].sum(), rtol=1e-9)
+
+
+def test_every_country_in_exactly_one_alliance(study):
+    result, _ = study
+    members = result.members
+    assert not members.index.has_duplicates
+    assert set(members.index) == set(result.country_shares.index) == set(result.matrix.values.index)
+    assert result.alliance_table["size"].sum() == len(members)
+    listed = [c for row in result.alliance_table["members"] for c in row.split(", ")]
+    assert sorted(listed) == sorted(members.index)
+
+
+def test_decomposition_parts_sum_to_totals(study):
+    result, _ = study
+    codes = list(result.grid.index)
+    dec = result.decomposition.pivot_table(
+        index=["method", "iso3"], columns="part", values="value", aggfunc="sum"
+    )
+    np.testing.assert_allclose(dec[codes].sum(axis=1), dec["share"], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(dec[["Eq", "Ef", "El"]].sum(axis=1), dec["share"], rtol=1e-9)
+    cs = result.country_shares
+    np.testing.assert_allclose(
+        cs[["Eq_pct", "Ef_pct", "El_pct"]].sum(axis=1), cs["share_two_stage"]
+    )
+    np.testing.assert_allclose(cs[[f"{c}_pct" for c in codes]].sum(axis=1), cs["share_two_stage"])
+
+
+def test_scores_weights_and_linkage(study):
+    result, _ = study
+    assert result.weights.sum() == pytest.approx(1.0)
+    s = result.scores
+    np.testing.assert_allclose(s[["Eq", "Ef", "El"]].sum(axis=1), s["ACI"])
+    np.testing.assert_allclose(s[["Sc", "Ec", "Ev"]].sum(axis=1), s["ACI"])
+    crl = result.crl
+    assert (np.diag(crl) == 0).all()
+    np.testing.assert_allclose(crl.to_numpy(), crl.to_numpy().T)
+    partner = result.linkage["partner"]
+    assert (crl.to_numpy().argmax(axis=1) == crl.columns.get_indexer(partner)).all()
+
+
+def test_country_selection_is_stated(study):
+    result, _ = study
+    sel = result.matrix.selection
+    assert sel["included"].sum() == len(result.country_shares) >= 160
+    assert (sel.loc[~sel["included"], "reason"].str.len() > 0).all()
+    assert (sel.loc[sel["included"], "reason"] == "").all()
+    # Taiwan is not in the World Bank data; small states lack the ILOSTAT series
+    assert "no population" in sel.loc["TWN", "reason"]
+    assert "no labour cost" in sel.loc["TUV", "reason"]
+
+
+def test_manifest_records_repairs_exclusions_and_sources(study):
+    result, out = study
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["study"] == "alliances"
+    assert manifest["config"] == result.config.model_dump(mode="json")
+    fields = {(r["entity"], r["field"], r["action"]) for r in manifest["repairs"]}
+    assert ("all countries", "FRT", "window narrowed") in fields
+    assert any(a == "nearest-year fill" for _, _, a in fields)
+    excluded = {e["entity"] for e in manifest["exclusions"]}
+    sel = result.matrix.selection
+    assert excluded == set(sel.index[~sel["included"]])
+    assert any("forest_rents_pct_gdp" in n for n in manifest["notes"])
+    assert len(manifest["sources"]) > 5
+    assert set(manifest["timings_s"]) >= {"indicator matrix", "allocation", "tables", "report"}
+    assert manifest["statistics"]["n_countries"] == len(result.country_shares)
+    assert "report.html" in manifest["outputs"]
+
+
+def test_outputs_exist(study):
+    _, out = study
+    for name in TABLES:
+        assert (out / "tables" / f"{name}.csv").stat().st_size > 0, name
+        assert (out / "tables" / f"{name}.parquet").stat().st_size > 0, name
+    sheets = pd.read_excel(out / "tables" / "alliances.xlsx", sheet_name=None)
+    assert set(sheets) == set(TABLES)
+    for name in FIGURES if HAVE_FIGURES else ():
+        for suffix in ("png", "svg"):
+            assert (out / "figures" / f"{name}.{suffix}").stat().st_size > 1000, name
+    assert (out / "report.html").stat().st_size > 100_000
+
+
+def test_country_shares_table_columns(study):
+    _, out = study
+    cs = pd.read_csv(out / "tables" / "country_shares.csv", keep_default_na=False)
+    for col in ("iso3", "name", "alliance", "share_two_stage", "share_shapley", "share_owen",
+                "Eq_pct", "Ef_pct", "El_pct", "POP_pct", "FAR_pct", "rank", "continent",
+                "developed"):  # fmt: skip
+        assert col in cs.columns, col
+    assert cs["rank"].iloc[0] == 1
+    assert "NAM" in set(cs["iso3"])  # Namibia's code survives the CSV round trip
+    top = pd.read_csv(out / "tables" / "top10.csv")
+    assert len(top) == round(0.1 * len(cs))
+
+
+def test_top_table_and_statistics(study):
+    result, _ = study
+    stats = result.statistics
+    cs = result.country_shares
+    assert stats["max_min_ratio"] == pytest.approx(
+        cs["share_two_stage"].max() / cs["share_two_stage"].min()
+    )
+    assert stats["largest"] == cs.index[0]
+    rate = cs.groupby("alliance")["rate_in_alliance_pct"].sum()
+    np.testing.assert_allclose(rate, 100.0)
+
+
+def test_report_in_headless_chromium(study, tmp_path):
+    from carbonshare.report.browser import check_page, require_browser, table_sort_probe
+
+    require_browser()
+    _, out = study
+    check = check_page(out / "report.html", tmp_path / "shot.png", scripts=[table_sort_probe(0, 0)])
+    assert check.console_errors == []
+    assert check.external_requests == []
+    assert check.ready
+    assert len(check.plots) == 3  # alliance map, emission-rights map, linkage vectors
+    for plot in check.plots:
+        assert plot["paths"] > 100, plot
+        assert plot["nonblank_fraction"] > 0.05, plot
+    probe = check.script_results[0]
+    ids = [int(x) for x in probe["before"]]
+    assert [int(x) for x in probe["asc"]] == sorted(ids)
+    assert [int(x) for x in probe["desc"]] == sorted(ids, reverse=True)

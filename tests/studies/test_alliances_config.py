@@ -1,0 +1,162 @@
+"""The alliance study's config: defaults follow the paper, bad values are named, options run."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import yaml
+
+from carbonshare.errors import ConfigError
+from carbonshare.studies.alliances import run_alliances
+from carbonshare.studies.alliances_config import AlliancesConfig
+from carbonshare.studies.common import dump_config, load_config, validate_config
+
+
+def test_defaults_follow_the_paper():
+    cfg = AlliancesConfig()
+    assert cfg.years.cumulative == (1990, 2020)
+    assert cfg.years.mean == (2016, 2020)
+    assert list(cfg.indicators) == ["POP", "GDP", "COE", "URB", "COP", "CFT", "SRV", "FRT", "FAR"]
+    grid = {c: (s.dimension, s.principle) for c, s in cfg.indicators.items()}
+    assert (
+        grid["POP"] == ("Sc", "Eq") and grid["COP"] == ("Ec", "Ef") and grid["FAR"] == ("Ev", "El")
+    )
+    coe = cfg.indicators["COE"]
+    assert (coe.column, coe.aggregation, coe.window) == ("co2_t", "sum", "cumulative")
+    cop = cfg.indicators["COP"]
+    assert (cop.column, cop.per, cop.window) == ("gdp_usd", "co2_t", "mean")
+    assert all(s.direction == "positive" for s in cfg.indicators.values())
+    assert cfg.weights.method == "entropy"
+    assert cfg.normalisation.method == "minmax"
+    assert cfg.alliances.method == "weak-components"
+    assert cfg.allocation.methods[0] == "two_stage"
+    assert cfg.missing.sum == "nearest" and cfg.missing.outside_years == 0
+    assert cfg.distances.min_km is None
+
+
+def test_print_config_round_trips():
+    text = dump_config(AlliancesConfig())
+    assert "# fill rule for cumulated indicators" in text
+    assert validate_config(AlliancesConfig, yaml.safe_load(text)) == AlliancesConfig()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"weights": {"method": "magic"}}, r"weights\.method: Input should be 'entropy', 'pca'"),
+        ({"weights": {"method": "given"}}, r"weights: method=given needs `given: \{POP: w1"),
+        (
+            {"weights": {"method": "given", "given": {"POP": 1.0}}},
+            r"weights\.given has keys \['POP'\] but the indicators are",
+        ),
+        ({"years": {"mean": [2020, 2016]}}, r"years\.mean: first year 2020 is after last year"),
+        ({"yeras": {}}, r"yeras: unknown field"),
+        ({"labour_cost": {"proxy": "wages"}}, r"labour_cost\.proxy: 'wages' is not a labour-cost"),
+        ({"countries": {"exclude": ["FRANCE"]}}, r"countries\.exclude: \['FRANCE'\] are not ISO3"),
+        ({"alliances": {"method": "target"}}, r"alliances: method=target needs `n_alliances"),
+        ({"alliances": {"method": "kmeans"}}, r"alliances\.method: Input should be"),
+        ({"allocation": {"methods": []}}, r"allocation\.methods: list at least one"),
+        ({"allocation": {"methods": ["owen", "owen"]}}, r"lists a method twice"),
+        ({"allocation": {"top_fraction": 0}}, r"allocation\.top_fraction: Input should be greater"),
+        ({"normalisation": {"bounds": [90, 10]}}, r"normalisation\.bounds: \[90\.0, 10\.0\] must"),
+        ({"distances": {"min_km": -5}}, r"distances\.min_km: Input should be greater than 0"),
+        (
+            {"indicators": {"POP": {"name": "P", "column": "population", "aggregation": "sum",
+                                    "window": "cumulative", "unit": "p", "dimension": "Sc",
+                                    "principle": "Eq"}}},
+            r"indicators: no indicator has dimension Ec, Ev",
+        ),
+        ({"indicators": {"POP": {"column": "population"}}}, r"indicators\.POP\.name: required"),
+        ({"missing": {"sum": "available"}}, r"missing\.sum: Input should be 'nearest', 'scale'"),
+    ],
+)  # fmt: skip
+def test_invalid_configs_name_the_field(data, message):
+    with pytest.raises(ConfigError, match=message):
+        validate_config(AlliancesConfig, data)
+
+
+def test_invalid_file_names_the_file_and_field(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("weights:\n  method: magic\n")
+    with pytest.raises(ConfigError, match=rf"invalid config {path}: weights\.method"):
+        load_config(AlliancesConfig, path)
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    from carbonshare.data import load_countries, load_panel
+
+    return load_panel(), load_countries()
+
+
+def _run(bundled, **changes) -> object:
+    data = AlliancesConfig().model_dump()
+    for dotted, value in changes.items():
+        section, key = dotted.split("__")
+        data[section][key] = value
+    data["output"].update(figures=False, report=False)
+    panel, countries = bundled
+    return run_alliances(AlliancesConfig.model_validate(data), panel=panel, countries=countries)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"weights__method": "pca"},
+        {"weights__method": "critic"},
+        {"weights__method": "equal"},
+        {"normalisation__method": "percentile"},
+        {"labour_cost__proxy": "gni_per_capita_usd"},
+        {"alliances__method": "louvain"},
+        {"alliances__method": "target", "alliances__n_alliances": 15},
+        {"missing__outside_years": 5},
+        {"missing__sum": "scale", "missing__mean": "nearest"},
+    ],
+)
+def test_alternatives_run(bundled, changes):
+    result = _run(bundled, **changes)
+    cs = result.country_shares
+    for method in result.config.allocation.methods:
+        assert cs[f"share_{method}"].sum() == pytest.approx(100.0)
+    if changes.get("alliances__method") == "target":
+        assert result.members.nunique() == 15
+    if "missing__outside_years" in changes:
+        assert len(cs) > 168  # Venezuela and South Sudan come back with their last GDP
+        assert {"VEN", "SSD"} <= set(cs.index)
+
+
+def test_co2_intensity_reading_of_x3(bundled):
+    # the paper's Table 1 reading: x3 = CO2 per PPP$ of GDP (2016-2020 mean)
+    data = AlliancesConfig().model_dump()
+    data["indicators"]["COE"].update(
+        column="co2_per_ppp_gdp", aggregation="mean", window="mean", scale=1.0,
+        unit="kg CO2 per 2021 PPP$",
+    )  # fmt: skip
+    data["output"].update(figures=False, report=False)
+    cfg = AlliancesConfig.model_validate(data)
+    result = run_alliances(cfg, panel=bundled[0], countries=bundled[1])
+    assert result.matrix.windows.set_index("indicator").loc["COE", "column"] == "co2_per_ppp_gdp"
+    assert result.country_shares["share_two_stage"].sum() == pytest.approx(100.0)
+
+
+def test_given_weights_and_negative_direction(bundled):
+    data = AlliancesConfig().model_dump()
+    codes = list(data["indicators"])
+    data["weights"] = {"method": "given", "given": dict.fromkeys(codes, 1.0)}
+    data["indicators"]["COE"]["direction"] = "negative"
+    data["output"].update(figures=False, report=False)
+    result = run_alliances(
+        AlliancesConfig.model_validate(data), panel=bundled[0], countries=bundled[1]
+    )
+    np.testing.assert_allclose(result.weights, 1 / 9)
+    V = result.normalised["COE"]
+    raw = result.matrix.values["COE"]
+    assert V[raw.idxmax()] == 0.0 and V[raw.idxmin()] == 1.0
+
+
+def test_distance_floor_is_recorded(bundled):
+    result = _run(bundled, distances__min_km=100.0)
+    floored = [r for r in result.manifest.repairs if r["action"] == "floored"]
+    assert any(r["entity"] in ("COD-COG", "COG-COD") for r in floored)
+    d = result.distances.to_numpy()
+    assert d[~np.eye(len(d), dtype=bool)].min() == pytest.approx(100.0)

@@ -1,0 +1,236 @@
+"""The principles study end to end: bundled countries, a user CSV of provinces, the CLI."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from carbonshare.errors import ConfigError, DataError
+from carbonshare.principles import gini, remaining_carbon_budget
+from carbonshare.studies.common import load_config
+from carbonshare.studies.principles import PrinciplesConfig, run_principles
+
+COUNTRIES = ["CHN", "USA", "IND", "RUS", "JPN", "DEU", "BRA", "NGA", "ZAF", "FRA", "IDN",
+             "MEX", "ETH", "GBR", "AUS", "EGY", "BGD", "CAN", "ARG", "KEN"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory):
+    out = tmp_path_factory.mktemp("principles")
+    cfg = PrinciplesConfig(data={"entities": COUNTRIES}, output={"figures": False})
+    return run_principles(cfg, out_dir=out), out
+
+
+def test_shares_and_budget_conserved(study):
+    result, _ = study
+    assert result.shares.shape == (20, 16)
+    np.testing.assert_allclose(result.shares.sum(), 1.0, atol=1e-9)
+    np.testing.assert_allclose(result.raw_shares.sum(), 1.0, atol=1e-9)
+    assert result.budget_t == remaining_carbon_budget(1.5, 50)
+    np.testing.assert_allclose(result.allowances.sum(), result.budget_t, rtol=1e-9)
+    # C&C pathway spends the budget year by year
+    assert result.pathway.to_numpy().sum() == pytest.approx(result.budget_t, rel=1e-9)
+
+
+def test_rule_answers_on_real_data(study):
+    result, _ = study
+    pop = result.population
+    # egalitarian: equal per capita allowances, Gini 0
+    pc = result.per_capita["egalitarian"]
+    assert pc.max() == pytest.approx(pc.min())
+    assert result.inequality.loc["egalitarian", "gini"] == pytest.approx(0.0, abs=1e-12)
+    # grandfathering: shares of 2019 emissions, winners/losers reference
+    e = result.emissions
+    assert result.shares["grandfathering"].to_numpy() == pytest.approx((e / e.sum()).to_numpy())
+    assert result.inequality.loc["grandfathering", "gini"] == pytest.approx(
+        gini(result.per_capita["grandfathering"], pop)
+    )
+    assert "grandfathering" not in result.winners_losers.index
+    # burden rules are converted: allowance = E - b (sum E - cap), cap = 0.7 sum E
+    b = result.raw_shares["polluter_pays"]
+    expected = (e - b * 0.3 * e.sum()) / (0.7 * e.sum())
+    assert result.shares["polluter_pays"].to_numpy() == pytest.approx(expected.to_numpy())
+    # ZSG-DEA: every unit on the frontier after, total conserved
+    z = result.zsg
+    assert z["quota_after_t"].sum() == pytest.approx(z["quota_before_t"].sum())
+    assert (z["efficiency_after"] > 1 - 1e-6).all()
+    assert (z["efficiency_before"] < 1 - 1e-6).any()
+    # ECPC deficit reported in the manifest (floored, not silent)
+    assert any("emitted more than their fair share" in n for n in result.manifest.notes)
+    # rank correlations are symmetric with unit diagonal
+    rho = result.spearman
+    np.testing.assert_allclose(rho.to_numpy(), rho.to_numpy().T)
+    np.testing.assert_allclose(np.diag(rho), 1.0)
+
+
+def test_outputs_written(study):
+    result, out = study
+    tables = {p.name for p in (out / "tables").iterdir()}
+    for name in ("shares", "allowances_t", "per_capita_t", "inequality", "winners_losers",
+                 "rank_spearman", "zsg_dea", "ecpc_account", "gdr_rci", "pathway_t"):  # fmt: skip
+        assert f"{name}.csv" in tables and f"{name}.parquet" in tables
+    assert "tables.xlsx" in tables
+    shares = pd.read_csv(out / "tables" / "shares.csv", index_col="iso3")
+    assert shares.loc["CHN", "name"] == "China"
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["study"] == "principles"
+    assert manifest["config"]["budget"]["warming"] == 1.5
+    assert set(manifest["timings_s"]) >= {"data", "rules", "budget", "comparison", "tables"}
+    assert "report.html" in manifest["outputs"]
+    html = (out / "report.html").read_text()
+    assert "Allocation principles compared" in html and "Winners and losers" in html
+
+
+def test_report_in_headless_chromium(study, tmp_path):
+    from carbonshare.report.browser import check_page, require_browser, table_sort_probe
+
+    require_browser()
+    _, out = study
+    check = check_page(out / "report.html", tmp_path / "shot.png", scripts=[table_sort_probe(0, 0)])
+    assert check.console_errors == []
+    assert check.external_requests == []
+    assert check.ready
+    assert len(check.plots) == 3  # one map per default map rule
+    for plot in check.plots:
+        assert plot["paths"] > 100, plot
+
+
+def _provinces_csv(path):
+    rows = []
+    rng = np.random.default_rng(7)
+    for i, name in enumerate(["Anhui", "Beijing", "Fujian", "Gansu", "Hebei", "Jilin"]):
+        pop = 10e6 * (1 + i)
+        for year in range(2005, 2016):
+            rows.append(
+                {
+                    "province": name,
+                    "year": year,
+                    "co2": 1e8 * (1 + 0.3 * i) * (1 + 0.02 * (year - 2005)) * rng.uniform(0.9, 1.1),
+                    "pop": pop,
+                    "gdp": 5e11 * (1 + 0.5 * ((i * 7) % 5)) * (1 + 0.07 * (year - 2005)),
+                    "sector": "north" if i % 2 else "south",
+                }
+            )
+    pd.DataFrame(rows).to_csv(path, index=False)
+
+
+def _provinces_yaml(tmp_path, csv):
+    cfg = tmp_path / "provinces.yaml"
+    cfg.write_text(
+        f"""
+data:
+  source: csv
+  path: {csv}
+  entity_column: province
+  emissions: co2
+  population: pop
+  gdp: gdp
+base_year: 2015
+history_start: 2005
+budget:
+  source: tonnes
+  tonnes: 1.0e+10
+rules:
+  - rule: grandfathering
+  - rule: egalitarian
+  - rule: equal_cumulative_per_capita
+    params: {{negative: keep}}
+  - rule: benchmarking
+    params: {{groups: sector}}
+  - rule: zsg_dea
+    params: {{inputs: [pop], rts: vrs}}
+  - rule: polluter_pays
+  - rule: mix
+    params: {{components: {{egalitarian: 1, grandfathering: 1}}}}
+output:
+  figures: false
+  report: false
+"""
+    )
+    return cfg
+
+
+def test_user_csv_of_provinces(tmp_path):
+    csv = tmp_path / "provinces.csv"
+    _provinces_csv(csv)
+    cfg = load_config(PrinciplesConfig, _provinces_yaml(tmp_path, csv))
+    result = run_principles(cfg, out_dir=tmp_path / "out")
+    assert list(result.shares.index) == ["Anhui", "Beijing", "Fujian", "Gansu", "Hebei", "Jilin"]
+    np.testing.assert_allclose(result.shares.sum(), 1.0, atol=1e-9)
+    np.testing.assert_allclose(result.allowances.sum(), 1e10, rtol=1e-9)
+    assert result.ecpc is not None and (result.ecpc["deficit_t"] == 0).all()  # 'keep'
+    assert result.zsg["efficiency_after"].min() > 1 - 1e-6
+    assert (tmp_path / "out" / "tables" / "shares.csv").is_file()
+
+
+def test_cli_print_config_and_run(tmp_path, capsys):
+    from carbonshare.cli import main
+
+    assert main(["run", "principles", "--print-config"]) == 0
+    printed = capsys.readouterr().out
+    assert "base_year: 2019" in printed and "zsg_dea" in printed
+    csv = tmp_path / "provinces.csv"
+    _provinces_csv(csv)
+    cfg = _provinces_yaml(tmp_path, csv)
+    out = tmp_path / "cli"
+    assert main(["run", "principles", "--config", str(cfg), "--out", str(out)]) == 0
+    assert (out / "manifest.json").is_file()
+    assert "6 entities" in capsys.readouterr().err
+
+
+def test_config_errors(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("rules:\n  - rule: sovereignty\n")
+    with pytest.raises(ConfigError, match=r"rules\[0\]\.rule: unknown rule 'sovereignty'"):
+        load_config(PrinciplesConfig, bad)
+    bad.write_text("data:\n  source: csv\n")
+    with pytest.raises(ConfigError, match="a CSV path is required"):
+        load_config(PrinciplesConfig, bad)
+    bad.write_text("reference: egalitarian_x\n")
+    with pytest.raises(ConfigError, match="reference.*not among the rules"):
+        load_config(PrinciplesConfig, bad)
+
+
+def test_budget_smaller_than_emitted_is_an_error():
+    from carbonshare.data import load_panel
+
+    cfg = PrinciplesConfig(
+        base_year=2021,
+        budget={"warming": 1.5, "likelihood": 83},
+        rules=[{"rule": "grandfathering"}],
+        output={"figures": False, "report": False},
+    )
+    panel = load_panel(["co2_t", "population", "gdp_usd"])
+    panel = panel.loc[panel.index.get_level_values(0).isin(COUNTRIES)]
+    # 2020-2021 emissions of the 20 countries (~55 Gt) fit in the 300 Gt budget ...
+    assert run_principles(cfg, panel=panel).budget_t < 300e9
+    # ... ten times as much does not: a clear error, not a negative budget
+    boosted = panel.assign(co2_t=panel["co2_t"] * 10)
+    with pytest.raises(
+        DataError, match=r"300 GtCO2 from 2020 is smaller than the .* GtCO2 already"
+    ):
+        run_principles(cfg, panel=boosted)
+
+
+def test_excluded_entities_are_recorded():
+    panel = pd.DataFrame(
+        {
+            "co2_t": [1.0, 2.0, np.nan, 3.0, 1.0, 1.0],
+            "population": [1.0, 1.0, 1.0, 1.0, 2.0, 2.0],
+            "gdp_usd": [1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
+        },
+        index=pd.MultiIndex.from_product([["A", "B", "C"], [2018, 2019]], names=["iso3", "year"]),
+    )
+    cfg = PrinciplesConfig(
+        base_year=2019,
+        history_start=2018,
+        budget={"source": "tonnes", "tonnes": 10.0},
+        rules=[{"rule": "grandfathering"}, {"rule": "egalitarian"}],
+        output={"figures": False, "report": False},
+    )
+    result = run_principles(cfg, panel=panel)
+    assert list(result.shares.index) == ["A", "C"]
+    assert result.manifest.exclusions == [{"entity": "B", "reason": "no co2_t in 2018"}]
