@@ -171,6 +171,7 @@ def main() -> None:
     ap.add_argument("--method", default="auto")
     ap.add_argument("--quick", action="store_true", help="small sizes (smoke run)")
     ap.add_argument("--skip-sparse", action="store_true")
+    ap.add_argument("--splu", action="store_true", help="also time sparse LU (slow: fill-in)")
     args = ap.parse_args()
     if args.child:
         child(args)
@@ -196,7 +197,7 @@ def main() -> None:
     if not args.skip_sparse:
         n2 = sparse[0] * sparse[1]
         print(f"# sparse n = {n2} ({sparse[0]} regions x {sparse[1]} sectors, EXIOBASE-like)")
-        for method in ("splu", "gmres"):
+        for method in ("gmres", "splu") if args.splu else ("gmres",):
             sp_ = measure("carbonshare", *sparse, sparse=True, full=True, method=method)
             print(f"carbonshare sparse ({method}, all accounts + shared): "
                   f"{sp_['seconds']:.2f} s, traced peak {sp_['traced_peak_mb']:.0f} MB, "

@@ -93,14 +93,14 @@ def bench_exact(quick: bool) -> None:
         print(f"exact shapley n={n}: carbonshare {t_ours * 1e3:.1f} ms (tucoopy not installed)")
     sizes = (20,) if quick else (20, 22, 25)
     for n in sizes:
-        game = random_table_game(n, seed=n)
-        t, phi = timeit(lambda game=game: shapley_value(game), repeat=3 if n < 25 else 1)
-        gap = abs(phi.sum() - game.grand_value())
+        big = random_table_game(n, seed=n)
+        t, phi = timeit(lambda big=big: shapley_value(big), repeat=3 if n < 25 else 1)
+        gap = abs(phi.sum() - big.grand_value())
         print(
             f"exact shapley n={n}: {t:.3f} s (efficiency gap {gap:.1e}); "
             f"peak RSS so far {peak_rss_mb():.0f} MB"
         )
-        del game
+        del big
 
 
 def bench_nucleolus() -> None:
@@ -112,7 +112,22 @@ def bench_nucleolus() -> None:
     game = TabularGame.from_array([f"p{k}" for k in range(n)], t)
     t_nuc, _ = timeit(lambda: nucleolus(game), repeat=3)
     t_pre, _ = timeit(lambda: prenucleolus(game), repeat=3)
-    print(f"nucleolus n={n}: {t_nuc:.3f} s; prenucleolus {t_pre:.3f} s")
+    print(f"nucleolus n={n} (random uniform values): {t_nuc:.3f} s; prenucleolus {t_pre:.3f} s")
+    # a degenerate game: small integer values, many ties between coalitions
+    t = np.round(rng.uniform(0, 4, 1 << n))
+    t[0] = 0.0
+    t[-1] = t[1 << np.arange(n)].sum() + 3.0
+    game = TabularGame.from_array([f"p{k}" for k in range(n)], t)
+    t_nuc, _ = timeit(lambda: nucleolus(game), repeat=3)
+    print(f"nucleolus n={n} (integer values 0-4, degenerate LPs): {t_nuc:.3f} s")
+    claims = dict(zip([f"c{k}" for k in range(n)], np.arange(1.0, n + 1) * 10, strict=True))
+    estate = 0.4 * sum(claims.values())
+    game = TabularGame.from_function(
+        list(claims),
+        lambda s: max(0.0, estate - sum(c for k, c in claims.items() if k not in s)),
+    )
+    t_nuc, _ = timeit(lambda: nucleolus(game), repeat=3)
+    print(f"nucleolus n={n} (bankruptcy game, Talmud rule): {t_nuc:.3f} s")
 
 
 def bench_sampling() -> None:

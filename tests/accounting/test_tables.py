@@ -124,3 +124,20 @@ def test_us2021_symmetric_table_is_balanced_and_productive():
     om = output_multipliers(t)
     assert ((om > 1) & (om < 4)).all()
     assert any("balancing" in c for c in t.fd.get_level_values(1))
+
+
+@pytest.mark.parametrize("name", ["de1995", "de2009"])
+def test_bundled_tables_conserve_every_perspective(name):
+    from carbonshare.accounting import all_perspectives, reconciliation
+
+    t = load_table(name)
+    for gas in t.stressors:
+        rec = reconciliation(all_perspectives(t, gas))
+        assert rec["conserved"].all(), (name, gas)
+
+
+def test_de2009_rounding_repairs_are_recorded():
+    t = load_table("de2009")
+    actions = [r["action"] for r in t.meta["repairs"]]
+    assert "added column 'rounding discrepancy'" in actions
+    assert t.x.tolist() == [42.0, 1451.0, 234.0, 907.0, 1010.0, 721.0]  # P1 kept

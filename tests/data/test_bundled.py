@@ -300,3 +300,30 @@ def test_import_is_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_small_economies_capitals_near_centroid(raw_dir):
+    """Economies missing from Natural Earth 110m: capital within 1.5 degree of
+    the Gapminder centroid, except archipelagos spanning > 1,000 km."""
+    ent = pd.read_csv(
+        raw_dir / "gapminder-systema-globalis" / "ddf--entities--geo--country.csv",
+        dtype=str,
+        keep_default_na=False,
+    )
+    ent = ent[(ent["iso3166_1_alpha3"] != "") & (ent["latitude"] != "")]
+    cen = ent.set_index("iso3166_1_alpha3")[["latitude", "longitude"]].astype(float)
+    c = load_countries()
+    in_ne = {f["properties"]["iso3"] for f in load_boundaries()["features"]}
+    spread = {"ASM", "PYF"}  # American Samoa, French Polynesia
+    small = [i for i in c.index if i not in in_ne and i in cen.index and i not in spread]
+    assert len(small) >= 40
+    far = [
+        i
+        for i in small
+        if max(
+            abs(cen.loc[i, "latitude"] - c.loc[i, "capital_lat"]),
+            abs(cen.loc[i, "longitude"] - c.loc[i, "capital_lon"]),
+        )
+        > 1.5
+    ]
+    assert far == []

@@ -195,3 +195,37 @@ def test_lexicographic_optimality_brute_force(seed):
         diff = k - base
         first = diff[np.abs(diff) > 1e-9]
         assert first.size == 0 or first[0] > 0
+
+
+def talmud_rule(estate, claims):
+    """Aumann & Maschler (1985), section 2: constrained equal awards on half-claims if
+    E <= sum(c)/2, else claims minus constrained equal losses on half-claims."""
+    half = np.asarray(claims) / 2
+
+    def cea(amount, caps):
+        lo, hi = 0.0, caps.max()
+        for _ in range(200):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if np.minimum(caps, mid).sum() < amount else (lo, mid)
+        return np.minimum(caps, hi)
+
+    total = np.sum(claims)
+    if estate <= total / 2:
+        return cea(estate, half)
+    return np.asarray(claims) - cea(total - estate, half)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_bankruptcy_nucleolus_is_the_talmud_rule_for_more_claimants(seed):
+    """Aumann & Maschler (1985), Theorem A: for every bankruptcy problem the nucleolus of the
+    bankruptcy game is the Talmud rule; random claims, 6 claimants, estates on both sides of
+    half the total claims."""
+    rng = np.random.default_rng(seed)
+    claims = np.round(rng.uniform(10, 100, 6))
+    estate = float(np.round(claims.sum() * (0.2 + 0.2 * seed)))
+    names = [f"c{k}" for k in range(6)]
+    by_name = dict(zip(names, claims, strict=True))
+    g = TabularGame.from_function(
+        names, lambda s: max(0.0, estate - sum(c for k, c in by_name.items() if k not in s))
+    )
+    np.testing.assert_allclose(nucleolus(g).to_numpy(), talmud_rule(estate, claims), atol=1e-6)

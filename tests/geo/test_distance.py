@@ -100,3 +100,17 @@ def test_bad_coordinates_are_named():
         great_circle_km(P.rename(columns={"lat": "latitude"}))
     with pytest.raises(DataError, match="duplicate point label"):
         great_circle_km(P.rename(index={"BBB": "AAA"}))
+
+
+def test_bundled_capitals():
+    """All bundled capitals: distinct places, and the sphere within 0.6% of WGS84."""
+    from carbonshare.data import load_countries
+
+    P = capital_points(load_countries())
+    d = great_circle_km(P).to_numpy()
+    g = geodesic_km(P).to_numpy()
+    off = ~np.eye(len(P), dtype=bool)
+    assert d[off].min() > 5.0  # closest pair: Kinshasa-Brazzaville, about 7.6 km
+    rel = np.abs(d - g)[off] / g[off]
+    assert rel.max() < 0.006
+    assert np.median(rel) < 0.003

@@ -107,3 +107,34 @@ def test_is_external():
     assert is_external("wss://example.org/socket")
     for url in ("file:///tmp/a.html", "data:image/png;base64,AA", "blob:file:///x", "about:blank"):
         assert not is_external(url)
+
+
+def test_stderr_fallback_reports_only_uncaught_and_not_twice(tmp_path):
+    """Chromium's console log (stderr) adds uncaught errors the protocol missed, once."""
+    from carbonshare.report.browser import BrowserSession
+
+    log = tmp_path / "stderr.log"
+    log.write_text(
+        '[1:1:1122/1.0:INFO:CONSOLE:1] "hello", source: file:///a.html (1)\n'
+        '[1:1:1122/1.0:INFO:CONSOLE:3] "Uncaught TypeError: x is null", source: file:///a.html (3)\n',
+        encoding="utf-8",
+    )
+    session = BrowserSession.__new__(BrowserSession)  # no browser: only the log is read
+    session._pipe = None
+    session._stderr_path = log
+    assert session.console_errors() == ["Uncaught TypeError: x is null"]
+
+    class _Events:
+        events = [
+            {
+                "method": "Runtime.exceptionThrown",
+                "params": {
+                    "exceptionDetails": {
+                        "exception": {"description": "TypeError: x is null\n at a"}
+                    }
+                },
+            }
+        ]
+
+    session._pipe = _Events()
+    assert session.console_errors() == ["TypeError: x is null\n at a"]

@@ -39,9 +39,7 @@ def _saved(fig, tmp_path, name):
     return svg.read_text(encoding="utf-8")
 
 
-def test_choropleth_hatches_no_data_and_dots_small_countries(
-    tmp_path, co2_per_capita, boundaries
-):
+def test_choropleth_hatches_no_data_and_dots_small_countries(tmp_path, co2_per_capita, boundaries):
     fig = F.choropleth(co2_per_capita, title="CO2 per capita 2020", legend_label="t")
     meta = fig.carbonshare_meta
     with_polygon = {f["properties"]["iso3"] for f in boundaries["features"]} - {"ATA"}
@@ -59,9 +57,10 @@ def test_category_map_and_arrow_map(tmp_path, countries, capitals):
     assert "no data" in _saved(fig, tmp_path, "continents")
     # each capital -> nearest other capital (haversine), coloured by continent
     lat, lon = np.radians(capitals["lat"].to_numpy()), np.radians(capitals["lon"].to_numpy())
-    d = np.sin((lat[:, None] - lat) / 2) ** 2 + np.cos(lat[:, None]) * np.cos(lat) * np.sin(
-        (lon[:, None] - lon) / 2
-    ) ** 2
+    d = (
+        np.sin((lat[:, None] - lat) / 2) ** 2
+        + np.cos(lat[:, None]) * np.cos(lat) * np.sin((lon[:, None] - lon) / 2) ** 2
+    )
     np.fill_diagonal(d, np.inf)
     links = pd.DataFrame({"partner": capitals.index[d.argmin(axis=1)]}, index=capitals.index)
     links.loc["FRA", "partner"] = np.nan

@@ -20,7 +20,7 @@ COUNTRIES = ["CHN", "USA", "IND", "RUS", "JPN", "DEU", "BRA", "NGA", "ZAF", "FRA
 @pytest.fixture(scope="module")
 def study(tmp_path_factory):
     out = tmp_path_factory.mktemp("principles")
-    cfg = PrinciplesConfig(data={"entities": COUNTRIES}, output={"figures": False})
+    cfg = PrinciplesConfig(data={"entities": COUNTRIES})
     return run_principles(cfg, out_dir=out), out
 
 
@@ -73,6 +73,9 @@ def test_outputs_written(study):
                  "rank_spearman", "zsg_dea", "ecpc_account", "gdr_rci", "pathway_t"):  # fmt: skip
         assert f"{name}.csv" in tables and f"{name}.parquet" in tables
     assert "tables.xlsx" in tables
+    figures = {p.name for p in (out / "figures").iterdir()}
+    for stem in ("per_capita_dot_plot", "dumbbell_egalitarian", "map_grandfathering"):
+        assert f"{stem}.png" in figures and f"{stem}.svg" in figures
     shares = pd.read_csv(out / "tables" / "shares.csv", index_col="iso3")
     assert shares.loc["CHN", "name"] == "China"
     manifest = json.loads((out / "manifest.json").read_text())
@@ -213,6 +216,27 @@ def test_budget_smaller_than_emitted_is_an_error():
         DataError, match=r"300 GtCO2 from 2020 is smaller than the .* GtCO2 already"
     ):
         run_principles(cfg, panel=boosted)
+
+
+def test_alliance_rule_runs_the_alliance_study():
+    cfg = PrinciplesConfig(
+        data={"entities": COUNTRIES},
+        rules=[{"rule": "grandfathering"}, {"rule": "alliance", "params": {"method": "two_stage"}}],
+        output={"figures": False, "report": False},
+    )
+    result = run_principles(cfg)
+    assert result.shares["alliance"].sum() == pytest.approx(1.0)
+    from carbonshare.studies.alliances import run_alliances
+    from carbonshare.studies.alliances_config import AlliancesConfig
+
+    ref = run_alliances(AlliancesConfig(output={"figures": False, "report": False}))
+    two_stage = ref.country_shares["share_two_stage"].reindex(result.shares.index)
+    assert result.shares["alliance"].to_numpy() == pytest.approx(
+        (two_stage / two_stage.sum()).to_numpy()
+    )
+    given = pd.Series(1.0, index=COUNTRIES)
+    equal = run_principles(cfg, alliance=given)
+    assert equal.shares["alliance"].to_numpy() == pytest.approx(np.full(20, 1 / 20))
 
 
 def test_excluded_entities_are_recorded():

@@ -16,6 +16,7 @@ from carbonshare import __version__
 from carbonshare.cli import data as data_cli
 from carbonshare.cli import game as game_cli
 from carbonshare.cli import run as run_cli
+from carbonshare.cli import sweep as sweep_cli
 from carbonshare.errors import CarbonshareError
 
 app = typer.Typer(
@@ -28,6 +29,7 @@ app = typer.Typer(
 app.add_typer(data_cli.app, name="data")
 app.add_typer(game_cli.app, name="game")
 app.add_typer(run_cli.app, name="run")
+app.add_typer(sweep_cli.app, name="sweep")
 
 _state = {"debug": False}
 

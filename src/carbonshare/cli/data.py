@@ -300,8 +300,10 @@ def refresh_cmd(
         typer.Option(help="Cache folder (default: $CARBONSHARE_CACHE or the user cache)."),
     ] = None,
 ) -> None:
-    """Download the World Bank series of the panel with wbgapi into the user cache
-    (needs network and `pip install carbonshare[worldbank]`)."""
+    """Download the World Bank series of the panel with wbgapi into the user cache.
+
+    Needs network access and the worldbank extra: pip install "carbonshare\\[worldbank]".
+    """
     from carbonshare.data.refresh import refresh
 
     cols = [s.strip() for s in indicators.split(",")] if indicators else None

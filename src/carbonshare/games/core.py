@@ -144,12 +144,11 @@ def balancedness_gap(game: Game) -> float:
     <= 0 iff the core is non-empty."""
     from scipy.optimize import linprog
 
-    from carbonshare.games.nucleolus import MAX_NUCLEOLUS_PLAYERS
+    from carbonshare.games.nucleolus import check_lp_size
 
+    check_lp_size(game.n)
     bgame, _, _ = game.as_benefit()
     n = bgame.n
-    if n > MAX_NUCLEOLUS_PLAYERS:
-        raise GameError(f"balancedness of {n} players needs an LP with 2^{n} rows; limit 20")
     table = bgame.table()
     ids = np.arange(1, 1 << n, dtype=np.int64)
     masks = ((ids[:, None] >> np.arange(n)) & 1).astype(float)

@@ -126,6 +126,7 @@ def least_core(game: Game) -> pd.Series:
     ----------
     Maschler, Peleg & Shapley (1979).
     """
+    check_lp_size(game.n)
     bgame, offset, sign = game.as_benefit()
     masks, table, grand = _coalitions(bgame)
     x, eps, _ = _lp_round(bgame.n, masks, table, grand, None, free=None, fixed=[])
@@ -134,13 +135,18 @@ def least_core(game: Game) -> pd.Series:
     return out
 
 
-def _coalitions(game: Game) -> tuple[np.ndarray, np.ndarray, float]:
-    n = game.n
+def check_lp_size(n: int) -> None:
+    """Raise GameError if an LP over all 2^n coalitions would be too large."""
     if n > MAX_NUCLEOLUS_PLAYERS:
         raise GameError(
-            f"nucleolus / least core of {n} players would need LPs with 2^{n} rows "
+            f"nucleolus / least core / balancedness of {n} players need LPs with 2^{n} rows "
             f"(limit {MAX_NUCLEOLUS_PLAYERS} players); use shapley_value or scrb instead"
         )
+
+
+def _coalitions(game: Game) -> tuple[np.ndarray, np.ndarray, float]:
+    n = game.n
+    check_lp_size(n)
     table = game.table()
     ids = np.arange(1, (1 << n) - 1, dtype=np.int64)
     masks = ((ids[:, None] >> np.arange(n)) & 1).astype(float)
@@ -186,6 +192,7 @@ def _lp_round(
 
 
 def _solve(game: Game, *, imputations: bool, tol: float, name: str) -> pd.Series:
+    check_lp_size(game.n)
     bgame, offset, sign = game.as_benefit()
     n = bgame.n
     masks, vals, grand = _coalitions(bgame)

@@ -62,7 +62,8 @@ def great_circle_km(
 
     with latitudes phi and longitudes lambda in radians and R the mean Earth
     radius (6371.0088 km). The spherical model differs from the WGS84
-    ellipsoidal geodesic by at most about 0.5%.
+    ellipsoidal geodesic by at most about 0.56% (0.55% over every pair of
+    the bundled capitals; 0.43% over the city pairs in the tests).
 
     Parameters
     ----------

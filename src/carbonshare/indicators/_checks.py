@@ -28,7 +28,9 @@ def _names(labels, k: int = 5) -> str:
     return _first((repr(x) for x in labels), k)
 
 
-def check_matrix(X: pd.DataFrame, *, allow_nan: bool = False, min_rows: int = 2) -> pd.DataFrame:
+def check_matrix(
+    X: pd.DataFrame, *, allow_nan: bool = False, min_rows: int = 2, nan_hint: bool = True
+) -> pd.DataFrame:
     """Return ``X`` as a float DataFrame after checking shape, dtype and values."""
     if not isinstance(X, pd.DataFrame):
         raise DataError(
@@ -65,9 +67,10 @@ def check_matrix(X: pd.DataFrame, *, allow_nan: bool = False, min_rows: int = 2)
             )
         if not allow_nan and np.isnan(arr).any():
             bad = values.index[np.isnan(arr)]
+            hint = " (pass allow_nan=True to keep NaN as NaN)" if nan_hint else ""
             raise DataError(
                 f"indicator column {col!r} has missing values for {_first(bad)}; "
-                f"fill or exclude those rows first (pass allow_nan=True to keep NaN as NaN)"
+                f"fill or exclude those rows first{hint}"
             )
         if np.isnan(arr).all():
             raise DataError(f"indicator column {col!r} has no values at all; drop the column")

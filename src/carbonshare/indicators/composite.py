@@ -99,7 +99,7 @@ def alliance_grid(names: dict[str, str] | None = None) -> pd.DataFrame:
 
 
 def _aligned(V: pd.DataFrame, w: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
-    V = check_matrix(V, min_rows=1)
+    V = check_matrix(V, min_rows=1, nan_hint=False)
     if not isinstance(w, pd.Series):
         raise DataError(
             f"weights must be a pandas Series indexed by indicator, got {type(w).__name__}"

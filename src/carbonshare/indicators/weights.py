@@ -35,13 +35,13 @@ log = logging.getLogger(__name__)
 def _normalised(X: pd.DataFrame, normalised: bool, directions) -> pd.DataFrame:
     """Min-max normalise raw ``X`` (Eq. 2) or check an already normalised one."""
     if not normalised:
-        return minmax(X, directions)
+        return minmax(check_matrix(X, nan_hint=False), directions)
     if directions is not None:
         raise ConfigError(
             "directions were given with normalised=True; orient the columns when "
             "normalising, or pass the raw matrix with normalised=False"
         )
-    V = check_matrix(X)
+    V = check_matrix(X, nan_hint=False)
     negative = V.columns[(V < 0).any()]
     if len(negative):
         raise DataError(
@@ -213,7 +213,7 @@ def pca_table(
     """
     if method not in ("handbook", "pc1"):
         raise ConfigError(f"PCA weight method {method!r} is unknown; use 'handbook' or 'pc1'")
-    Z = zscore(X, directions)
+    Z = zscore(check_matrix(X, nan_hint=False), directions)
     if Z.shape[0] <= Z.shape[1]:
         log.warning(
             "pca_weights: %d entities for %d indicators; the correlation matrix is singular",

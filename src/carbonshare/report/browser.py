@@ -444,18 +444,26 @@ class BrowserSession:
                 entry = p["entry"]
                 url = f" ({entry['url']})" if entry.get("url") else ""
                 out.append(f"{entry.get('text', '')}{url}")
+        first_lines = [o.splitlines()[0] if o else "" for o in out]
         for line in self._stderr_console_errors():
-            if not any(line in o or o in line for o in out):
+            bare = line.removeprefix("Uncaught ").strip()
+            if not any(bare in f or (f and f in bare) for f in first_lines):
                 out.append(line)
         return out
 
     def _stderr_console_errors(self) -> list[str]:
+        """Uncaught exceptions in Chromium's console log (``--enable-logging=stderr``).
+
+        Chromium logs every console message there at INFO level, so only the
+        "Uncaught ..." lines are known to be errors; console.error calls come
+        from the DevTools protocol.
+        """
         try:
             text = self._stderr_path.read_text(errors="replace")
         except (OSError, AttributeError):
             return []
-        pat = re.compile(r":(?:ERROR|FATAL):CONSOLE[^\]]*\]\s*(.*)")
-        return [m.group(1).strip() for m in pat.finditer(text)]
+        pat = re.compile(r':CONSOLE(?::\d+)?(?:\(\d+\))?\]\s*"(.*)", source:')
+        return [m.group(1) for m in pat.finditer(text) if m.group(1).startswith("Uncaught")]
 
 
 _PLOTS_JS = """

@@ -253,6 +253,12 @@ class AllianceMethodConfig(StudyConfig):
     top_k: int | None = Field(
         None, ge=1, description="louvain: keep each country's k strongest links"
     )
+    weighting: Literal["share", "crl"] = Field(
+        "share", description="link weights of louvain / target merging: share of own CRL or CRL"
+    )
+    linkage: Literal["average", "single"] = Field(
+        "average", description="similarity of two alliances when target merges them"
+    )
 
     @model_validator(mode="after")
     def _target(self) -> AllianceMethodConfig:

@@ -10,6 +10,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from carbonshare.studies.common import ProgressCallback, write_tables
@@ -20,6 +21,9 @@ if TYPE_CHECKING:
 __all__ = ["METHOD_MARKDOWN", "figure_data", "write", "write_figures", "write_report"]
 
 logger = logging.getLogger(__name__)
+
+MAX_GROUPS = 12
+"""At most this many alliances (those with >= 5 members, largest first) in the per-alliance plots."""
 
 METHOD_LABELS = {"two_stage": "two-stage Shapley", "shapley": "Shapley", "owen": "Owen"}
 
@@ -63,10 +67,14 @@ def figure_data(result: AllianceResult) -> dict[str, pd.DataFrame | pd.Series]:
     alliance = cs["alliance"].rename("alliance")
     codes = list(result.grid.index)
     parts = cs[[f"{c}_pct" for c in codes]].set_axis(codes, axis=1)
-    peak = parts.max().where(lambda s: s > 0, 1.0)
     n_radar = result.config.output.top_radar
-    radar = (parts / peak).loc[cs.index[:n_radar]]
+    top = cs.index[:n_radar]
+    radar = parts.loc[top].div(cs.loc[top, f"share_{head}"], axis=0).clip(lower=0.0)
     radar.index = [f"{cs.at[i, 'name']} ({i})" for i in radar.index]
+    sizes = cs["alliance"].map(cs["alliance"].value_counts())
+    big = sizes[sizes >= 5].index
+    shown = list(dict.fromkeys(cs.loc[big, "alliance"].sort_values()))[:MAX_GROUPS]
+    in_shown = cs["alliance"].isin(shown)
     principle_pct = cs[["Eq_pct", "Ef_pct", "El_pct"]].div(cs[f"share_{head}"], axis=0) * 100
     principle_pct.columns = ["Equity", "Efficiency", "Ecology"]
     points = result.countries.loc[cs.index, ["capital_lat", "capital_lon"]].set_axis(
@@ -88,6 +96,7 @@ def figure_data(result: AllianceResult) -> dict[str, pd.DataFrame | pd.Series]:
         "radar": radar,
         "principle_pct": principle_pct,
         "rate": cs["rate_in_alliance_pct"].rename("share within the alliance (%)"),
+        "in_shown": in_shown,
         "hover": hover,
     }
 
@@ -105,7 +114,9 @@ def write_figures(result: AllianceResult, out_dir: Path) -> list[Path]:
     fig_dir = out_dir / "figures"
     fig_dir.mkdir(parents=True, exist_ok=True)
     cap = float(d["share"].quantile(0.95))
-    sizes = d["alliance"].map(d["alliance"].value_counts())
+    shown = d["in_shown"]
+    n_shown = int(d["alliance"][shown].nunique())
+    rmax = float(np.ceil(d["radar"].to_numpy().max() * 10) / 10)
     made = {
         "linkage_map": F.arrow_map(
             d["links"],
@@ -127,19 +138,21 @@ def write_figures(result: AllianceResult, out_dir: Path) -> list[Path]:
         ),
         "radar_top_countries": F.radar(
             d["radar"],
-            title=f"Indicator contributions of the top {len(d['radar'])} countries "
-            "(each indicator scaled to its maximum)",
+            title=f"Where the shares of the top {len(d['radar'])} countries come from "
+            "(fraction of each share per indicator)",
+            rmax=rmax,
         ),
         "principle_boxplots": F.box_by_group(
-            d["principle_pct"],
-            d["alliance"],
-            title="Contribution of the three principles to the shares, by alliance",
+            d["principle_pct"][shown],
+            d["alliance"][shown],
+            title=f"Contribution of the three principles to the shares, {n_shown} largest "
+            "alliances",
             ylabel="% of the country's share",
         ),
         "rate_kde": F.kde_by_group(
-            d["rate"][sizes >= 3],
-            d["alliance"][sizes >= 3],
-            title="Distribution of shares within alliances of three or more members",
+            d["rate"][shown],
+            d["alliance"][shown],
+            title=f"Distribution of shares within the {n_shown} largest alliances",
             xlabel="country's share of its alliance's emission rights (%)",
         ),
     }
@@ -249,14 +262,30 @@ def write_report(result: AllianceResult, out_dir: Path, figure_paths: list[Path]
     figs = {p.stem: p for p in figure_paths if p.suffix == ".png"}
     if figs:
         rep.add_section("Figures")
+        groups = (
+            f"Alliances with at least 5 members (at most the {MAX_GROUPS} largest); the "
+            "others are in alliances.csv and country_shares.csv."
+        )
         titles = {
-            "radar_top_countries": "Indicator contributions of the top countries (0-1 per indicator)",
-            "principle_boxplots": "Contribution of the three principles per alliance (% of share)",
-            "rate_kde": "Distribution of shares within each alliance",
+            "radar_top_countries": (
+                "Indicator contributions of the top countries",
+                "Fraction of each country's share contributed by each indicator (the exact "
+                "decomposition of step 7; the fractions of a country add up to 1).",
+            ),
+            "principle_boxplots": (
+                "Contribution of the three principles per alliance",
+                "Equity, efficiency and ecology parts of each member's share, in % of that "
+                "share. " + groups,
+            ),
+            "rate_kde": (
+                "Distribution of shares within each alliance",
+                "Kernel density (Gaussian, Scott's bandwidth) of members' shares of their "
+                "alliance's emission rights. " + groups,
+            ),
         }
-        for stem, title in titles.items():
+        for stem, (title, caption) in titles.items():
             if stem in figs:
-                rep.add_image(figs[stem], title)
+                rep.add_image(figs[stem], title, caption=caption)
 
     rep.add_section("Data")
     sel = result.matrix.selection

@@ -155,6 +155,18 @@ class OutputConfig(StudyConfig):
     figures: bool = True
     report: bool = True
     figure_entities: int = Field(25, description="largest emitters shown in the dot plot")
+    dot_rules: list[str] = Field(
+        default_factory=lambda: [
+            "grandfathering",
+            "egalitarian",
+            "equal_cumulative_per_capita",
+            "ability_to_pay",
+            "contraction_convergence",
+            "zsg_dea",
+            "entropy_composite",
+        ],
+        description="rules shown in the per-capita dot plot",
+    )
     dumbbell_rules: list[str] = Field(
         default_factory=lambda: ["egalitarian", "equal_cumulative_per_capita", "zsg_dea"]
     )
@@ -379,13 +391,9 @@ def _rule_shares(
                     sub[r] = _resolve_groups(sub[r], f"mix.{r}", extra)
         params["params"] = sub
     if spec.rule == "alliance":
-        params.setdefault("shares", extra.get("alliance"))
-        if params["shares"] is None:
-            raise ConfigError(
-                "rules: the 'alliance' rule needs the alliance study's shares; run "
-                "carbonshare.studies.alliances.run_alliances and pass its shares to run_principles"
-            )
-        params["shares"] = params["shares"].reindex(panel.index.get_level_values(0).unique())
+        params.pop("method", None)
+        shares = extra.get("alliance")
+        params["shares"] = shares.reindex(panel.index.get_level_values(0).unique())
     return allocate(spec.rule, panel, **params)
 
 
@@ -508,6 +516,17 @@ def run_principles(
     with manifest.step("data"):
         raw, names, attributes = _load(config, panel, manifest)
         data, entities = _complete_entities(raw, config, manifest)
+        alliance = _alliance_shares(config, alliance, manifest)
+        if alliance is not None:
+            missing = entities.difference(alliance.dropna().index)
+            for entity in missing:
+                manifest.exclude(entity, "not in the alliance study (needed by the alliance rule)")
+            entities = entities.difference(missing, sort=False)
+            if len(entities) < 2:
+                raise DataError(
+                    "fewer than 2 entities have alliance-study shares; drop the alliance rule"
+                )
+            data = data.loc[data.index.get_level_values(0).isin(entities)]
         population = data[d.population].xs(config.base_year, level=1).reindex(entities)
         emissions = data[d.emissions].xs(config.base_year, level=1).reindex(entities)
         budget = _budget(config, raw, entities, manifest)
@@ -590,6 +609,36 @@ def run_principles(
     if out_dir is not None:
         result.write(out_dir, progress)
     return result
+
+
+def _alliance_shares(
+    config: PrinciplesConfig, given: pd.Series | None, manifest: Manifest
+) -> pd.Series | None:
+    """The alliance study's allocation for an ``alliance`` rule (run here if not given)."""
+    specs = [r for r in config.rules if r.rule == "alliance"]
+    if not specs:
+        return None
+    if given is not None:
+        return given.astype(float)
+    method = specs[0].params.get("method", "two_stage")
+    if config.data.source != "bundled":
+        raise ConfigError(
+            "rules: the 'alliance' rule needs the alliance study, which runs on the bundled "
+            "country data only; remove it for a user panel or pass alliance= to run_principles"
+        )
+    from carbonshare.studies.alliances import run_alliances
+    from carbonshare.studies.alliances_config import AlliancesConfig
+
+    result = run_alliances(AlliancesConfig(output={"figures": False, "report": False}))
+    column = f"share_{method}"
+    if column not in result.country_shares.columns:
+        options = [c[6:] for c in result.country_shares.columns if c.startswith("share_")]
+        raise ConfigError(f"rules: alliance method {method!r} unknown; choose one of {options}")
+    manifest.note(
+        f"alliance rule: {method} shares of the alliance study (Zhou et al. 2024) with its "
+        f"default config, renormalised over the entities of this study"
+    )
+    return result.country_shares[column].astype(float)
 
 
 def _kind(spec: RuleConfig) -> str:
@@ -706,7 +755,8 @@ def _figure_data(result: PrinciplesResult) -> dict[str, Any]:
     labels = top if result.names is None else pd.Index(
         [f"{result.names.get(e, e)}" for e in top]
     )  # fmt: skip
-    dots = result.per_capita.loc[top].set_axis(labels)
+    cols = [r for r in result.config.output.dot_rules if r in result.per_capita.columns]
+    dots = result.per_capita.loc[top, cols or list(result.per_capita.columns)].set_axis(labels)
     return {"top": top, "dots": dots}
 
 
@@ -751,15 +801,20 @@ def _write_figures(result: PrinciplesResult, fig_dir: Path) -> list[Path]:
     d = _figure_data(result)
     ref = result.config.reference
     paths: list[Path] = []
-    fig = F.dot_plot(d["dots"], title="Per-capita allowance by rule (t CO2 per person)")
+    fig = F.dot_plot(
+        d["dots"],
+        title="",
+        xlabel="t CO2 per person over the budget",
+    )
     paths += F.save_figure(fig, fig_dir / "per_capita_dot_plot")
     plt.close(fig)
     for rule in result.config.output.dumbbell_rules:
         if rule not in result.per_capita.columns or rule == ref:
             continue
-        a = d["dots"][ref].rename(ref)
-        b = d["dots"][rule].rename(rule)
-        fig = F.dumbbell(a, b, title=f"{rule} vs {ref} (t CO2 per person)")
+        labels = d["dots"].index
+        a = result.per_capita.loc[d["top"], ref].set_axis(labels).rename(ref)
+        b = result.per_capita.loc[d["top"], rule].set_axis(labels).rename(rule)
+        fig = F.dumbbell(a, b, title=f"{rule} vs {ref}", xlabel="t CO2 per person over the budget")
         paths += F.save_figure(fig, fig_dir / f"dumbbell_{rule}")
         plt.close(fig)
     if result.names is not None:
@@ -768,7 +823,7 @@ def _write_figures(result: PrinciplesResult, fig_dir: Path) -> list[Path]:
                 continue
             fig = F.choropleth(
                 result.per_capita[rule],
-                title=f"Allowance per person, {rule}",
+                title=f"Allowance per person over the budget, {rule}",
                 cmap="viridis",
                 legend_label="t CO2 per person",
             )
@@ -859,8 +914,18 @@ def _write_report(result: PrinciplesResult, out_dir: Path) -> Path:
             )
     if cfg.output.figures:
         rep.add_section("Figures")
+        captions = {
+            "per_capita_dot_plot": (
+                f"Allowance per person (t CO2 over the budget) by rule, the "
+                f"{cfg.output.figure_entities} largest emitters of {cfg.base_year}"
+            ),
+        }
         for path in sorted((out_dir / "figures").glob("*.png")):
-            rep.add_image(path, path.stem.replace("_", " "))
+            stem = path.stem
+            caption = captions.get(stem, "")
+            if stem.startswith("dumbbell_"):
+                caption = f"Allowance per person: {ref} (circle) vs {stem[9:]} (diamond)"
+            rep.add_image(path, stem.replace("_", " "), caption=caption)
     rep.add_section("Run")
     rep.add_json("Config", cfg)
     rep.add_json("Manifest", result.manifest.to_dict())
