@@ -52,8 +52,9 @@ def build(n_regions: int, n_sectors: int, *, sparse: bool, seed: int = 1):
             row = []
             for c in range(n_regions):
                 dens = 0.30 if r == c else 0.005
-                row.append(sp.random(n_sectors, n_sectors, density=dens, random_state=rng,
-                                     format="csr"))
+                row.append(
+                    sp.random(n_sectors, n_sectors, density=dens, random_state=rng, format="csr")
+                )
             blocks.append(row)
         A = sp.bmat(blocks, format="csc")
         colsum = np.asarray(A.sum(axis=0)).ravel()
@@ -65,9 +66,8 @@ def build(n_regions: int, n_sectors: int, *, sparse: bool, seed: int = 1):
     Yv = rng.uniform(1.0, 100.0, (n, len(cols)))
     # x = L y: solved once here (not measured)
     if sparse:
-        from scipy.sparse.linalg import splu
-
         import scipy.sparse as sp
+        from scipy.sparse.linalg import splu
 
         x = splu((sp.identity(n, format="csc") - A).tocsc()).solve(Yv.sum(axis=1))
         Z = (A @ sp.diags(x)).tocsr()
@@ -77,8 +77,7 @@ def build(n_regions: int, n_sectors: int, *, sparse: bool, seed: int = 1):
         x = sla.solve(np.eye(n) - A, Yv.sum(axis=1))
         A *= x[None, :]
         Z = A
-    F = pd.DataFrame(rng.uniform(0.0, 1.0, (2, n)) * x[None, :], index=["CO2", "CH4"],
-                     columns=idx)
+    F = pd.DataFrame(rng.uniform(0.0, 1.0, (2, n)) * x[None, :], index=["CO2", "CH4"], columns=idx)
     Y = pd.DataFrame(Yv, index=idx, columns=cols)
     if sparse:
         return Z, Y, F, idx
@@ -101,8 +100,7 @@ def run_pymrio(Z, Y, F):
 def run_carbonshare(Z, Y, F, idx, *, full: bool, method: str = "auto"):
     from carbonshare import accounting as acc
 
-    t = acc.IOTable(Z, Y, F=F, sectors=idx if not isinstance(Z, pd.DataFrame) else None,
-                    rtol=1e-6)
+    t = acc.IOTable(Z, Y, F=F, sectors=idx if not isinstance(Z, pd.DataFrame) else None, rtol=1e-6)
     t.solver(method)
     total = 0.0
     for s in ("CO2", "CH4"):
@@ -132,17 +130,43 @@ def child(args: argparse.Namespace) -> None:
     dt = time.perf_counter() - t0
     peak = tracemalloc.get_traced_memory()[1] if args.memory else None
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"seconds": dt, "traced_peak_mb": None if peak is None else peak / 2**20,
-                      "maxrss_mb": rss / 1024, "maxrss_before_mb": rss0 / 1024,
-                      "co2_consumption_total": total}))
+    print(
+        json.dumps(
+            {
+                "seconds": dt,
+                "traced_peak_mb": None if peak is None else peak / 2**20,
+                "maxrss_mb": rss / 1024,
+                "maxrss_before_mb": rss0 / 1024,
+                "co2_consumption_total": total,
+            }
+        )
+    )
 
 
-def measure(tool: str, regions: int, sectors: int, *, sparse: bool = False, full: bool = False,
-            method: str = "auto") -> dict:
+def measure(
+    tool: str,
+    regions: int,
+    sectors: int,
+    *,
+    sparse: bool = False,
+    full: bool = False,
+    method: str = "auto",
+) -> dict:
     out = {}
     for memory in (False, True):
-        cmd = [sys.executable, __file__, "--child", "--tool", tool, "--regions", str(regions),
-               "--sectors", str(sectors), "--method", method]
+        cmd = [
+            sys.executable,
+            __file__,
+            "--child",
+            "--tool",
+            tool,
+            "--regions",
+            str(regions),
+            "--sectors",
+            str(sectors),
+            "--method",
+            method,
+        ]
         cmd += ["--sparse"] if sparse else []
         cmd += ["--full"] if full else []
         cmd += ["--memory"] if memory else []
@@ -154,8 +178,12 @@ def measure(tool: str, regions: int, sectors: int, *, sparse: bool = False, full
             out["traced_peak_mb"] = d["traced_peak_mb"]
             out["maxrss_mb_traced_run"] = d["maxrss_mb"]
         else:
-            out.update(seconds=d["seconds"], maxrss_mb=d["maxrss_mb"],
-                       maxrss_before_mb=d["maxrss_before_mb"], total=d["co2_consumption_total"])
+            out.update(
+                seconds=d["seconds"],
+                maxrss_mb=d["maxrss_mb"],
+                maxrss_before_mb=d["maxrss_before_mb"],
+                total=d["co2_consumption_total"],
+            )
     return out
 
 
@@ -184,24 +212,31 @@ def main() -> None:
     cs = measure("carbonshare", *dense)
     csf = measure("carbonshare", *dense, full=True)
     rel = abs(cs["total"] - pm["total"]) / abs(pm["total"])
-    rows = {"pymrio.calc_all": pm, "carbonshare (same accounts + income)": cs,
-            "carbonshare (+ shared responsibility)": csf}
+    rows = {
+        "pymrio.calc_all": pm,
+        "carbonshare (same accounts + income)": cs,
+        "carbonshare (+ shared responsibility)": csf,
+    }
     print(f"{'':42s} {'seconds':>9s} {'traced peak MB':>15s} {'max RSS MB':>11s}")
     for k, v in rows.items():
         print(f"{k:42s} {v['seconds']:9.2f} {v['traced_peak_mb']:15.0f} {v['maxrss_mb']:11.0f}")
-    print(f"speed-up {pm['seconds'] / cs['seconds']:.1f}x (with shared "
-          f"{pm['seconds'] / csf['seconds']:.1f}x); traced peak memory ratio "
-          f"{cs['traced_peak_mb'] / pm['traced_peak_mb']:.2f} (with shared "
-          f"{csf['traced_peak_mb'] / pm['traced_peak_mb']:.2f}); CO2 footprint totals agree to "
-          f"{rel:.1e}")
+    print(
+        f"speed-up {pm['seconds'] / cs['seconds']:.1f}x (with shared "
+        f"{pm['seconds'] / csf['seconds']:.1f}x); traced peak memory ratio "
+        f"{cs['traced_peak_mb'] / pm['traced_peak_mb']:.2f} (with shared "
+        f"{csf['traced_peak_mb'] / pm['traced_peak_mb']:.2f}); CO2 footprint totals agree to "
+        f"{rel:.1e}"
+    )
     if not args.skip_sparse:
         n2 = sparse[0] * sparse[1]
         print(f"# sparse n = {n2} ({sparse[0]} regions x {sparse[1]} sectors, EXIOBASE-like)")
         for method in ("gmres", "splu") if args.splu else ("gmres",):
             sp_ = measure("carbonshare", *sparse, sparse=True, full=True, method=method)
-            print(f"carbonshare sparse ({method}, all accounts + shared): "
-                  f"{sp_['seconds']:.2f} s, traced peak {sp_['traced_peak_mb']:.0f} MB, "
-                  f"max RSS {sp_['maxrss_mb']:.0f} MB (8 GB limit)")
+            print(
+                f"carbonshare sparse ({method}, all accounts + shared): "
+                f"{sp_['seconds']:.2f} s, traced peak {sp_['traced_peak_mb']:.0f} MB, "
+                f"max RSS {sp_['maxrss_mb']:.0f} MB (8 GB limit)"
+            )
 
 
 if __name__ == "__main__":

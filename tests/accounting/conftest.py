@@ -35,13 +35,19 @@ def random_table(seed: int, n: int = 5, regions: int = 1, m: int = 2) -> IOTable
         sec = [f"s{i}" for i in range(N)]
         fd = [f"c{j}" for j in range(m)]
     else:
-        sec = pd.MultiIndex.from_product([[f"r{r}" for r in range(regions)],
-                                          [f"s{i}" for i in range(n)]])
-        fd = pd.MultiIndex.from_product([[f"r{r}" for r in range(regions)],
-                                         [f"c{j}" for j in range(m)]])
+        sec = pd.MultiIndex.from_product(
+            [[f"r{r}" for r in range(regions)], [f"s{i}" for i in range(n)]]
+        )
+        fd = pd.MultiIndex.from_product(
+            [[f"r{r}" for r in range(regions)], [f"c{j}" for j in range(m)]]
+        )
     F = pd.DataFrame([rng.uniform(0.0, 5.0, N)], index=["CO2"], columns=sec)
     F_Y = pd.DataFrame([rng.uniform(0.0, 2.0, len(fd))], index=["CO2"], columns=fd)
     return IOTable(
-        pd.DataFrame(Z, index=sec, columns=sec), pd.DataFrame(Y, index=sec, columns=fd),
-        F=F, F_Y=F_Y, name=f"random{seed}", rtol=1e-9,
+        pd.DataFrame(Z, index=sec, columns=sec),
+        pd.DataFrame(Y, index=sec, columns=fd),
+        F=F,
+        F_Y=F_Y,
+        name=f"random{seed}",
+        rtol=1e-9,
     )

@@ -97,8 +97,9 @@ def test_file_round_trip(tmp_path, de1995, fmt):
     np.testing.assert_allclose(back.F_Y.to_numpy(), de1995.F_Y.to_numpy())
     assert back.value_added_rows == de1995.value_added_rows
     assert list(back.extraction) == list(de1995.extraction)
-    np.testing.assert_allclose(consumption_based(back, "CO2").to_numpy(),
-                               consumption_based(de1995, "CO2").to_numpy())
+    np.testing.assert_allclose(
+        consumption_based(back, "CO2").to_numpy(), consumption_based(de1995, "CO2").to_numpy()
+    )
 
 
 def test_read_missing_block(tmp_path):

@@ -39,8 +39,10 @@ def mrio(pymrio_test):
 
 def test_pymrio_d_cba_and_d_pba(mrio, pymrio_test):
     ext = pymrio_test.emissions
-    for s, key in ((AIR, ("emission_type1", "air")), ("emission_type2|water",
-                                                        ("emission_type2", "water"))):
+    for s, key in (
+        (AIR, ("emission_type1", "air")),
+        ("emission_type2|water", ("emission_type2", "water")),
+    ):
         ours = footprint_by_product(mrio, s)
         theirs = ext.D_cba.loc[key].unstack("region").loc[ours.index, ours.columns]
         np.testing.assert_allclose(ours.to_numpy(), theirs.to_numpy(), rtol=1e-9, atol=0)
@@ -54,10 +56,12 @@ def test_pymrio_regional_accounts(mrio, pymrio_test):
     reg = regional_accounts(mrio, AIR)
     np.testing.assert_allclose(reg["consumption"], ext.D_cba_reg.loc[key][reg.index], rtol=1e-9)
     np.testing.assert_allclose(reg["production"], ext.D_pba_reg.loc[key][reg.index], rtol=1e-9)
-    np.testing.assert_allclose(reg["imports_embodied"], ext.D_imp_reg.loc[key][reg.index],
-                               rtol=1e-9)
-    np.testing.assert_allclose(reg["exports_embodied"], ext.D_exp_reg.loc[key][reg.index],
-                               rtol=1e-9)
+    np.testing.assert_allclose(
+        reg["imports_embodied"], ext.D_imp_reg.loc[key][reg.index], rtol=1e-9
+    )
+    np.testing.assert_allclose(
+        reg["exports_embodied"], ext.D_exp_reg.loc[key][reg.index], rtol=1e-9
+    )
     np.testing.assert_allclose(reg["balance"], reg["production"] - reg["consumption"], rtol=1e-9)
     E = embodied_trade(mrio, AIR)
     assert E.shape == (6, 6)
@@ -100,8 +104,15 @@ def test_all_perspectives_conserve_on_de1995(de1995):
     rec = reconciliation(acc)
     assert rec["conserved"].all()
     assert rec.loc["production", "total"] == pytest.approx(904157.0)
-    assert set(acc) >= {"production", "consumption", "income", "extraction",
-                        "shared_value_added", "shared_final_demand", "carbon_emission_added"}
+    assert set(acc) >= {
+        "production",
+        "consumption",
+        "income",
+        "extraction",
+        "shared_value_added",
+        "shared_final_demand",
+        "carbon_emission_added",
+    }
 
 
 def test_reconciliation_flags_a_broken_account(de1995):
@@ -119,12 +130,16 @@ def test_shared_alpha_one_is_production_and_zero_is_consumption(de1995):
     s0 = shared_responsibility(de1995, "CO2", alpha=0.0)
     np.testing.assert_allclose(s1.reindex(prod.index).to_numpy(), prod.to_numpy(), rtol=1e-12)
     np.testing.assert_allclose(s0.xs("sector", level="kind").to_numpy(), 0.0, atol=1e-9)
-    np.testing.assert_allclose(s0.xs("final demand", level="kind").to_numpy(),
-                               cons.xs("final demand", level="kind").to_numpy(), rtol=1e-10)
+    np.testing.assert_allclose(
+        s0.xs("final demand", level="kind").to_numpy(),
+        cons.xs("final demand", level="kind").to_numpy(),
+        rtol=1e-10,
+    )
     for net in (True, False):
         s0g = shared_responsibility(de1995, "CO2", alpha=0.0, net_output=net)
-        np.testing.assert_allclose(s0g.xs("final demand", level="kind").to_numpy(),
-                                   cons.to_numpy(), rtol=1e-10)
+        np.testing.assert_allclose(
+            s0g.xs("final demand", level="kind").to_numpy(), cons.to_numpy(), rtol=1e-10
+        )
 
 
 def test_shared_value_added_alpha_definition(de1995):
@@ -141,8 +156,9 @@ def test_income_total_equals_production_total(de1995):
     inc = income_based(de1995, "CO2")
     assert inc.sum() == pytest.approx(production_based(de1995, "CO2").sum(), rel=1e-12)
     comp = income_based(de1995, "CO2", by_component=True)
-    np.testing.assert_allclose(comp.sum().to_numpy(),
-                               inc.xs("primary input", level="kind").to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(
+        comp.sum().to_numpy(), inc.xs("primary input", level="kind").to_numpy(), rtol=1e-12
+    )
 
 
 def test_extraction_accounts(de1995):
@@ -161,8 +177,7 @@ def test_extraction_unattributed_when_no_upstream_extraction():
     # two disconnected sectors: b never buys from the extraction sector a
     Z = pd.DataFrame([[1.0, 0.0], [0.0, 2.0]], index=["a", "b"], columns=["a", "b"])
     Y = pd.DataFrame({"hh": [9.0, 8.0]}, index=["a", "b"])
-    t = IOTable(Z, Y, F=pd.DataFrame({"a": [3.0], "b": [4.0]}, index=["CO2"]),
-                extraction=["a"])
+    t = IOTable(Z, Y, F=pd.DataFrame({"a": [3.0], "b": [4.0]}, index=["CO2"]), extraction=["a"])
     acc = extraction_based(t)
     assert acc[("region", "extraction", "a")] == pytest.approx(3.0)
     assert acc[("all", "unattributed", "no extraction input")] == pytest.approx(4.0)
@@ -170,8 +185,9 @@ def test_extraction_unattributed_when_no_upstream_extraction():
 
 def test_cea_serial_chain_is_cumulative():
     # 1 -> 2 -> 3 -> final demand; U0_k = f_1 + ... + f_k
-    Z = pd.DataFrame([[0, 10.0, 0], [0, 0, 30.0], [0, 0, 0]], index=list("abc"),
-                     columns=list("abc"))
+    Z = pd.DataFrame(
+        [[0, 10.0, 0], [0, 0, 30.0], [0, 0, 0]], index=list("abc"), columns=list("abc")
+    )
     Y = pd.DataFrame({"hh": [0.0, 0.0, 60.0]}, index=list("abc"))
     t = IOTable(Z, Y, F=pd.DataFrame([[6.0, 3.0, 1.0]], index=["CO2"], columns=list("abc")))
     cea = carbon_emission_added(t).xs("sector", level="kind").to_numpy()
@@ -182,10 +198,14 @@ def test_cea_serial_chain_is_cumulative():
 def test_producer_consumer_flows_margins(de1995):
     flows = producer_consumer_flows(de1995, "CO2")
     prod = production_based(de1995, "CO2")
-    np.testing.assert_allclose(flows.iloc[:-1].sum(axis=1).to_numpy(),
-                               prod.xs("sector", level="kind").to_numpy(), rtol=1e-9)
-    np.testing.assert_allclose(flows.sum(axis=0).to_numpy(),
-                               consumption_based(de1995, "CO2").to_numpy(), rtol=1e-9)
+    np.testing.assert_allclose(
+        flows.iloc[:-1].sum(axis=1).to_numpy(),
+        prod.xs("sector", level="kind").to_numpy(),
+        rtol=1e-9,
+    )
+    np.testing.assert_allclose(
+        flows.sum(axis=0).to_numpy(), consumption_based(de1995, "CO2").to_numpy(), rtol=1e-9
+    )
 
 
 def test_stressor_must_be_named_when_several(de1995):
@@ -196,11 +216,16 @@ def test_stressor_must_be_named_when_several(de1995):
 
 
 @settings(max_examples=25, deadline=None)
-@given(seed=st.integers(0, 10_000), n=st.integers(2, 6), regions=st.integers(1, 3),
-       alpha=st.floats(0.0, 1.0))
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(2, 6),
+    regions=st.integers(1, 3),
+    alpha=st.floats(0.0, 1.0),
+)
 def test_property_every_perspective_conserves_the_total(seed, n, regions, alpha):
     t = random_table(seed, n=n, regions=regions).with_extraction(
-        [t for t in random_table(seed, n=n, regions=regions).sectors[:1]])
+        [t for t in random_table(seed, n=n, regions=regions).sectors[:1]]
+    )
     acc = all_perspectives(t, "CO2", alpha=alpha)
     rec = reconciliation(acc, rtol=1e-9)
     assert rec["conserved"].all(), rec
@@ -214,11 +239,9 @@ def test_property_dense_sparse_and_gmres_agree(seed):
     import scipy.sparse as sp
 
     t = random_table(seed, n=6)
-    ts = IOTable(sp.csr_matrix(t.Z.to_numpy()), t.Y, F=t.F, F_Y=t.F_Y, sectors=t.sectors,
-                 rtol=1e-9)
+    ts = IOTable(sp.csr_matrix(t.Z.to_numpy()), t.Y, F=t.F, F_Y=t.F_Y, sectors=t.sectors, rtol=1e-9)
     assert ts.solver().method == "gmres"
     for method in ("gmres", "splu"):
         ts.solver(method)
         for fn in (consumption_based, income_based, shared_responsibility):
-            np.testing.assert_allclose(fn(ts, "CO2").to_numpy(), fn(t, "CO2").to_numpy(),
-                                       rtol=1e-9)
+            np.testing.assert_allclose(fn(ts, "CO2").to_numpy(), fn(t, "CO2").to_numpy(), rtol=1e-9)

@@ -26,8 +26,9 @@ from carbonshare.errors import IOTableError
 
 def serial():
     # illustrative numbers (hand-checkable), not data
-    return SupplyChain.serial(["mine", "mill", "shop"], emissions=[6.0, 3.0, 1.0],
-                              value_added=[10.0, 20.0, 30.0])
+    return SupplyChain.serial(
+        ["mine", "mill", "shop"], emissions=[6.0, 3.0, 1.0], value_added=[10.0, 20.0, 30.0]
+    )
 
 
 def brute_shapley(table: np.ndarray, n: int) -> np.ndarray:
@@ -61,7 +62,9 @@ def test_all_rules_sum_to_the_footprint_and_simple_rules():
     assert acc.loc[FINAL_CONSUMER, "consumer"] == pytest.approx(10.0)
     np.testing.assert_allclose(acc["producer"].to_numpy(), [6.0, 3.0, 1.0, 0.0])
     # CEA: cumulative 6, 9, 10 normalised to 10
-    np.testing.assert_allclose(acc["carbon_emission_added"].iloc[:3], 10 * np.array([6, 9, 10]) / 25)
+    np.testing.assert_allclose(
+        acc["carbon_emission_added"].iloc[:3], 10 * np.array([6, 9, 10]) / 25
+    )
 
 
 def test_income_serial_closed_form():
@@ -75,14 +78,21 @@ def test_income_serial_closed_form():
 
 
 def test_shapley_matches_brute_force_and_lies_in_core():
-    flows = pd.DataFrame([[0, 4.0, 2.0, 0], [0, 0, 1.0, 3.0], [0, 0, 0, 2.0], [0, 0, 0, 0]],
-                         index=list("abcd"), columns=list("abcd"))
-    ch = SupplyChain(flows, pd.Series({"a": 1.0, "b": 1.0, "c": 2.0, "d": 6.0}),
-                     pd.Series({"a": 5.0, "b": 2.0, "c": 1.0, "d": 0.5}))
+    flows = pd.DataFrame(
+        [[0, 4.0, 2.0, 0], [0, 0, 1.0, 3.0], [0, 0, 0, 2.0], [0, 0, 0, 0]],
+        index=list("abcd"),
+        columns=list("abcd"),
+    )
+    ch = SupplyChain(
+        flows,
+        pd.Series({"a": 1.0, "b": 1.0, "c": 2.0, "d": 6.0}),
+        pd.Series({"a": 5.0, "b": 2.0, "c": 1.0, "d": 0.5}),
+    )
     table = emission_game_table(ch)
     acc = chain_accounts(ch, rules=["shapley", "nucleolus"])
-    np.testing.assert_allclose(acc["shapley"].iloc[:4].to_numpy(), brute_shapley(table, 4),
-                               rtol=1e-10)
+    np.testing.assert_allclose(
+        acc["shapley"].iloc[:4].to_numpy(), brute_shapley(table, 4), rtol=1e-10
+    )
     for alloc in (acc["shapley"].iloc[:4].to_numpy(), acc["nucleolus"].iloc[:4].to_numpy()):
         for mask in range(1, 16):
             members = [k for k in range(4) if mask >> k & 1]
@@ -97,8 +107,9 @@ def test_consumer_player_is_a_veto_player():
 
 
 def test_from_iotable_footprint_is_the_multiplier_times_demand(de1995):
-    ch = SupplyChain.from_iotable(de1995, "construction", stressor="CO2",
-                                  category="gross_capital_formation", max_members=4)
+    ch = SupplyChain.from_iotable(
+        de1995, "construction", stressor="CO2", category="gross_capital_formation", max_members=4
+    )
     m = emission_multipliers(de1995, "CO2")[("DE", "construction")]
     assert ch.footprint == pytest.approx(m * 191715.0, rel=1e-10)
     assert len(ch.members) == 4 and "other sectors" in ch.members
@@ -110,18 +121,27 @@ def test_from_iotable_footprint_is_the_multiplier_times_demand(de1995):
 
 def test_from_iotable_rejects_zero_demand(de1995):
     with pytest.raises(IOTableError, match="carve a chain from a product with positive"):
-        SupplyChain.from_iotable(de1995, "construction", stressor="CO2",
-                                 category="inventory_change")
+        SupplyChain.from_iotable(
+            de1995, "construction", stressor="CO2", category="inventory_change"
+        )
 
 
 def test_read_json_and_csv(tmp_path):
-    data = {"name": "bread", "unit": "kg CO2", "value_unit": "EUR",
-            "nodes": [{"name": "farm", "emissions": 6, "value_added": 10},
-                      {"name": "mill", "emissions": 3, "value_added": 20},
-                      {"name": "shop", "emissions": 1, "value_added": 30}],
-            "edges": [{"source": "farm", "target": "mill", "value": 10},
-                      {"source": "mill", "target": "shop", "value": 30},
-                      {"source": "shop", "target": "final consumer", "value": 60}]}
+    data = {
+        "name": "bread",
+        "unit": "kg CO2",
+        "value_unit": "EUR",
+        "nodes": [
+            {"name": "farm", "emissions": 6, "value_added": 10},
+            {"name": "mill", "emissions": 3, "value_added": 20},
+            {"name": "shop", "emissions": 1, "value_added": 30},
+        ],
+        "edges": [
+            {"source": "farm", "target": "mill", "value": 10},
+            {"source": "mill", "target": "shop", "value": 30},
+            {"source": "shop", "target": "final consumer", "value": 60},
+        ],
+    }
     p = tmp_path / "chain.json"
     p.write_text(json.dumps(data))
     ch = read_supply_chain(p)
@@ -142,8 +162,14 @@ def test_bad_chains_are_explained(tmp_path):
     with pytest.raises(IOTableError, match="emissions of a are negative"):
         SupplyChain(flows, pd.Series({"b": 9.0}), pd.Series({"a": -1.0, "b": 1.0}))
     p = tmp_path / "c.json"
-    p.write_text(json.dumps({"nodes": [{"name": "a", "emissions": 1}],
-                             "edges": [{"source": "a", "target": "zz", "value": 1}]}))
+    p.write_text(
+        json.dumps(
+            {
+                "nodes": [{"name": "a", "emissions": 1}],
+                "edges": [{"source": "a", "target": "zz", "value": 1}],
+            }
+        )
+    )
     with pytest.raises(IOTableError, match="edge target 'zz' is neither a node"):
         read_supply_chain(p)
 
@@ -161,10 +187,17 @@ def test_property_random_chains_conserve_under_every_rule(n, seed):
     x = Z.sum(axis=1) + y
     prim = x - Z.sum(axis=0)
     y = y + np.clip(-prim, 0, None) + 0.1
-    ch = SupplyChain(flows, pd.Series(y, index=names),
-                     pd.Series(rng.uniform(0, 3, n), index=names),
-                     pd.Series(np.minimum(va, (Z.sum(axis=1) + y - Z.sum(axis=0))), index=names))
+    ch = SupplyChain(
+        flows,
+        pd.Series(y, index=names),
+        pd.Series(rng.uniform(0, 3, n), index=names),
+        pd.Series(np.minimum(va, (Z.sum(axis=1) + y - Z.sum(axis=0))), index=names),
+    )
     acc = chain_accounts(ch)
     np.testing.assert_allclose(acc.sum().to_numpy(), ch.footprint, rtol=1e-9, atol=1e-12)
-    np.testing.assert_allclose(acc["shapley"].iloc[:n].to_numpy(),
-                               brute_shapley(emission_game_table(ch), n), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(
+        acc["shapley"].iloc[:n].to_numpy(),
+        brute_shapley(emission_game_table(ch), n),
+        rtol=1e-9,
+        atol=1e-12,
+    )

@@ -80,21 +80,29 @@ def test_de1995_co2_embodied_in_final_demand(de1995):
     fd = cba.xs("final demand", level="kind").droplevel("region")
     fy = de1995.F_Y.loc["CO2"].droplevel("region")
     got = (fd - fy).round(1)
-    expected = {"final_consumption_households": 247356.3, "final_consumption_government": 49731.2,
-                "gross_capital_formation": 129496.1, "inventory_change": 5807.5,
-                "exports": 254628.8}
+    expected = {
+        "final_consumption_households": 247356.3,
+        "final_consumption_government": 49731.2,
+        "gross_capital_formation": 129496.1,
+        "inventory_change": 5807.5,
+        "exports": 254628.8,
+    }
     for k, v in expected.items():
         assert got[k] == pytest.approx(v, abs=0.051), k
 
 
 # --- UN handbook, Germany 2009: published cumulative coefficients (t per million EUR)
 @pytest.mark.parametrize(
-    ("gas", "atol"), [("CO2", 0.0), ("CH4", 0.03), ("N2O", 0.003)],
+    ("gas", "atol"),
+    [("CO2", 0.0), ("CH4", 0.03), ("N2O", 0.003)],
 )
 def test_de2009_published_emission_coefficients(gas, atol):
     t = load_table("de2009")
-    pub = pd.read_csv(table_path("un_handbook_de2009/germany_2009_emissions_per_unit.csv"),
-                      header=None, index_col=1).drop(columns=0)
+    pub = pd.read_csv(
+        table_path("un_handbook_de2009/germany_2009_emissions_per_unit.csv"),
+        header=None,
+        index_col=1,
+    ).drop(columns=0)
     expected = pub.loc[gas].to_numpy(float)
     got = emission_multipliers(t, gas).to_numpy()  # kt per bn EUR = t per million EUR
     np.testing.assert_allclose(got, expected, rtol=0.01, atol=atol)

@@ -233,3 +233,21 @@ def test_bad_inputs():
     zero.loc[["JPN", "KOR", "CHN"], ["FRA", "BEL", "NLD", "DEU"]] = 0.0
     with pytest.raises(DataError, match="cannot form 1 alliances.*n_alliances >= 2"):
         alliances(zero, "target", n_alliances=1)
+
+
+def test_full_graph_and_asymmetric_crl():
+    rng = np.random.default_rng(4)
+    idx = [f"C{i}" for i in range(12)]
+    a = rng.uniform(0.1, 1.0, (12, 12))  # asymmetric: cycles longer than 2 can occur
+    np.fill_diagonal(a, 0.0)
+    crl = pd.DataFrame(a, index=idx, columns=idx)
+    G = linkage_graph(crl, full=True)
+    assert G.number_of_edges() == 12 * 11
+    assert G["C0"]["C1"]["crl"] == pytest.approx(a[0, 1])
+    S = linkage_graph(crl)
+    assert all(d == 1 for _, d in S.out_degree())
+    members = alliances(crl)
+    expected = {frozenset(c) for c in nx.weakly_connected_components(S)}
+    assert {frozenset(g.index) for _, g in members.groupby(members)} == expected
+    for k in (1, 5, 12):
+        assert alliances(crl, "target", n_alliances=k).nunique() == k

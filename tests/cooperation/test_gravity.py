@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from carbonshare.cooperation import crl_matrix, gravity_mass
-from carbonshare.errors import DataError
+from carbonshare.errors import ConfigError, DataError
 from carbonshare.geo import great_circle_km
 
 
@@ -64,6 +64,22 @@ def test_symmetry_and_scaling(n, seed, a, b):
     m = np.cbrt(Sc * Ec * Ev)
     expected = m.iloc[i] * m.iloc[j] / (D.iloc[i, j] ** 2 * L.iloc[i] * L.iloc[j])
     assert crl.iloc[i, j] == pytest.approx(expected, rel=1e-12)
+
+
+def test_exponents():
+    Sc, Ec, Ev, D, L = synthetic(5, 3)
+    m = np.cbrt(Sc * Ec * Ev).to_numpy()
+    crl = crl_matrix(Sc, Ec, Ev, D, L, distance_exponent=1.0, labour_exponent=0.0)
+    expected = np.outer(m, m) / np.where(D > 0, D, 1.0)
+    np.fill_diagonal(expected, 0.0)
+    np.testing.assert_allclose(crl, expected, rtol=1e-12)
+    pd.testing.assert_frame_equal(
+        crl_matrix(Sc, Ec, Ev, D, L, distance_exponent=2.0000000001),
+        crl_matrix(Sc, Ec, Ev, D, L),
+        rtol=1e-6,
+    )
+    with pytest.raises(ConfigError, match="distance_exponent=-1"):
+        crl_matrix(Sc, Ec, Ev, D, L, distance_exponent=-1)
 
 
 def test_bad_inputs_name_pairs_and_countries():

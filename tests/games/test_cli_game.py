@@ -71,6 +71,9 @@ def test_solve_cost_game_scrb(tmp_path, capsys):
 def test_solve_sampled(majority, capsys):
     assert main(["game", "solve", str(majority), "--samples", "100"]) == 0
     assert "std. error" in capsys.readouterr().out
+    args = ["game", "solve", str(majority), "--samples", "90", "--scheme", "stratified"]
+    assert main(args) == 0
+    assert "std. error" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(

@@ -161,3 +161,10 @@ def test_players_can_be_any_hashable_and_label_the_result():
     phi = shapley_value(g)
     assert list(phi.index) == [("DEU", 1), ("FRA", 2)]
     assert not isinstance(phi.index, pd.MultiIndex)
+
+
+def test_string_coalition_must_be_a_player():
+    g = TabularGame.from_function(["A", "B"], len)
+    assert g.value("A") == 1.0
+    with pytest.raises(GameError, match="string 'AB', which is not a player"):
+        g.value("AB")

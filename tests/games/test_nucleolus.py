@@ -79,11 +79,13 @@ def test_least_core_of_majority_game():
 
 
 def test_cost_game_nucleolus_via_savings():
-    """Airport cost game c(S) = max_{i in S} c_i with costs 1, 2, 3. Littlechild (1974), 'A
-    simple expression for the nucleolus in a special case', IJGT 3, 235-237: the nucleolus is
-    sequential, x_1 = min_k c_k / (k + 1) = min(1/2, 2/3, 3/4) = 0.5, then
-    x_2 = min((2 - 0.5) / 2, (3 - 0.5) / 3) = 0.75, and x_3 = 3 - 1.25 = 1.75. Computed on the
-    savings game and mapped back; in the cost core (x(S) <= c(S))."""
+    """Airport cost game c(S) = max_{i in S} c_i with costs 1, 2, 3 (Littlechild 1974,
+    'A simple expression for the nucleolus in a special case', IJGT 3, 21-29, studies the
+    nucleolus of such games). By hand on the savings game s (s(ab) = 1, s(ac) = 1, s(bc) = 2,
+    s(N) = 3, singletons 0), excess e(S) = s(S) - y(S): e(a) + e(bc) = s(bc) - s(N) = -1, so
+    the largest excess is at least -0.5, reached with y_a = 0.5 and the other excesses lower;
+    then e(b), e(c), e(ab), e(ac) are balanced by y_b = y_c = 1.25. Costs x = c - y =
+    (0.5, 0.75, 1.75), in the cost core (x(S) <= c(S))."""
     costs = {"a": 1.0, "b": 2.0, "c": 3.0}
     g = TabularGame.from_function(
         list(costs), lambda s: max((costs[p] for p in s), default=0.0), cost=True
@@ -229,3 +231,12 @@ def test_bankruptcy_nucleolus_is_the_talmud_rule_for_more_claimants(seed):
         names, lambda s: max(0.0, estate - sum(c for k, c in by_name.items() if k not in s))
     )
     np.testing.assert_allclose(nucleolus(g).to_numpy(), talmud_rule(estate, claims), atol=1e-6)
+
+
+def test_one_and_two_player_games():
+    one = TabularGame(["solo"], {("solo",): 4.0})
+    assert nucleolus(one).tolist() == [4.0]
+    assert prenucleolus(one).tolist() == [4.0]
+    assert least_core(one).tolist() == [4.0]
+    two = TabularGame(["A", "B"], {("A",): 1, ("B",): 2, ("A", "B"): 6})
+    np.testing.assert_allclose(nucleolus(two).to_numpy(), [2.5, 3.5])  # standard solution

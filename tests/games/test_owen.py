@@ -169,5 +169,7 @@ def test_union_errors():
         owen_value(g, {"X": ["p0", "p1"], "Y": ["p1", "p2"]})
     with pytest.raises(GameError, match="pandas Series"):
         owen_value(g, [["p0"], ["p1", "p2"]])
+    with pytest.raises(GameError, match="'p1' has no union label"):
+        owen_value(g, pd.Series(["X", None, "Y"], index=["p0", "p1", "p2"]))
     with pytest.raises(GameError, match="appears twice"):
         owen_value(g, pd.Series(["X", "Y", "Y", "Z"], index=["p0", "p1", "p2", "p0"]))

@@ -130,6 +130,22 @@ def test_sampling_converges_with_honest_standard_errors():
     assert large.values.sum() == pytest.approx(g.grand_value())  # efficient per permutation
 
 
+def test_stratified_sampling():
+    """Stratified by coalition size (Castro et al. 2017): unbiased within a few standard
+    errors, the reported budget is per player, and it refuses unions."""
+    g = random_game(8, 5)
+    exact = shapley_value(g)
+    res = shapley_sample(g, samples=1600, scheme="stratified", seed=4)
+    assert res.samples == 1600
+    assert (np.abs(res.values - exact) / res.std_error).max() < 4.5
+    out = shapley_value(g, method="sample", scheme="stratified", samples=800, tol=0.5)
+    assert out.attrs["converged"]
+    with pytest.raises(GameError, match="Shapley value only"):
+        shapley_sample(g, scheme="stratified", unions=np.zeros(8, dtype=int))
+    with pytest.raises(GameError, match="scheme='latin'"):
+        shapley_sample(g, scheme="latin")
+
+
 def test_sampling_stops_at_tolerance():
     g = CallableGame([f"p{k}" for k in range(30)], lambda s: float(len(s)) ** 1.5)
     res = shapley_sample(g, samples=100_000, tol=0.05, seed=0, batch=50)

@@ -94,6 +94,13 @@ def test_entropy_invariants(a, rnd):
     assert w.sum() == pytest.approx(1.0) and (w >= 0).all()
     t = entropy_table(X)
     assert ((t["entropy"] >= -1e-12) & (t["entropy"] <= 1 + 1e-12)).all()
+    # cross-check with scipy's Shannon entropy (which also takes 0 ln 0 = 0)
+    from scipy.stats import entropy
+
+    V = minmax(X)
+    E = np.array([entropy(V[c] / V[c].sum()) for c in V.columns]) / np.log(len(X))
+    np.testing.assert_allclose(t["entropy"], E, atol=1e-12)
+    np.testing.assert_allclose(w, (1 - E) / (1 - E).sum(), atol=1e-12)
     # permuting entities leaves weights unchanged; permuting indicators permutes them
     rows = list(range(len(X)))
     rnd.shuffle(rows)

@@ -108,6 +108,12 @@ def test_comparison_tables():
         winners_losers(shares, "sovereignty")
 
 
+def test_rank_correlation_constant_rule_is_nan():
+    s = pd.DataFrame({"a": [0.2, 0.3, 0.5], "eq": [1 / 3, 1 / 3, 1 / 3]}, index=list("XYZ"))
+    rho = rank_correlation(s)
+    assert np.isnan(rho.loc["a", "eq"]) and rho.loc["a", "a"] == 1.0
+
+
 def test_inequality_table_skips_negative_columns():
     pc = pd.DataFrame({"keep": [-1.0, 3.0], "ok": [1.0, 1.0]}, index=["A", "B"])
     t = inequality_table(pc)

@@ -59,3 +59,15 @@ def test_errors(toy_panel):
         allocate("egalitarian", toy_panel, base_year=2000)
     with pytest.raises(ConfigError, match="mixes allowance and burden rules"):
         allocate("mix", toy_panel, components={"egalitarian": 1, "polluter_pays": 1})
+
+
+def test_import_is_light():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, carbonshare.principles; "
+        "print(any(m.startswith(('scipy.optimize', 'matplotlib', 'plotly')) for m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

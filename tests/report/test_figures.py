@@ -152,3 +152,16 @@ def test_maps_explain_missing_geopandas(monkeypatch, co2_per_capita):
     monkeypatch.setattr(builtins, "__import__", no_geopandas)
     with pytest.raises(ImportError, match=r"carbonshare\[maps\]"):
         F.choropleth(co2_per_capita, boundaries={"type": "FeatureCollection", "features": []})
+
+
+def test_choropleth_log_and_centred_norms(co2_per_capita):
+    from matplotlib.colors import LogNorm, TwoSlopeNorm
+
+    fig = F.choropleth(co2_per_capita, log_color=True)
+    cbar = next(a for a in fig.axes if a.get_label() == "<colorbar>")
+    assert isinstance(cbar._colorbar.norm, LogNorm)
+    fig = F.choropleth(co2_per_capita - 5.0, center=0.0, cmap="RdBu_r")
+    norm = next(a for a in fig.axes if a.get_label() == "<colorbar>")._colorbar.norm
+    assert isinstance(norm, TwoSlopeNorm) and norm.vmin == pytest.approx(-norm.vmax)
+    with pytest.raises(DataError, match="log_color needs values > 0"):
+        F.choropleth(co2_per_capita - 1.0, log_color=True)

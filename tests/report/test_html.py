@@ -195,3 +195,12 @@ def test_toc_footer_and_unique_anchors():
 def test_add_table_rejects_non_frames():
     with pytest.raises(DataError, match="pass a pandas DataFrame"):
         Report("t").add_table([1, 2], "bad")
+
+
+def test_multiindex_rows_and_index_name_clashing_with_a_column():
+    idx = pd.MultiIndex.from_tuples([("DEU", 2019), ("DEU", 2020)], names=["iso3", "year"])
+    df = pd.DataFrame({"iso3": ["x", "y"], "co2": [1.0, 2.0]}, index=idx)
+    html = Report("t").add_table(df, "panel").to_html()
+    heads = re.findall(r'<th scope="col"[^>]*>(.*?)</th>', html)
+    assert heads == ["iso3 (index)", "year", "iso3", "co2"]
+    assert 'data-v="2019.0">2019</td>' in html

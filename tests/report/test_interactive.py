@@ -179,3 +179,21 @@ def test_boundaries_need_iso3_and_name():
         get_boundaries(bad)
     with pytest.raises(DataError, match="FeatureCollection"):
         get_boundaries({"type": "Feature"})
+
+
+def test_log_and_diverging_colour_scales(co2_per_capita):
+    fig = ia.choropleth_map(co2_per_capita, log_color=True)
+    main = next(t for t in fig.data if t.type == "choropleth" and t.showscale is not False)
+    i = list(main.locations).index("USA")
+    assert main.z[i] == pytest.approx(np.log10(co2_per_capita["USA"]))
+    assert "14.2" in main.text[i]  # hover keeps the original value (t per person)
+    ticks = [float(t) for t in main.colorbar.ticktext]
+    assert np.allclose(np.log10(ticks), main.colorbar.tickvals)
+    assert ia._log_ticks(0.0, 2.0) == [1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0]
+    with pytest.raises(DataError, match="log_color needs values > 0"):
+        ia.choropleth_map(co2_per_capita - 1.0, log_color=True)
+    signed = co2_per_capita - 5.0
+    fig = ia.choropleth_map(signed, zmid=0.0, colorscale="RdBu")
+    main = next(t for t in fig.data if t.type == "choropleth" and t.showscale is not False)
+    assert main.zmin == pytest.approx(-main.zmax)
+    assert main.zmax == pytest.approx(max(abs(signed.min()), signed.max()))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 
 import numpy as np
@@ -22,15 +21,10 @@ FIGURES = (
 )  # fmt: skip
 
 
-HAVE_FIGURES = importlib.util.find_spec("carbonshare.report.figures") is not None
-
-
 @pytest.fixture(scope="module")
 def study(tmp_path_factory) -> tuple[AllianceResult, object]:
     out = tmp_path_factory.mktemp("alliances")
-    config = AlliancesConfig()
-    config.output.figures = HAVE_FIGURES
-    result = run_alliances(config, out_dir=out)
+    result = run_alliances(AlliancesConfig(), out_dir=out)
     return result, out
 
 
@@ -127,7 +121,7 @@ def test_outputs_exist(study):
         assert (out / "tables" / f"{name}.parquet").stat().st_size > 0, name
     sheets = pd.read_excel(out / "tables" / "alliances.xlsx", sheet_name=None)
     assert set(sheets) == set(TABLES)
-    for name in FIGURES if HAVE_FIGURES else ():
+    for name in FIGURES:
         for suffix in ("png", "svg"):
             assert (out / "figures" / f"{name}.{suffix}").stat().st_size > 1000, name
     assert (out / "report.html").stat().st_size > 100_000

@@ -25,8 +25,15 @@ def written(tmp_path_factory):
 
 def test_outputs_and_manifest(written):
     res, out = written
-    for name in ("accounts", "reconciliation", "multipliers", "linkages", "chain_accounts",
-                 "regional_accounts", "producer_consumer_flows"):
+    for name in (
+        "accounts",
+        "reconciliation",
+        "multipliers",
+        "linkages",
+        "chain_accounts",
+        "regional_accounts",
+        "producer_consumer_flows",
+    ):
         assert (out / "tables" / f"{name}.csv").exists(), name
         assert (out / "tables" / f"{name}.parquet").exists(), name
     assert (out / "tables" / "responsibility.xlsx").exists()
@@ -42,8 +49,7 @@ def test_outputs_and_manifest(written):
 def test_accounts_table_columns_sum_to_total(written):
     res, _ = written
     np.testing.assert_allclose(res.accounts.sum().to_numpy(), 904157.0, rtol=1e-12)
-    np.testing.assert_allclose(res.chain_accounts.sum().to_numpy(), res.chain.footprint,
-                               rtol=1e-9)
+    np.testing.assert_allclose(res.chain_accounts.sum().to_numpy(), res.chain.footprint, rtol=1e-9)
 
 
 def test_sankey_flows_are_nonnegative_and_reported(written):
@@ -67,11 +73,18 @@ def test_report_renders_offline(written):
 
 
 def test_table_without_emissions_runs_multipliers_only(tmp_path):
-    res = run_responsibility(ResponsibilityConfig(table="nl2000",
-                                                  output={"figures": False, "report": False}))
+    res = run_responsibility(
+        ResponsibilityConfig(table="nl2000", output={"figures": False, "report": False})
+    )
     assert res.stressor is None
     assert res.multipliers["compensation_employees_type_I"].round(3).tolist() == [
-        2.466, 2.333, 1.84, 2.372, 1.953, 1.417]
+        2.466,
+        2.333,
+        1.84,
+        2.372,
+        1.953,
+        1.417,
+    ]
     assert any("no emission accounts" in n for n in res.manifest.notes)
 
 
@@ -86,12 +99,19 @@ def test_user_table_and_chain_file(tmp_path):
     from carbonshare.accounting import load_table
 
     load_table("de2009").write(tmp_path / "t")
-    chain = {"nodes": [{"name": "a", "emissions": 2.0}, {"name": "b", "emissions": 1.0}],
-             "edges": [{"source": "a", "target": "b", "value": 5.0},
-                       {"source": "b", "target": "final consumer", "value": 9.0}]}
+    chain = {
+        "nodes": [{"name": "a", "emissions": 2.0}, {"name": "b", "emissions": 1.0}],
+        "edges": [
+            {"source": "a", "target": "b", "value": 5.0},
+            {"source": "b", "target": "final consumer", "value": 9.0},
+        ],
+    }
     (tmp_path / "c.json").write_text(json.dumps(chain))
-    cfg = ResponsibilityConfig(table=str(tmp_path / "t"), chain={"path": str(tmp_path / "c.json")},
-                               output={"figures": False, "report": False})
+    cfg = ResponsibilityConfig(
+        table=str(tmp_path / "t"),
+        chain={"path": str(tmp_path / "c.json")},
+        output={"figures": False, "report": False},
+    )
     res = run_responsibility(cfg)
     assert res.chain_accounts.loc["b", "shapley"] == pytest.approx(2.0)  # 2/2 + 1
 
@@ -99,8 +119,18 @@ def test_user_table_and_chain_file(tmp_path):
 def test_cli_runs(tmp_path):
     from carbonshare.cli import main
 
-    code = main(["run", "responsibility", "--table", "de2009", "--no-figures", "--no-report",
-                 "--out", str(tmp_path)])
+    code = main(
+        [
+            "run",
+            "responsibility",
+            "--table",
+            "de2009",
+            "--no-figures",
+            "--no-report",
+            "--out",
+            str(tmp_path),
+        ]
+    )
     assert code == 0
     assert (tmp_path / "manifest.json").exists()
     assert main(["run", "responsibility", "--table", "xx9999", "--out", str(tmp_path)]) == 2

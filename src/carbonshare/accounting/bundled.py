@@ -138,41 +138,81 @@ def _repair(repairs: list[dict], entity: str, field: str, action: str, detail: s
 def _de1995() -> IOTable:
     raw = pd.read_csv(table_path("eurostat_manual_de1995/Beutel_15_4_esa2010.csv"))
     raw = raw.set_index("prod_na")
-    cols = ["agriculture_group", "industry_group", "construction", "trade_group",
-            "business_services_group", "other_services_group"]
+    cols = [
+        "agriculture_group",
+        "industry_group",
+        "construction",
+        "trade_group",
+        "business_services_group",
+        "other_services_group",
+    ]
     rows = ["CPA_A", "CPA_B-E", "CPA_F", "CPA_G-I", "CPA_J-N", "CPA_O-T"]
     Z = pd.DataFrame(raw.loc[rows, cols].to_numpy(float), index=_SECTORS_DE, columns=_SECTORS_DE)
-    fd_cols = ["final_consumption_households", "final_consumption_government",
-               "gross_capital_formation", "inventory_change", "exports"]
+    fd_cols = [
+        "final_consumption_households",
+        "final_consumption_government",
+        "gross_capital_formation",
+        "inventory_change",
+        "exports",
+    ]
     Y = pd.DataFrame(raw.loc[rows, fd_cols].to_numpy(float), index=_SECTORS_DE, columns=_FD_DE)
     x = pd.Series(raw.loc["P1", cols].to_numpy(float), index=_SECTORS_DE)
     repairs: list[dict] = []
-    _repair(repairs, "DE/industry_group", "x", "used P1 row (1079446)",
-            "the total_final_use column says 1079400; P1 equals the Z + Y row sum")
-    v_rows = {"P7": "imports", "D21X31": "net_taxes_on_products", "D1": "compensation_employees",
-              "D29X39": "other_net_taxes_on_production", "K1": "consumption_fixed_capital",
-              "B2A3N": "operating_surplus_mixed_income_net"}
-    V = pd.DataFrame(raw.loc[list(v_rows), cols].to_numpy(float), index=list(v_rows.values()),
-                     columns=_SECTORS_DE)
-    factors = pd.DataFrame(raw.loc[["EMP-WS", "EMP-FTE", "EMP"], cols].to_numpy(float),
-                           index=["employees", "self_employed", "employment"],
-                           columns=_SECTORS_DE)
-    air = pd.read_csv(table_path("eurostat_manual_de1995/germany_15_3_airpol.csv"),
-                      skipinitialspace=True).dropna(how="all")
+    _repair(
+        repairs,
+        "DE/industry_group",
+        "x",
+        "used P1 row (1079446)",
+        "the total_final_use column says 1079400; P1 equals the Z + Y row sum",
+    )
+    v_rows = {
+        "P7": "imports",
+        "D21X31": "net_taxes_on_products",
+        "D1": "compensation_employees",
+        "D29X39": "other_net_taxes_on_production",
+        "K1": "consumption_fixed_capital",
+        "B2A3N": "operating_surplus_mixed_income_net",
+    }
+    V = pd.DataFrame(
+        raw.loc[list(v_rows), cols].to_numpy(float),
+        index=list(v_rows.values()),
+        columns=_SECTORS_DE,
+    )
+    factors = pd.DataFrame(
+        raw.loc[["EMP-WS", "EMP-FTE", "EMP"], cols].to_numpy(float),
+        index=["employees", "self_employed", "employment"],
+        columns=_SECTORS_DE,
+    )
+    air = pd.read_csv(
+        table_path("eurostat_manual_de1995/germany_15_3_airpol.csv"), skipinitialspace=True
+    ).dropna(how="all")
     air.columns = [c.strip() for c in air.columns]
     air = air.set_index("airpol")
     dropped = [r for r in air.index if r == "Total"]
     air = air.drop(index=dropped)
-    _repair(repairs, "air emissions", "Total", "dropped row",
-            "sum over different pollutants; not a stressor")
+    _repair(
+        repairs,
+        "air emissions",
+        "Total",
+        "dropped row",
+        "sum over different pollutants; not a stressor",
+    )
     F = pd.DataFrame(air[cols].to_numpy(float), index=list(air.index), columns=_SECTORS_DE)
     F_Y = pd.DataFrame(0.0, index=F.index, columns=_FD_DE)
     F_Y["final_consumption_households"] = air["final_consumption_households"].to_numpy(float)
     t = IOTable(
-        Z, Y, x=x, V=V, F=F, F_Y=F_Y, factors=factors,
-        value_added_rows=list(v_rows.values())[2:], extraction=["industry_group"],
+        Z,
+        Y,
+        x=x,
+        V=V,
+        F=F,
+        F_Y=F_Y,
+        factors=factors,
+        value_added_rows=list(v_rows.values())[2:],
+        extraction=["industry_group"],
         units={"Z": "million EUR", "F": "thousand tonnes", "factors": "thousand persons"},
-        name="de1995", region="DE",
+        name="de1995",
+        region="DE",
     )
     t.meta["repairs"] = repairs
     t.meta["extraction_note"] = (
@@ -184,42 +224,81 @@ def _de1995() -> IOTable:
 
 def _de2009() -> IOTable:
     raw = pd.read_csv(table_path("un_handbook_de2009/germany_2009.csv")).set_index("prod_na")
-    cols = ["Agriculture", "Manufacturing", "Construction", "Trade_transport_comm",
-            "Finance_and_business_services", "Other_services"]
+    cols = [
+        "Agriculture",
+        "Manufacturing",
+        "Construction",
+        "Trade_transport_comm",
+        "Finance_and_business_services",
+        "Other_services",
+    ]
     rows = ["CPA_A", "CPA_B-E", "CPA_F", "CPA_G-I", "CPA_J-N", "CPA_O-T"]
     Z = pd.DataFrame(raw.loc[rows, cols].to_numpy(float), index=_SECTORS_DE, columns=_SECTORS_DE)
-    fd_cols = ["final_consumption_households", "final_consumption_government",
-               "gross_capital_formation", "inventory_change", "exports"]
+    fd_cols = [
+        "final_consumption_households",
+        "final_consumption_government",
+        "gross_capital_formation",
+        "inventory_change",
+        "exports",
+    ]
     Y = pd.DataFrame(raw.loc[rows, fd_cols].to_numpy(float), index=_SECTORS_DE, columns=_FD_DE)
     x = pd.Series(raw.loc["P1", cols].to_numpy(float), index=_SECTORS_DE)
-    v_rows = {"P7": "imports", "D21X31": "net_taxes_on_products", "D1": "compensation_employees",
-              "D29X39": "other_net_taxes_on_production", "K1": "consumption_fixed_capital",
-              "B2A3N": "operating_surplus_mixed_income_net"}
-    V = pd.DataFrame(raw.loc[list(v_rows), cols].to_numpy(float), index=list(v_rows.values()),
-                     columns=_SECTORS_DE)
-    factors = pd.DataFrame(raw.loc[["EMP-WS", "EMP-FTE", "EMP"], cols].to_numpy(float),
-                           index=["employees", "self_employed", "employment"],
-                           columns=_SECTORS_DE)
+    v_rows = {
+        "P7": "imports",
+        "D21X31": "net_taxes_on_products",
+        "D1": "compensation_employees",
+        "D29X39": "other_net_taxes_on_production",
+        "K1": "consumption_fixed_capital",
+        "B2A3N": "operating_surplus_mixed_income_net",
+    }
+    V = pd.DataFrame(
+        raw.loc[list(v_rows), cols].to_numpy(float),
+        index=list(v_rows.values()),
+        columns=_SECTORS_DE,
+    )
+    factors = pd.DataFrame(
+        raw.loc[["EMP-WS", "EMP-FTE", "EMP"], cols].to_numpy(float),
+        index=["employees", "self_employed", "employment"],
+        columns=_SECTORS_DE,
+    )
     gases = ["CO2", "CH4", "N2O"]
     F = pd.DataFrame(raw.loc[gases, cols].to_numpy(float), index=gases, columns=_SECTORS_DE)
     F_Y = pd.DataFrame(raw.loc[gases, fd_cols].to_numpy(float), index=gases, columns=_FD_DE)
     repairs: list[dict] = []
     row_gap = x - Z.sum(axis=1) - Y.sum(axis=1)
     col_gap = x - Z.sum(axis=0) - V.sum(axis=0)
-    _repair(repairs, "DE 2009", "Y", "added column 'rounding discrepancy'",
-            "the table is rounded to whole bn EUR; x = P1 minus the row sums "
-            f"(largest |gap| {row_gap.abs().max():.0f} bn EUR, {(row_gap.abs() / x).max():.1%})")
-    _repair(repairs, "DE 2009", "V", "added row 'rounding discrepancy'",
-            "x = P1 minus the column sums of Z and primary inputs "
-            f"(largest |gap| {col_gap.abs().max():.0f} bn EUR)")
+    _repair(
+        repairs,
+        "DE 2009",
+        "Y",
+        "added column 'rounding discrepancy'",
+        "the table is rounded to whole bn EUR; x = P1 minus the row sums "
+        f"(largest |gap| {row_gap.abs().max():.0f} bn EUR, {(row_gap.abs() / x).max():.1%})",
+    )
+    _repair(
+        repairs,
+        "DE 2009",
+        "V",
+        "added row 'rounding discrepancy'",
+        "x = P1 minus the column sums of Z and primary inputs "
+        f"(largest |gap| {col_gap.abs().max():.0f} bn EUR)",
+    )
     Y["rounding discrepancy"] = row_gap
     V.loc["rounding discrepancy"] = col_gap
     F_Y["rounding discrepancy"] = 0.0
     t = IOTable(
-        Z, Y, x=x, V=V, F=F, F_Y=F_Y, factors=factors,
-        value_added_rows=list(v_rows.values())[2:], extraction=["industry_group"],
+        Z,
+        Y,
+        x=x,
+        V=V,
+        F=F,
+        F_Y=F_Y,
+        factors=factors,
+        value_added_rows=list(v_rows.values())[2:],
+        extraction=["industry_group"],
         units={"Z": "billion EUR", "F": "thousand tonnes", "factors": "thousand persons"},
-        name="de2009", region="DE",
+        name="de2009",
+        region="DE",
     )
     t.meta["repairs"] = repairs
     t.meta["extraction_note"] = "industry_group (CPA B-E) tagged as extraction (contains mining)"
@@ -229,25 +308,54 @@ def _de2009() -> IOTable:
 def _nl2000() -> IOTable:
     raw = pd.read_csv(table_path("spicosa_nl2000/netherlands_2006.csv"), sep=";")
     raw = raw.set_index("prod_na")
-    sectors = ["agriculture_group", "mining_group", "manufacturing_group", "utilities_group",
-               "construction_group", "services_group"]
+    sectors = [
+        "agriculture_group",
+        "mining_group",
+        "manufacturing_group",
+        "utilities_group",
+        "construction_group",
+        "services_group",
+    ]
     Z = pd.DataFrame(raw.loc[sectors, sectors].to_numpy(float), index=sectors, columns=sectors)
-    fd = ["final_consumption_private", "final_consumption_government",
-          "gross_fixed_capital_formation", "exports"]
+    fd = [
+        "final_consumption_private",
+        "final_consumption_government",
+        "gross_fixed_capital_formation",
+        "exports",
+    ]
     Y = pd.DataFrame(raw.loc[sectors, fd].to_numpy(float), index=sectors, columns=fd)
     x = pd.Series(raw.loc["output_bp", sectors].to_numpy(float), index=sectors)
-    V = pd.DataFrame(raw.loc[["imports", "net_tax", "value_added_bp"], sectors].to_numpy(float),
-                     index=["imports", "net_tax", "value_added_bp"], columns=sectors)
-    factors = pd.DataFrame(raw.loc[["compensation_employees"], sectors].to_numpy(float),
-                           index=["compensation_employees"], columns=sectors)
+    V = pd.DataFrame(
+        raw.loc[["imports", "net_tax", "value_added_bp"], sectors].to_numpy(float),
+        index=["imports", "net_tax", "value_added_bp"],
+        columns=sectors,
+    )
+    factors = pd.DataFrame(
+        raw.loc[["compensation_employees"], sectors].to_numpy(float),
+        index=["compensation_employees"],
+        columns=sectors,
+    )
     repairs: list[dict] = []
-    _repair(repairs, "NL 2000", "final_consumption_households", "not used",
-            "final_consumption_private closes the rows (it includes NPISH); the households "
-            "column is a part of it")
+    _repair(
+        repairs,
+        "NL 2000",
+        "final_consumption_households",
+        "not used",
+        "final_consumption_private closes the rows (it includes NPISH); the households "
+        "column is a part of it",
+    )
     t = IOTable(
-        Z, Y, x=x, V=V, factors=factors, value_added_rows=["value_added_bp"],
-        extraction=["mining_group"], units={"Z": "million EUR", "factors": "million EUR"},
-        name="nl2000", region="NL", rtol=1e-4,
+        Z,
+        Y,
+        x=x,
+        V=V,
+        factors=factors,
+        value_added_rows=["value_added_bp"],
+        extraction=["mining_group"],
+        units={"Z": "million EUR", "factors": "million EUR"},
+        name="nl2000",
+        region="NL",
+        rtol=1e-4,
     )
     t.meta["repairs"] = repairs
     return t
@@ -266,9 +374,13 @@ def _us2021() -> IOTable:
     n_missing = int(use.loc[commodities, industries].isna().sum().sum())
     _repair(repairs, "US 2021", "---", "read as 0", f"{n_missing} suppressed/empty use cells")
     U = use.loc[commodities, industries].fillna(0.0).to_numpy(float)
-    fd_cols = ["Personal consumption expenditures", "Private fixed investment",
-               "Change in private inventories", "Exports of goods and services",
-               "Government consumption expenditures and gross investment"]
+    fd_cols = [
+        "Personal consumption expenditures",
+        "Private fixed investment",
+        "Change in private inventories",
+        "Exports of goods and services",
+        "Government consumption expenditures and gross investment",
+    ]
     E = use.loc[commodities, fd_cols].fillna(0.0).to_numpy(float)
     S = make.loc[commodities, industries].fillna(0.0).to_numpy(float)  # commodities x industries
     q = S.sum(axis=1)
@@ -277,26 +389,49 @@ def _us2021() -> IOTable:
     Z = D @ U
     Yd = D @ E
     balancing = g - Z.sum(axis=1) - Yd.sum(axis=1)
-    _repair(repairs, "US 2021", "Y", "added balancing column",
-            "purchasers'-price use vs basic-price supply: imports, margins and product taxes "
-            f"(sum {balancing.sum():.0f} million USD)")
-    Y = pd.DataFrame(np.column_stack([Yd, balancing]), index=industries,
-                     columns=[*fd_cols, "balancing: imports, margins and taxes"])
-    va = use.loc[["Compensation of employees", "Other taxes on production",
-                  "Less: Other subsidies on production", "Gross operating surplus"],
-                 industries].fillna(0.0)
+    _repair(
+        repairs,
+        "US 2021",
+        "Y",
+        "added balancing column",
+        "purchasers'-price use vs basic-price supply: imports, margins and product taxes "
+        f"(sum {balancing.sum():.0f} million USD)",
+    )
+    Y = pd.DataFrame(
+        np.column_stack([Yd, balancing]),
+        index=industries,
+        columns=[*fd_cols, "balancing: imports, margins and taxes"],
+    )
+    va = use.loc[
+        [
+            "Compensation of employees",
+            "Other taxes on production",
+            "Less: Other subsidies on production",
+            "Gross operating surplus",
+        ],
+        industries,
+    ].fillna(0.0)
     va.loc["Less: Other subsidies on production"] *= -1.0
-    va.index = ["compensation_employees", "other_taxes_on_production",
-                "other_subsidies_on_production", "gross_operating_surplus"]
+    va.index = [
+        "compensation_employees",
+        "other_taxes_on_production",
+        "other_subsidies_on_production",
+        "gross_operating_surplus",
+    ]
     t = IOTable(
-        pd.DataFrame(Z, index=industries, columns=industries), Y, x=pd.Series(g, index=industries),
-        V=va, factors=va.loc[["compensation_employees"]], extraction=["Mining"],
-        units={"Z": "million USD", "factors": "million USD"}, name="us2021", region="US",
+        pd.DataFrame(Z, index=industries, columns=industries),
+        Y,
+        x=pd.Series(g, index=industries),
+        V=va,
+        factors=va.loc[["compensation_employees"]],
+        extraction=["Mining"],
+        units={"Z": "million USD", "factors": "million USD"},
+        name="us2021",
+        region="US",
         rtol=1e-4,
     )
     t.meta["repairs"] = repairs
     t.meta["technology_assumption"] = (
-        "industry technology (fixed product-sales structure): Z = D U, Y = D E, "
-        "D = S' diag(q)^-1"
+        "industry technology (fixed product-sales structure): Z = D U, Y = D E, D = S' diag(q)^-1"
     )
     return t

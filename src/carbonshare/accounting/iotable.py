@@ -217,7 +217,9 @@ class IOTable:
                 raise IOTableError(f"x has {self._x.size} values but the table has {n} sectors")
         self.V = None if V is None else _frame(V, pd.Index([], name="input"), idx, "V")
         self.F = None if F is None else _frame(F, pd.Index([], name="stressor"), idx, "F")
-        self.F_Y = None if F_Y is None else _frame(F_Y, pd.Index([], name="stressor"), self.fd, "F_Y")
+        self.F_Y = (
+            None if F_Y is None else _frame(F_Y, pd.Index([], name="stressor"), self.fd, "F_Y")
+        )
         if self.F_Y is not None and self.F is not None:
             missing = set(self.F_Y.index) - set(self.F.index)
             if missing:
@@ -225,7 +227,9 @@ class IOTable:
                     f"F_Y has stressors {sorted(missing)} that F lacks; add them to F (zeros)"
                 )
         self.factors = (
-            None if factors is None else _frame(factors, pd.Index([], name="factor"), idx, "factors")
+            None
+            if factors is None
+            else _frame(factors, pd.Index([], name="factor"), idx, "factors")
         )
         if value_added_rows is not None and self.V is not None:
             unknown = [r for r in value_added_rows if r not in self.V.index]
@@ -450,16 +454,26 @@ class IOTable:
         keep = ~self.sectors.isin(drop)
         logger.warning("dropping sectors %s from table %s", list(drop), self.name)
         Z = self.Z
-        V = self.V if self.V is not None else pd.DataFrame([self._v()], index=["primary_inputs"],
-                                                           columns=self.sectors)
+        V = (
+            self.V
+            if self.V is not None
+            else pd.DataFrame([self._v()], index=["primary_inputs"], columns=self.sectors)
+        )
         moved = Z.loc[~keep, keep].sum()
         V2 = pd.concat([V.loc[:, keep], moved.to_frame("dropped sectors").T])
         return IOTable(
-            Z.loc[keep, keep], self.Y.loc[keep], x=self.x[keep], V=V2,
-            F=None if self.F is None else self.F.loc[:, keep], F_Y=self.F_Y,
+            Z.loc[keep, keep],
+            self.Y.loc[keep],
+            x=self.x[keep],
+            V=V2,
+            F=None if self.F is None else self.F.loc[:, keep],
+            F_Y=self.F_Y,
             factors=None if self.factors is None else self.factors.loc[:, keep],
-            value_added_rows=self.value_added_rows, units=self.units, name=self.name,
-            extraction=[e for e in self.extraction if e not in drop], rtol=self.rtol,
+            value_added_rows=self.value_added_rows,
+            units=self.units,
+            name=self.name,
+            extraction=[e for e in self.extraction if e not in drop],
+            rtol=self.rtol,
         )
 
     def __repr__(self) -> str:
@@ -562,8 +576,16 @@ class IOTable:
             fac = flat(ext(factors).F)
         x = None if getattr(io, "x", None) is None else io.x.iloc[:, 0]
         table = cls(
-            io.Z, io.Y, x=x, F=F, F_Y=F_Y, factors=fac, units=units,
-            name=str(getattr(io, "name", "") or "pymrio"), check=False, rtol=rtol,
+            io.Z,
+            io.Y,
+            x=x,
+            F=F,
+            F_Y=F_Y,
+            factors=fac,
+            units=units,
+            name=str(getattr(io, "name", "") or "pymrio"),
+            check=False,
+            rtol=rtol,
         )
         if V is not None:
             table.V = _frame(V, pd.Index([], name="input"), table.sectors, "V")
@@ -650,7 +672,15 @@ def read_iotable(path: str | Path, **kwargs: Any) -> IOTable:
             frames[key].index = frames[key].index.astype(str)
     extraction = [tuple(e) for e in meta.get("extraction") or []]
     return IOTable(
-        Z, Y, V=frames.get("V"), F=frames.get("F"), F_Y=frames.get("F_Y"),
-        factors=frames.get("factors"), value_added_rows=meta.get("value_added_rows"),
-        extraction=extraction, units=meta.get("units"), name=meta.get("name", path.stem), **kwargs,
+        Z,
+        Y,
+        V=frames.get("V"),
+        F=frames.get("F"),
+        F_Y=frames.get("F_Y"),
+        factors=frames.get("factors"),
+        value_added_rows=meta.get("value_added_rows"),
+        extraction=extraction,
+        units=meta.get("units"),
+        name=meta.get("name", path.stem),
+        **kwargs,
     )

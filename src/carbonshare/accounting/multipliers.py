@@ -150,11 +150,17 @@ def linkages(table: IOTable) -> pd.DataFrame:
     bi = backward / backward.mean()
     fi = forward / forward.mean()
     cls = np.where(
-        (bi > 1) & (fi > 1), "key",
+        (bi > 1) & (fi > 1),
+        "key",
         np.where(bi > 1, "backward-oriented", np.where(fi > 1, "forward-oriented", "weak")),
     )
     return pd.DataFrame(
-        {"backward": backward, "forward": forward, "backward_index": bi, "forward_index": fi,
-         "class": cls},
+        {
+            "backward": backward,
+            "forward": forward,
+            "backward_index": bi,
+            "forward_index": fi,
+            "class": cls,
+        },
         index=table.sectors,
     )

@@ -182,8 +182,9 @@ def embodied_trade(table: IOTable, stressor: str | None = None) -> pd.DataFrame:
     Yr = _final_demand_by_region(table)
     X = table.solver().solve(Yr.to_numpy())
     e = table.f(s) / table._safe_x()
-    contrib = pd.DataFrame(e[:, None] * X.reshape(table.n, -1), index=table.sectors,
-                           columns=Yr.columns)
+    contrib = pd.DataFrame(
+        e[:, None] * X.reshape(table.n, -1), index=table.sectors, columns=Yr.columns
+    )
     out = contrib.groupby(level="region", sort=False).sum()
     out.index.name = "producing region"
     out.columns.name = "consuming region"
@@ -211,14 +212,17 @@ def regional_accounts(table: IOTable, stressor: str | None = None) -> pd.DataFra
     dom = pd.Series(np.diag(E.to_numpy()), index=E.index)
     exp_ = E.sum(axis=1) - dom
     imp = E.sum(axis=0).reindex(E.index) - dom
-    production = pd.Series(table.f(s), index=table.sectors).groupby(level="region",
-                                                                     sort=False).sum()
-    out = pd.DataFrame({
-        "production": production.reindex(E.index) + fy,
-        "consumption": E.sum(axis=0).reindex(E.index) + fy,
-        "exports_embodied": exp_,
-        "imports_embodied": imp,
-    })
+    production = (
+        pd.Series(table.f(s), index=table.sectors).groupby(level="region", sort=False).sum()
+    )
+    out = pd.DataFrame(
+        {
+            "production": production.reindex(E.index) + fy,
+            "consumption": E.sum(axis=0).reindex(E.index) + fy,
+            "exports_embodied": exp_,
+            "imports_embodied": imp,
+        }
+    )
     out["balance"] = out["exports_embodied"] - out["imports_embodied"]
     out.index.name = "region"
     return out
@@ -321,8 +325,9 @@ def extraction_based(
     )
     un = pd.Series(
         [u_sec + u_fd],
-        index=pd.MultiIndex.from_tuples([("all", "unattributed", "no extraction input")],
-                                        names=ACCOUNT_NAMES),
+        index=pd.MultiIndex.from_tuples(
+            [("all", "unattributed", "no extraction input")], names=ACCOUNT_NAMES
+        ),
     )
     if u_sec + u_fd:
         logger.info("extraction accounts: %.6g of %s has no extraction input", u_sec + u_fd, s)
@@ -440,8 +445,10 @@ def shared_responsibility(
     consumer = ((1.0 - a) * U / N) @ table._Y + table.f_y(s)
     name = alpha if isinstance(alpha, str) else "given"
     return _accounts(
-        [pd.Series(producer, index=_sector_index(table)),
-         pd.Series(consumer, index=_fd_index(table))],
+        [
+            pd.Series(producer, index=_sector_index(table)),
+            pd.Series(consumer, index=_fd_index(table)),
+        ],
         f"shared_{name}",
     )
 
@@ -481,9 +488,13 @@ def producer_consumer_flows(table: IOTable, stressor: str | None = None) -> pd.D
     X = table.solver().solve(table._Y)
     e = table.f(s) / table._safe_x()
     flows = pd.DataFrame(e[:, None] * X, index=table.sectors, columns=table.fd)
-    fy = pd.DataFrame([table.f_y(s)], columns=table.fd,
-                      index=pd.MultiIndex.from_tuples([("final demand", "direct")],
-                                                      names=list(table.sectors.names)))
+    fy = pd.DataFrame(
+        [table.f_y(s)],
+        columns=table.fd,
+        index=pd.MultiIndex.from_tuples(
+            [("final demand", "direct")], names=list(table.sectors.names)
+        ),
+    )
     return pd.concat([flows, fy])
 
 

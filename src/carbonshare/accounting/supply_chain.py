@@ -234,8 +234,9 @@ class SupplyChain:
             if category is None:
                 amount = float(table._Y[p].sum())
             else:
-                cat = table.fd.get_loc(category if isinstance(category, tuple) else
-                                       (key[0], str(category)))
+                cat = table.fd.get_loc(
+                    category if isinstance(category, tuple) else (key[0], str(category))
+                )
                 amount = float(table._Y[p, cat])
         if amount <= 0:
             raise IOTableError(
@@ -279,8 +280,12 @@ class SupplyChain:
             unit=table.units.get("F", ""),
             value_unit=table.units.get("Z", ""),
         )
-        chain.meta.update(product=list(key), amount=amount, stressor=s,
-                          footprint_in_table=float(np.dot(fs, np.ones_like(fs))))
+        chain.meta.update(
+            product=list(key),
+            amount=amount,
+            stressor=s,
+            footprint_in_table=float(np.dot(fs, np.ones_like(fs))),
+        )
         return chain
 
     # ------------------------------------------------------------------ derived
@@ -307,17 +312,23 @@ class SupplyChain:
         """The chain as a single-region :class:`IOTable` (final demand = the consumer)."""
         prim = self.primary_inputs
         if self.value_added is not None:
-            V = pd.DataFrame([self.value_added, prim - self.value_added],
-                             index=["value_added", "outside_inputs"])
+            V = pd.DataFrame(
+                [self.value_added, prim - self.value_added], index=["value_added", "outside_inputs"]
+            )
             va_rows = ["value_added"]
         else:
             V, va_rows = pd.DataFrame([prim], index=["primary_inputs"]), None
         V.columns = self.members
         return IOTable(
-            self.flows, pd.DataFrame({FINAL_CONSUMER: self.final_sales}),
-            V=V, F=pd.DataFrame([self.emissions], index=["emissions"]),
-            value_added_rows=va_rows, units={"Z": self.value_unit, "F": self.unit},
-            name=self.name, region="chain", rtol=1e-9,
+            self.flows,
+            pd.DataFrame({FINAL_CONSUMER: self.final_sales}),
+            V=V,
+            F=pd.DataFrame([self.emissions], index=["emissions"]),
+            value_added_rows=va_rows,
+            units={"Z": self.value_unit, "F": self.unit},
+            name=self.name,
+            region="chain",
+            rtol=1e-9,
         )
 
 
@@ -350,11 +361,15 @@ def read_supply_chain(path: str | Path, edges: str | Path | None = None) -> Supp
         meta = {k: data[k] for k in ("name", "unit", "value_unit") if k in data}
     else:
         if edges is None:
-            raise IOTableError("a CSV chain needs two files: read_supply_chain(nodes_csv, edges_csv)")
+            raise IOTableError(
+                "a CSV chain needs two files: read_supply_chain(nodes_csv, edges_csv)"
+            )
         nodes = pd.read_csv(path)
         links = pd.read_csv(edges)
-    for df, cols, what in ((nodes, ("name", "emissions"), "nodes"),
-                           (links, ("source", "target", "value"), "edges")):
+    for df, cols, what in (
+        (nodes, ("name", "emissions"), "nodes"),
+        (links, ("source", "target", "value"), "edges"),
+    ):
         missing = [c for c in cols if c not in df.columns]
         if missing:
             raise IOTableError(f"supply-chain {what} lack column(s) {missing}; need {list(cols)}")
@@ -373,11 +388,18 @@ def read_supply_chain(path: str | Path, edges: str | Path | None = None) -> Supp
             raise IOTableError(
                 f"edge target {tgt!r} is neither a node nor 'final consumer'; nodes: {names}"
             )
-    va = (pd.Series(nodes["value_added"].to_numpy(float), index=names)
-          if "value_added" in nodes.columns else None)
+    va = (
+        pd.Series(nodes["value_added"].to_numpy(float), index=names)
+        if "value_added" in nodes.columns
+        else None
+    )
     return SupplyChain(
-        Z, y, pd.Series(nodes["emissions"].to_numpy(float), index=names), va,
-        name=str(meta.get("name", path.stem)), unit=str(meta.get("unit", "t CO2")),
+        Z,
+        y,
+        pd.Series(nodes["emissions"].to_numpy(float), index=names),
+        va,
+        name=str(meta.get("name", path.stem)),
+        unit=str(meta.get("unit", "t CO2")),
         value_unit=str(meta.get("value_unit", "currency")),
     )
 
@@ -494,7 +516,8 @@ def chain_accounts(
             game = chain_emission_game(chain, consumer_player=consumer_player)
             sol = shapley_value(game) if rule == "shapley" else nucleolus(game)
             cols[rule] = pd.Series(sol.to_numpy(float), index=list(game.players)).reindex(
-                [*members, FINAL_CONSUMER], fill_value=0.0)
+                [*members, FINAL_CONSUMER], fill_value=0.0
+            )
             continue
         cols[rule] = _holder_series(acc, members)
     out = pd.DataFrame(cols)

@@ -77,6 +77,9 @@ def solve_cmd(
         int | None, typer.Option(help="Sample N permutations (Shapley / Owen).")
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed for sampling.")] = 0,
+    scheme: Annotated[
+        str, typer.Option(help="Sampling scheme: antithetic or stratified (Shapley only).")
+    ] = "antithetic",
     out: Annotated[Path | None, typer.Option(help="Write the allocation to .csv or .json.")] = None,
 ) -> None:
     """Solve a game and print the allocation with its diagnostics."""
@@ -98,6 +101,10 @@ def solve_cmd(
         if name not in ("shapley", "owen"):
             raise GameError(f"--samples applies to shapley and owen, not {name}")
         kw.update(method="sample", samples=samples, seed=seed)
+        if scheme != "antithetic":
+            if name != "shapley":
+                raise GameError(f"--scheme {scheme} applies to shapley only")
+            kw["scheme"] = scheme
     sol = solve(game, name, **kw)
     alloc = sol.allocation
     total = float(alloc.sum())

@@ -14,8 +14,11 @@ from carbonshare.cli.run import app
 def responsibility(
     table: Annotated[
         str | None,
-        typer.Option("--table", "-t",
-                      help="de1995 | de2009 | nl2000 | us2021 | PATH (directory of CSVs or .xlsx)"),
+        typer.Option(
+            "--table",
+            "-t",
+            help="de1995 | de2009 | nl2000 | us2021 | PATH (directory of CSVs or .xlsx)",
+        ),
     ] = None,
     stressor: Annotated[
         str | None, typer.Option("--stressor", "-s", help="Emission row (default CO2).")
@@ -67,7 +70,8 @@ def responsibility(
 
     console = Console(stderr=True)
     steps = list(STEPS) + [
-        s for s in WRITE_STEPS
+        s
+        for s in WRITE_STEPS
         if (s != "figures" or cfg.output.figures) and (s != "report" or cfg.output.report)
     ]
     with StudyProgress(steps, title="responsibility", console=console) as progress:
@@ -84,27 +88,38 @@ def _summary(result, out: Path, console) -> None:
         for col in ("sector", "output multiplier", "backward index", "forward index", "class"):
             tab.add_column(col, justify="left" if col in ("sector", "class") else "right")
         for key, row in result.linkages.iterrows():
-            tab.add_row(str(key[1]), f"{result.multipliers.loc[key, 'output_multiplier']:.4f}",
-                        f"{row['backward_index']:.3f}", f"{row['forward_index']:.3f}",
-                        str(row["class"]))
+            tab.add_row(
+                str(key[1]),
+                f"{result.multipliers.loc[key, 'output_multiplier']:.4f}",
+                f"{row['backward_index']:.3f}",
+                f"{row['forward_index']:.3f}",
+                str(row["class"]),
+            )
         console.print(tab)
     else:
         unit = t.units.get("F", "")
         rec = result.reconciliation
         tab = Table(title=f"{t.name}: {result.stressor} by perspective ({unit})")
         for col in ("perspective", "total", "largest holder", "its share %", "conserved"):
-            tab.add_column(col, justify="left" if col in ("perspective", "largest holder")
-                           else "right")
+            tab.add_column(
+                col, justify="left" if col in ("perspective", "largest holder") else "right"
+            )
         for p, row in rec.iterrows():
             acc = result.accounts[p]
             top = acc.idxmax()
-            tab.add_row(str(p), f"{row['total']:,.1f}", f"{top[1]}: {top[2]}",
-                        f"{100 * acc.max() / row['total']:.1f}",
-                        "yes" if row["conserved"] else "NO")
+            tab.add_row(
+                str(p),
+                f"{row['total']:,.1f}",
+                f"{top[1]}: {top[2]}",
+                f"{100 * acc.max() / row['total']:.1f}",
+                "yes" if row["conserved"] else "NO",
+            )
         console.print(tab)
         ch = result.chain_accounts
-        t2 = Table(title=f"Supply chain {result.chain.name} (footprint "
-                         f"{result.chain.footprint:,.1f} {unit})")
+        t2 = Table(
+            title=f"Supply chain {result.chain.name} (footprint "
+            f"{result.chain.footprint:,.1f} {unit})"
+        )
         t2.add_column("member")
         for c in ch.columns:
             t2.add_column(c, justify="right")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from carbonshare.errors import DataError
+from carbonshare.errors import ConfigError, DataError
 
 __all__ = ["crl_matrix", "gravity_mass"]
 
@@ -74,6 +74,8 @@ def crl_matrix(
     L: pd.Series,
     *,
     diagonal: float = 0.0,
+    distance_exponent: float = 2.0,
+    labour_exponent: float = 1.0,
 ) -> pd.DataFrame:
     """Carbon reduction linkage CRL_ij (Zhou et al. 2024, Eq. 8).
 
@@ -94,6 +96,10 @@ def crl_matrix(
         Value put on the diagonal, where Eq. 8 is undefined. 0 keeps sums over
         i != j natural and never makes a country its own strongest partner;
         pass ``np.nan`` to mark it as undefined.
+    distance_exponent, labour_exponent : float, default 2.0 and 1.0
+        Sensitivity options of the general gravity form
+        M_i M_j / (D_ij^a (L_i L_j)^b); Eq. 8 is a = 2, b = 1 (b = 0 ignores
+        labour costs). Other values are not the paper's model.
 
     Returns
     -------
@@ -107,6 +113,8 @@ def crl_matrix(
         If a country lacks a distance or labour cost, an off-diagonal distance is
         <= 0 or missing (names the pairs), a labour cost is <= 0 or missing
         (names the countries), or a score is negative.
+    ConfigError
+        If an exponent is negative or not finite.
 
     Examples
     --------
@@ -155,10 +163,17 @@ def crl_matrix(
             f"distance is <= 0 or missing for {len(pairs)} pair(s): {_first(pairs)}; "
             f"distinct countries need distinct capital coordinates"
         )
-    r = M.to_numpy() / lab
+    if not (np.isfinite(distance_exponent) and distance_exponent >= 0):
+        raise ConfigError(f"distance_exponent={distance_exponent!r} must be finite and >= 0")
+    if not (np.isfinite(labour_exponent) and labour_exponent >= 0):
+        raise ConfigError(f"labour_exponent={labour_exponent!r} must be finite and >= 0")
+    r = M.to_numpy() / lab**labour_exponent
     crl = np.outer(r, r)
     np.fill_diagonal(d, 1.0)
-    crl /= d
-    crl /= d
+    if distance_exponent == 2.0:
+        crl /= d
+        crl /= d
+    else:
+        crl /= d**distance_exponent
     np.fill_diagonal(crl, diagonal)
     return pd.DataFrame(crl, index=idx.copy(), columns=idx.copy())

@@ -121,7 +121,12 @@ class Game(ABC):
         GameError  naming an unknown player, or a player listed twice.
         """
         if isinstance(coalition, str):
-            coalition = [coalition] if coalition in self.index else list(coalition)
+            if coalition not in self.index:
+                raise GameError(
+                    f"coalition given as the string {coalition!r}, which is not a player; "
+                    "pass a list of player names, e.g. ['A', 'B']"
+                )
+            coalition = [coalition]
         out: list[int] = []
         for p in coalition:
             k = self.index.get(p)

@@ -127,6 +127,10 @@ def least_core(game: Game) -> pd.Series:
     Maschler, Peleg & Shapley (1979).
     """
     check_lp_size(game.n)
+    if game.n == 1:  # no coalition besides N: every excess bound holds, eps* = -inf
+        out = allocation_series(game, [game.grand_value()], "least_core")
+        out.attrs["epsilon"] = float("-inf")
+        return out
     bgame, offset, sign = game.as_benefit()
     masks, table, grand = _coalitions(bgame)
     x, eps, _ = _lp_round(bgame.n, masks, table, grand, None, free=None, fixed=[])

@@ -23,6 +23,11 @@ Castro, J., Gómez, D., & Tejada, J. (2009). Polynomial calculation of the
 Shapley value based on sampling. Computers & Operations Research 36(5), 1726-1730.
 Mitchell, R., Cooper, J., Frank, E., & Holmes, G. (2022). Sampling
 permutations for Shapley value estimation. JMLR 23(43), 1-46.
+Maleki, S., Tran-Thanh, L., Hines, G., Rahwan, T., & Rogers, A. (2013).
+Bounding the estimation error of sampling-based Shapley value approximation.
+arXiv:1306.4265. Castro, J., Gómez, D., Molina, E., & Tejada, J. (2017).
+Improving polynomial estimation of the Shapley value by stratified random
+sampling with optimum allocation. Computers & Operations Research 82, 180-188.
 """
 
 from __future__ import annotations
@@ -78,6 +83,7 @@ def shapley_value(
     samples: int = 20_000,
     tol: float | None = None,
     seed: int | None = 0,
+    scheme: str = "antithetic",
 ) -> pd.Series:
     """Shapley value of every player.
 
@@ -90,6 +96,8 @@ def shapley_value(
     samples : maximum number of permutations for ``"sample"``.
     tol : stop sampling once every standard error is <= tol.
     seed : random seed for ``"sample"`` (deterministic by default).
+    scheme : ``"antithetic"`` permutations or ``"stratified"`` by coalition
+        size, for ``"sample"`` (see :func:`shapley_sample`).
 
     Returns
     -------
@@ -117,7 +125,7 @@ def shapley_value(
     elif method == "exact":
         phi = shapley_exact_array(game.table())
     else:
-        res = shapley_sample(game, samples=samples, tol=tol, seed=seed)
+        res = shapley_sample(game, samples=samples, tol=tol, seed=seed, scheme=scheme)
         out = res.values.rename("shapley")
         out.attrs["std_error"] = res.std_error.to_dict()
         out.attrs["samples"] = res.samples
@@ -195,8 +203,11 @@ def shapley_sample(
     seed: int | None = 0,
     batch: int | None = None,
     unions: np.ndarray | None = None,
+    scheme: str = "antithetic",
 ) -> SampledValue:
-    """Monte Carlo Shapley (or Owen, with ``unions``) by antithetic permutation sampling.
+    """Monte Carlo Shapley (or Owen, with ``unions``) by permutation sampling.
+
+    ``scheme="antithetic"`` (default):
 
     Each drawn permutation pi is paired with its reverse; a player's
     marginal contributions in the two are averaged, and these pair averages
@@ -214,6 +225,16 @@ def shapley_sample(
     seed : random seed.
     batch : pairs per batch (default: about 2 million player-evaluations).
     unions : optional union id per player (positional).
+    scheme : ``"antithetic"`` or ``"stratified"``.
+
+    ``scheme="stratified"`` (Maleki et al. 2013; Castro et al. 2017): phi_i is
+    the average over coalition sizes s = 0..n-1 of the mean marginal
+    contribution to a uniformly random size-s coalition of the others; each
+    (player, size) stratum gets m = max(2, ceil(samples / n)) random draws, so
+    every player receives about ``samples`` marginal contributions, as with
+    permutations (at twice the evaluations: v(S) and v(S u i) per draw). The
+    standard error is sqrt(sum_s var_s / m) / n. ``batch`` = draws per stratum
+    per round.
 
     Returns
     -------
@@ -224,10 +245,19 @@ def shapley_sample(
     >>> from carbonshare.games import CallableGame
     >>> g = CallableGame(["a", "b", "c"], lambda s: float(len(s)) ** 2)
     >>> res = shapley_sample(g, samples=200, seed=1)
-    >>> bool(np.allclose(res.values, 3.0))  # symmetric game: exact by symmetry
+    >>> bool(np.allclose(res.values, 3.0))  # quadratic symmetric game: every pair is exact
     True
     """
     n = game.n
+    if scheme == "stratified":
+        if unions is not None:
+            raise GameError(
+                "scheme='stratified' estimates the Shapley value only; use "
+                "scheme='antithetic' with unions (Owen value)"
+            )
+        return _stratified(game, samples=samples, tol=tol, seed=seed, batch=batch)
+    if scheme != "antithetic":
+        raise GameError(f"scheme={scheme!r} is not one of antithetic, stratified")
     if samples < 2:
         raise GameError(f"samples={samples}; sampling needs at least 2 permutations")
     if tol is not None and not tol > 0:
@@ -283,5 +313,64 @@ def shapley_sample(
         values=allocation_series(game, mean, "shapley"),
         std_error=allocation_series(game, se, "std_error"),
         samples=2 * done,
+        converged=converged,
+    )
+
+
+def _stratified(
+    game: Game, *, samples: int, tol: float | None, seed: int | None, batch: int | None
+) -> SampledValue:
+    n = game.n
+    if samples < 2:
+        raise GameError(f"samples={samples}; sampling needs at least 2 draws per stratum")
+    if tol is not None and not tol > 0:
+        raise GameError(f"tol={tol}; the stopping tolerance must be > 0")
+    rng = np.random.default_rng(seed)
+    cap = max(2, -(-samples // n))
+    if batch is None:
+        batch = max(2, min(cap, (1 << 21) // (2 * n * n * n)))
+    player = np.repeat(np.arange(n), n)  # cell (i, s) flattened, i major
+    size = np.tile(np.arange(n), n)
+    total = np.zeros((n, n))
+    total_sq = np.zeros((n, n))
+    done = 0
+    converged = False
+    se = np.full(n, np.inf)
+    eye = np.eye(n, dtype=bool)
+    while done < cap:
+        b = min(batch, cap - done)
+        cell_player = np.repeat(player, b)
+        cell_size = np.repeat(size, b)
+        keys = rng.random((cell_player.size, n))
+        keys[np.arange(cell_player.size), cell_player] = 2.0  # never draw i itself
+        rank = keys.argsort(axis=1).argsort(axis=1)
+        without = rank < cell_size[:, None]
+        with_i = without | eye[cell_player]
+        marg = game.values(with_i) - game.values(without)
+        marg = marg.reshape(n, n, b)
+        total += marg.sum(axis=2)
+        total_sq += (marg**2).sum(axis=2)
+        done += b
+        if done >= 2:
+            mean = total / done
+            var = np.maximum(total_sq / done - mean**2, 0.0) * done / (done - 1)
+            se = np.sqrt(var.sum(axis=1) / done) / n
+            if tol is not None and done >= 2 * batch and np.all(se <= tol):
+                converged = True
+                break
+    phi = (total / done).mean(axis=1)
+    converged = converged or tol is None or bool(np.all(se <= tol))
+    if not converged:
+        logger.warning(
+            "stratified sampling stopped at %d draws per stratum with max standard error "
+            "%.3g > tol %.3g",
+            done,
+            float(se.max()),
+            tol,
+        )
+    return SampledValue(
+        values=allocation_series(game, phi, "shapley"),
+        std_error=allocation_series(game, se, "std_error"),
+        samples=done * n,
         converged=converged,
     )

@@ -25,7 +25,7 @@ from carbonshare.errors import GameError
 from carbonshare.games.banzhaf import banzhaf_value
 from carbonshare.games.core import core_check
 from carbonshare.games.dividend import DividendGame
-from carbonshare.games.game import MAX_TABLE_PLAYERS, Game
+from carbonshare.games.game import MAX_TABLE_PLAYERS, Game, TabularGame
 from carbonshare.games.owen import owen_value, two_stage_shapley
 from carbonshare.games.separable import eanc, equal_split, esd, proportional, scrb
 from carbonshare.games.shapley import shapley_value
@@ -66,7 +66,7 @@ def _least_core(game: Game, **kw) -> pd.Series:
 
 
 SOLUTIONS: dict[str, tuple[Callable[..., pd.Series], tuple[str, ...]]] = {
-    "shapley": (shapley_value, ("method", "samples", "tol", "seed")),
+    "shapley": (shapley_value, ("method", "samples", "tol", "seed", "scheme")),
     "owen": (owen_value, ("unions", "method", "samples", "tol", "seed")),
     "two-stage": (two_stage_shapley, ("unions", "method", "on_zero", "samples", "seed")),
     "banzhaf": (banzhaf_value, ("normalized",)),
@@ -158,7 +158,8 @@ def diagnostics(game: Game, allocation: pd.Series, *, tol: float = 1e-9) -> dict
         "max_excess": None,
         "blocking_coalition": None,
     }
-    if game.n <= min(MAX_TABLE_PLAYERS, 22):
+    cheap_table = isinstance(game, TabularGame | DividendGame) or game.n <= 12
+    if game.n <= min(MAX_TABLE_PLAYERS, 22) and cheap_table:
         chk = core_check(game, allocation, tol=tol)
         out.update(
             in_core=chk.in_core,
@@ -174,5 +175,7 @@ def diagnostics(game: Game, allocation: pd.Series, *, tol: float = 1e-9) -> dict
         out["in_core"] = True
         out["in_core_reason"] = "convex game (all dividends >= 0): Shapley value is in the core"
     else:
-        out["in_core_reason"] = f"not checked: {game.n} players (2^n coalitions)"
+        out["in_core_reason"] = (
+            f"not checked: {game.n} players of a {type(game).__name__} (2^n coalitions)"
+        )
     return out

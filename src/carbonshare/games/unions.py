@@ -90,7 +90,7 @@ def partition(game: Game, unions: UnionsLike) -> Partition:
                 f"unions name player {player!r}, who is not a player of the game; "
                 f"players are {list(game.players)[:10]}{' ...' if game.n > 10 else ''}"
             )
-        if isinstance(label, float) and np.isnan(label):
+        if label is None or (np.ndim(label) == 0 and pd.isna(label)):
             raise GameError(f"player {player!r} has no union label (NaN); give every player one")
         if label not in pos:
             pos[label] = len(labels)

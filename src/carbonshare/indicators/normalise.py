@@ -92,10 +92,10 @@ class PercentileScores(NamedTuple):
     bounds : DataFrame
         Per indicator (index): ``lower`` and ``upper`` bounds in raw units.
     clipped : DataFrame
-        Per indicator (index): ``below`` and ``above`` = number of observed
-        values outside the bounds, i.e. the values set to 0 and 100 when
-        ``clip=True`` (values that would be clipped when ``clip=False``),
-        and ``total`` = below + above.
+        Per indicator (index): ``below`` and ``above`` = number of raw values
+        below the lower and above the upper bound (set to 0 and 100 when
+        ``clip=True``, the other way round for a negative indicator; left
+        unclipped when ``clip=False``), and ``total`` = below + above.
     """
 
     scores: pd.DataFrame

@@ -251,7 +251,8 @@ def pca_table(
     if A.shape[1] > 1:
         from statsmodels.multivariate.factor_rotation import rotate_factors
 
-        h = np.sqrt((A**2).sum(axis=1, keepdims=True)) if kaiser_normalise else 1.0
+        h = np.sqrt((A**2).sum(axis=1, keepdims=True)) if kaiser_normalise else np.ones((1, 1))
+        h = np.where(h > 0, h, 1.0)  # an indicator with zero communality stays zero
         rotated, _ = rotate_factors(A / h, "varimax")
         A = rotated * h
     sq = A**2

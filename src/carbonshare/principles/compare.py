@@ -128,7 +128,8 @@ def rank_correlation(shares: pd.DataFrame, method: str = "spearman") -> pd.DataF
     """Rank correlation between the rules' shares (rule x rule).
 
     ``method`` is ``"spearman"`` (scipy.stats.spearmanr) or ``"kendall"``
-    (scipy.stats.kendalltau, tau-b).
+    (scipy.stats.kendalltau, tau-b). A rule whose shares are all equal has no
+    ranking: its correlations are NaN (logged).
 
     Examples
     --------
@@ -142,8 +143,14 @@ def rank_correlation(shares: pd.DataFrame, method: str = "spearman") -> pd.DataF
         raise DataError(f"rank_correlation: method {method!r}; use 'spearman' or 'kendall'")
     cols = list(shares.columns)
     out = pd.DataFrame(np.eye(len(cols)), index=cols, columns=cols)
+    constant = [c for c in cols if np.ptp(shares[c].to_numpy(dtype=float)) == 0]
+    if constant:
+        logger.info("rank_correlation: %s give equal shares; correlations left NaN", constant)
     for i, a in enumerate(cols):
         for b in cols[i + 1 :]:
+            if a in constant or b in constant:
+                out.loc[a, b] = out.loc[b, a] = np.nan
+                continue
             if method == "spearman":
                 r = stats.spearmanr(shares[a], shares[b]).statistic
             else:

@@ -66,7 +66,7 @@ table.cs-sortable thead th:hover { background: #e2e8ef; }
   min-width: 220px; }
 .cs-plot { width: 100%; min-height: 420px; border: 1px solid var(--border); border-radius: 6px; }
 figure.cs-image { margin: 0; }
-figure.cs-image img { max-width: 100%; height: auto; border: 1px solid var(--border); border-radius: 6px;
+figure.cs-image img { max-width: min(100%, 1000px); height: auto; border: 1px solid var(--border); border-radius: 6px;
   background: #fff; }
 details.cs-json { border: 1px solid var(--border); border-radius: 6px; background: var(--panel); }
 details.cs-json summary { cursor: pointer; padding: 8px 12px; font-weight: 600; }

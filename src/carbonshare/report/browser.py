@@ -29,6 +29,7 @@ import os
 import re
 import select
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -305,6 +306,7 @@ class BrowserSession:
                 stderr=err,
                 close_fds=False,
                 preexec_fn=_wire_fds,
+                start_new_session=True,  # its own process group: see close()
             )
         os.close(to_child_r)
         os.close(from_child_w)
@@ -338,7 +340,10 @@ class BrowserSession:
             try:
                 self._proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
-                self._proc.kill()
+                # Chromium did not quit: end the process group this session started
+                # (browser, renderer and GPU processes), by its id.
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self._proc.pid, signal.SIGKILL)
                 self._proc.wait(timeout=5)
             self._proc = None
         if self._pipe is not None:

@@ -114,14 +114,13 @@ _WORLD_CACHE: dict[int, Any] = {}
 
 
 def _world(boundaries: dict | None) -> Any:
-    """Boundaries as a GeoDataFrame in Equal Earth, indexed by ISO3 (cached per object)."""
+    """Boundaries as a GeoDataFrame in Equal Earth, indexed by ISO3 (bundled ones cached)."""
     gpd = _require_geopandas()
     from carbonshare.report.geometry import get_boundaries
 
+    if boundaries is None and 0 in _WORLD_CACHE:
+        return _WORLD_CACHE[0]
     gj = get_boundaries(boundaries)
-    key = id(gj) if boundaries is not None else 0
-    if key in _WORLD_CACHE and boundaries is None:
-        return _WORLD_CACHE[key]
     feats = [f for f in gj["features"] if f["properties"]["iso3"] != "ATA"]
     gdf = gpd.GeoDataFrame.from_features(feats, crs="EPSG:4326")[["iso3", "name", "geometry"]]
     gdf = gdf.to_crs(EQUAL_EARTH).set_index("iso3")
@@ -205,6 +204,8 @@ def choropleth(
     points: pd.DataFrame | None = None,
     vmin: float | None = None,
     vmax: float | None = None,
+    center: float | None = None,
+    log_color: bool = False,
 ) -> Any:
     """World map of countries coloured by a value, with a colour bar.
 
@@ -218,6 +219,8 @@ def choropleth(
     boundaries : GeoJSON; default :func:`carbonshare.data.load_boundaries`.
     points : ISO3 -> lat/lon for countries without a boundary; default capitals.
     vmin, vmax : colour range; default the data range.
+    center : centre of a diverging colormap (e.g. 0 with ``cmap="RdBu_r"``).
+    log_color : logarithmic colour scale (values must be > 0), for skewed data.
 
     Returns
     -------
@@ -230,7 +233,7 @@ def choropleth(
     """
     from matplotlib import colormaps
     from matplotlib.cm import ScalarMappable
-    from matplotlib.colors import Normalize
+    from matplotlib.colors import LogNorm, Normalize, TwoSlopeNorm
 
     _check_index(values, "values")
     v = pd.to_numeric(values, errors="coerce").astype("float64")
@@ -243,10 +246,18 @@ def choropleth(
         world = _world(boundaries)
         fig, ax = _map_axes()
         poly, pts, not_drawn = _split_drawable(list(data.index), world, points)
-        norm = Normalize(
-            vmin=float(data.min()) if vmin is None else vmin,
-            vmax=float(data.max()) if vmax is None else vmax,
-        )
+        lo = float(data.min()) if vmin is None else vmin
+        hi = float(data.max()) if vmax is None else vmax
+        if log_color:
+            if (data <= 0).any():
+                bad = sorted(data.index[data <= 0])[:10]
+                raise DataError(f"log_color needs values > 0; {bad} are <= 0")
+            norm = LogNorm(vmin=lo, vmax=hi)
+        elif center is not None:
+            r = max(abs(lo - center), abs(hi - center)) or 1.0
+            norm = TwoSlopeNorm(vcenter=center, vmin=center - r, vmax=center + r)
+        else:
+            norm = Normalize(vmin=lo, vmax=hi)
         cm = colormaps[cmap]
         no_data = [c for c in world.index if c not in set(poly)]
         if no_data:

@@ -55,7 +55,8 @@ def format_number_column(values: pd.Series) -> list[str]:
 
     The number of decimals follows the largest magnitude in the column:
     >= 1000 -> 0 decimals with thousands separators, >= 10 -> 2, >= 0.01 -> 4,
-    smaller -> 3 significant digits. Integers print as integers; missing
+    smaller -> 3 significant digits. Integers print as integers, with
+    thousands separators only from 100,000 up (so years read 2020); missing
     values print as an empty string.
 
     Parameters
@@ -72,6 +73,8 @@ def format_number_column(values: pd.Series) -> list[str]:
     ['1,234', '2', '']
     >>> format_number_column(pd.Series([0.12345, 0.5]))
     ['0.1235', '0.5000']
+    >>> format_number_column(pd.Series([1990, 2020])), format_number_column(pd.Series([83_160_871]))
+    (['1990', '2020'], ['83,160,871'])
     """
     x = pd.to_numeric(values, errors="coerce").astype("float64").to_numpy()
     finite = x[np.isfinite(x)]
@@ -82,7 +85,7 @@ def format_number_column(values: pd.Series) -> list[str]:
     )
     m = float(np.abs(finite).max())
     if is_int:
-        fmt = "{:,.0f}"
+        fmt = "{:,.0f}" if m >= 1e5 else "{:.0f}"  # years stay 2020, not 2,020
     elif m >= 1000:
         fmt = "{:,.0f}"
     elif m >= 10:
@@ -229,9 +232,18 @@ class Report:
             frame.columns = [" / ".join(str(p) for p in c if str(p) != "") for c in frame.columns]
         default_index = isinstance(frame.index, pd.RangeIndex) and frame.index.name is None
         if not default_index:
-            names = [n if n is not None else "" for n in frame.index.names]
-            if len(names) == 1 and names[0] == "":
-                names = ["index"] if "index" not in map(str, frame.columns) else [""]
+            taken = {str(c) for c in frame.columns}
+            names = []
+            for k, n in enumerate(frame.index.names):
+                name = (
+                    str(n)
+                    if n is not None
+                    else ("index" if frame.index.nlevels == 1 else f"level_{k}")
+                )
+                while name in taken:  # never clash with a column
+                    name += " (index)"
+                taken.add(name)
+                names.append(name)
             frame.index = frame.index.set_names(names)
             frame = frame.reset_index()
         columns = [str(c) for c in frame.columns]

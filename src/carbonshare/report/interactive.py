@@ -26,6 +26,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from carbonshare.errors import DataError
@@ -211,6 +212,30 @@ def _final_bearing(a: pd.Series, b: pd.Series) -> float:
     return (back + 180.0) % 360.0
 
 
+def _log_ticks(lo: float, hi: float) -> list[float]:
+    """1-2-5 ticks between 10**lo and 10**hi (at least the two ends).
+
+    Examples
+    --------
+    >>> _log_ticks(-1.0, 1.0)
+    [0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0]
+    >>> _log_ticks(-4.3, 1.5)
+    [0.0001, 0.001, 0.01, 0.1, 1.0, 10.0]
+    """
+    out = []
+    for e in range(int(np.floor(lo)), int(np.ceil(hi)) + 1):
+        for m in (1, 2, 5):
+            t = float(f"{m * 10.0**e:.12g}")
+            if 10**lo * (1 - 1e-9) <= t <= 10**hi * (1 + 1e-9):
+                out.append(t)
+    if len(out) > 9:  # many decades: powers of ten only, thinned to at most 9
+        out = [t for t in out if f"{t:.12g}".lstrip("0.").startswith("1")]
+        out = out[:: int(np.ceil(len(out) / 9))]
+    if len(out) < 2:
+        out = [float(f"{10**lo:.3g}"), float(f"{10**hi:.3g}")]
+    return out
+
+
 def choropleth_map(
     values: pd.Series,
     *,
@@ -221,6 +246,8 @@ def choropleth_map(
     boundaries: dict | None = None,
     zmin: float | None = None,
     zmax: float | None = None,
+    zmid: float | None = None,
+    log_color: bool = False,
     points: pd.DataFrame | None = None,
     height: int = 520,
 ) -> Any:
@@ -235,6 +262,11 @@ def choropleth_map(
     colorscale : a plotly colour-scale name (default Viridis, colour-blind safe).
     boundaries : GeoJSON FeatureCollection; default :func:`carbonshare.data.load_boundaries`.
     zmin, zmax : colour range; default the data range.
+    zmid : centre of a diverging scale (e.g. 0 with ``colorscale="RdBu"``): the
+        range becomes symmetric around it.
+    log_color : colour by log10 of the value (for skewed data such as
+        shares); the colour bar is labelled in the original units and hover
+        shows the original values. Values must be > 0.
     points : ISO3 -> ``lat``, ``lon`` (optional ``name``) where countries too
         small for the 1:110m boundaries are drawn as dots; default the
         capitals of :func:`carbonshare.data.load_countries`.
@@ -255,8 +287,26 @@ def choropleth_map(
         [str(c) for c in data.index if str(c) not in names], points, "choropleth_map"
     )
     small_values = data.reindex(small.index)
-    lo = float(data.min()) if zmin is None else zmin
-    hi = float(data.max()) if zmax is None else zmax
+    colorbar: dict[str, Any] = {"thickness": 14, "len": 0.75}
+    if log_color:
+        if (data <= 0).any():
+            bad = sorted(map(str, data.index[data <= 0]))[:10]
+            raise DataError(
+                f"log_color needs values > 0; {bad} are <= 0 (use log_color=False, or zmid "
+                "with a diverging colorscale for signed values)"
+            )
+        transform = np.log10
+        lo = float(np.log10(data.min() if zmin is None else zmin))
+        hi = float(np.log10(data.max() if zmax is None else zmax))
+        ticks = _log_ticks(lo, hi)
+        colorbar.update(tickvals=np.log10(ticks).tolist(), ticktext=[_fmt(t) for t in ticks])
+    else:
+        transform = np.asarray
+        lo = float(data.min()) if zmin is None else zmin
+        hi = float(data.max()) if zmax is None else zmax
+        if zmid is not None:
+            r = max(abs(lo - zmid), abs(hi - zmid))
+            lo, hi = zmid - r, zmid + r
     data = data[[str(c) in names for c in data.index]]
     label = legend_label if legend_label is not None else str(values.name or "value")
     codes = [str(c) for c in data.index]
@@ -276,12 +326,18 @@ def choropleth_map(
             geojson=gj,
             featureidkey="properties.iso3",
             locations=codes,
-            z=data.to_numpy(),
+            z=transform(data.to_numpy()),
             zmin=lo,
             zmax=hi,
             colorscale=colorscale,
-            marker={"line": {"color": style.BORDER_COLOR, "width": 0.5}},
-            colorbar={"title": {"text": label, "side": "right"}, "thickness": 14, "len": 0.75},
+            # on a diverging scale the middle colour is near white: grey borders
+            marker={
+                "line": {
+                    "color": "#BBBBBB" if zmid is not None else style.BORDER_COLOR,
+                    "width": 0.5,
+                }
+            },
+            colorbar={"title": {"text": label, "side": "right"}, **colorbar},
             text=text,
             hovertemplate="%{text}<extra></extra>",
             name=label,
@@ -296,7 +352,7 @@ def choropleth_map(
             for c, x in zip(small.index, small_values.tolist(), strict=True)
         ]
         marker = {
-            "color": small_values.to_numpy(),
+            "color": transform(small_values.to_numpy()),
             "colorscale": colorscale,
             "cmin": lo,
             "cmax": hi,

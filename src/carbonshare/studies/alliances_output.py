@@ -113,7 +113,6 @@ def write_figures(result: AllianceResult, out_dir: Path) -> list[Path]:
     n_all = result.statistics["n_alliances"]
     fig_dir = out_dir / "figures"
     fig_dir.mkdir(parents=True, exist_ok=True)
-    cap = float(d["share"].quantile(0.95))
     shown = d["in_shown"]
     n_shown = int(d["alliance"][shown].nunique())
     rmax = float(np.ceil(d["radar"].to_numpy().max() * 10) / 10)
@@ -132,9 +131,8 @@ def write_figures(result: AllianceResult, out_dir: Path) -> list[Path]:
             d["share"],
             title=f"Share of global emission rights, {head}",
             cmap="viridis",
-            legend_label=f"share (%), colours capped at the 95th percentile ({cap:.2f} %)",
-            vmin=0.0,
-            vmax=cap,
+            legend_label="share of global emission rights (%, logarithmic colour scale)",
+            log_color=True,
         ),
         "radar_top_countries": F.radar(
             d["radar"],
@@ -223,9 +221,12 @@ def write_report(result: AllianceResult, out_dir: Path, figure_paths: list[Path]
             hover=hover,
             title="Share of global emission rights (%)",
             legend_label="share (%)",
-        ),  # fmt: skip
+            log_color=True,
+        ),
         "Emission rights",
-        caption=f"{METHOD_LABELS[head]} shares, % of global emission rights (Eq. 13).",
+        caption=f"{METHOD_LABELS[head]} shares, % of global emission rights (Eq. 13), on a "
+        "logarithmic colour scale (the shares span more than two orders of magnitude); hover "
+        "for the values.",
     )
     rep.add_plotly(
         I.arrow_map(
