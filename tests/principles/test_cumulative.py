@@ -100,3 +100,35 @@ def test_conservation(make_panel, emissions, pops, remaining, negative):
     assert acc["fair_share_t"].sum() == pytest.approx(sum(emissions) + remaining)
     if negative == "floor":
         assert (acc["allocated_t"] >= 0).all()
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(st.floats(0.1, 100.0), min_size=6, max_size=6),
+    st.lists(st.floats(0.1, 100.0), min_size=3, max_size=3),
+    st.floats(1.0, 500.0),
+    st.floats(0.01, 100.0),
+)
+def test_invariances(make_panel, emissions, pops, remaining, c):
+    def panel(e_scale, p_scale):
+        return make_panel(
+            {
+                "co2_t": {
+                    "A": [x * e_scale for x in emissions[:2]],
+                    "B": [x * e_scale for x in emissions[2:4]],
+                    "C": [x * e_scale for x in emissions[4:]],
+                },
+                "population": {k: [p * p_scale] * 2 for k, p in zip("ABC", pops, strict=True)},
+            },
+            [2010, 2011],
+        )
+
+    base = equal_cumulative_per_capita(panel(1, 1), start_year=2010, remaining_budget=remaining)
+    # scaling population leaves the shares unchanged
+    pop_scaled = equal_cumulative_per_capita(
+        panel(1, c), start_year=2010, remaining_budget=remaining
+    )
+    assert pop_scaled.to_numpy() == pytest.approx(base.to_numpy(), abs=1e-12)
+    # scaling emissions and the budget together (a change of unit) leaves them unchanged
+    unit = equal_cumulative_per_capita(panel(c, 1), start_year=2010, remaining_budget=remaining * c)
+    assert unit.to_numpy() == pytest.approx(base.to_numpy(), abs=1e-12)

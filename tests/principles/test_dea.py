@@ -14,7 +14,7 @@ from carbonshare.principles.dea import non_dominated
 
 
 def test_cooper_seiford_tone_two_inputs():
-    # Cooper, Seiford & Tone (2007), two inputs / one output (Example 3.2, Table 3.2).
+    # Cooper, Seiford & Tone (2007), two inputs / one output example of ch. 3 (DMUs A-F).
     # By hand: the frontier is C(8,1)-D(4,2)-E(2,4); A(4,3) projects radially on the
     # segment D-E (x1 + x2 = 6): theta = 6/7; B(7,3) on C-D (x1 + 4 x2 = 12): theta = 12/19.
     x = pd.DataFrame(
@@ -85,3 +85,24 @@ def test_bad_input_messages():
         dea_efficiency(x.assign(q=[0.0, 1.0]), pd.DataFrame({"gdp": [1.0, 1.0]}, index=["A", "B"]))
     with pytest.raises(DataError, match="same entity index"):
         dea_efficiency(x, pd.DataFrame({"gdp": [1.0, 1.0]}, index=["B", "A"]))
+
+
+@settings(max_examples=10, deadline=None)
+@given(
+    st.integers(3, 10),
+    st.sampled_from(["crs", "vrs"]),
+    st.floats(0.01, 100),
+    st.integers(0, 2**31 - 1),
+)
+def test_units_invariance(n, rts, c, seed):
+    """Changing the unit of any input or output column leaves every efficiency unchanged."""
+    rng = np.random.default_rng(seed)
+    x = pd.DataFrame(rng.uniform(1, 10, (n, 2)), columns=["q", "k"])
+    y = pd.DataFrame(rng.uniform(1, 10, (n, 1)), columns=["gdp"])
+    base = dea_efficiency(x, y, rts=rts, scaled=["q"])
+    assert dea_efficiency(
+        x.assign(q=x["q"] * c), y, rts=rts, scaled=["q"]
+    ).to_numpy() == pytest.approx(base.to_numpy(), abs=1e-7)
+    assert dea_efficiency(x, y * c, rts=rts, scaled=["q"]).to_numpy() == pytest.approx(
+        base.to_numpy(), abs=1e-7
+    )

@@ -7,6 +7,7 @@ from typing import Literal
 
 import pandas as pd
 import pytest
+import yaml
 from pydantic import Field
 
 from carbonshare.errors import ConfigError
@@ -190,3 +191,16 @@ def test_progress_marks_steps(tmp_path):
     assert progress.done == ["a", "b", "extra"]
     assert progress.steps == ["a", "b", "extra"]
     assert "done" in (tmp_path / "log.txt").read_text()
+
+
+def test_dump_config_comments_and_flow_lists():
+    class Doc(StudyConfig):
+        window: tuple[int, int] = Field((1990, 2020), description="first and last year")
+        weights: Weights = Field(default_factory=Weights)
+
+    text = dump_config(Doc())
+    assert "window: [1990, 2020]  # first and last year" in text
+    assert "weights:\n  method: entropy" in text
+    plain = dump_config(Doc(), comments=False)
+    assert "#" not in plain
+    assert yaml.safe_load(plain) == yaml.safe_load(text) == Doc().model_dump(mode="json")

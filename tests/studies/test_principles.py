@@ -258,3 +258,26 @@ def test_excluded_entities_are_recorded():
     result = run_principles(cfg, panel=panel)
     assert list(result.shares.index) == ["A", "C"]
     assert result.manifest.exclusions == [{"entity": "B", "reason": "no co2_t in 2018"}]
+
+
+def test_user_panel_bad_input(tmp_path):
+    from carbonshare.studies.principles import read_user_panel
+
+    with pytest.raises(DataError, match="does not exist"):
+        read_user_panel(tmp_path / "none.csv", "firm", "year")
+    csv = tmp_path / "firms.csv"
+    csv.write_text("firm,year,co2\nA,2020,1\nA,2020,2\n")
+    with pytest.raises(DataError, match="entity A has two rows for 2020"):
+        read_user_panel(csv, "firm", "year")
+    with pytest.raises(DataError, match="has no column 'plant'"):
+        read_user_panel(csv, "plant", "year")
+    csv.write_text("firm,year,co2,population,gdp_usd\nA,2020,1,-5,1\nB,2020,2,3,1\n")
+    cfg = PrinciplesConfig(
+        data={"source": "csv", "path": csv, "entity_column": "firm"},
+        base_year=2020, history_start=2020, budget={"source": "tonnes", "tonnes": 5.0},
+        rules=[{"rule": "grandfathering"}, {"rule": "egalitarian"}],
+        output={"figures": False, "report": False},
+    )  # fmt: skip
+    cfg.data.emissions = "co2"
+    with pytest.raises(DataError, match="only 1 entities have complete"):
+        run_principles(cfg)

@@ -33,7 +33,7 @@ Charnes, A., Cooper, W. W. & Rhodes, E. (1978). Measuring the efficiency of
 decision making units. *EJOR* 2, 429-444.
 Banker, R. D., Charnes, A. & Cooper, W. W. (1984). *Management Science* 30, 1078-1092.
 Cooper, W. W., Seiford, L. M. & Tone, K. (2007). *Data Envelopment Analysis*,
-2nd ed., Springer (Example 3.2 is the two-input test case of the tests).
+2nd ed., Springer (its two-input, one-output CCR example of chapter 3 is a test case).
 """
 
 from __future__ import annotations

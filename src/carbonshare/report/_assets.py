@@ -54,6 +54,7 @@ table.cs-table td.cs-num, table.cs-table th.cs-num { text-align: right; }
 table.cs-table tbody tr:nth-child(even) { background: #fafbfc; }
 table.cs-table tbody tr:hover { background: var(--accent-soft); }
 table.cs-table td.cs-na { color: #8c959f; }
+table.cs-table td.cs-wrap { white-space: normal; min-width: 18em; max-width: 42em; }
 table.cs-sortable thead th { cursor: pointer; user-select: none; padding-right: 22px; position: sticky; }
 table.cs-sortable thead th::after { content: "\\2195"; position: absolute; right: 6px; color: #8c959f;
   font-size: 12px; }

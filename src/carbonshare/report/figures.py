@@ -332,12 +332,12 @@ def category_map(
     _check_index(labels, "labels")
     lab = labels.dropna()
     lab.index = lab.index.map(str)
-    cats = sorted(lab.unique(), key=lambda c: (str(type(c)), c))
+    cats = style.category_order(lab.unique())
     palette = dict(colors) if colors is not None else style.category_colors(cats)
     missing_colors = [c for c in cats if c not in palette]
     if missing_colors:
         raise DataError(f"colors has no colour for categories {missing_colors}; add them")
-    n_colors = len(style.QUALITATIVE)
+    n_colors = style.MAX_DISTINCT
     hatch = {c: HATCHES[(i // n_colors) % len(HATCHES)] for i, c in enumerate(cats)}
     with _rc():
         world = _world(boundaries)
@@ -454,12 +454,17 @@ def arrow_map(
         if color_by is None
         else color_by.reindex(linked.index).astype(object).fillna("no group")
     )
-    cats = sorted(groups.unique(), key=lambda c: (str(type(c)), str(c)))
-    palette = (
-        dict(colors)
-        if colors is not None
-        else ({"link": "#0072B2"} if color_by is None else style.category_colors(cats))
-    )
+    cats = style.category_order(groups.unique())
+    if colors is not None:
+        palette = dict(colors)
+    elif color_by is None:
+        palette = {"link": "#0072B2"}
+    else:  # colours from ALL groups of color_by: the same as category_map(color_by)
+        palette = style.category_colors(style.category_order(color_by.dropna().unique()))
+        palette.setdefault("no group", "#777777")
+    lacking = [c for c in cats if c not in palette]
+    if lacking:
+        raise DataError(f"colors has no colour for groups {lacking}; add them to colors=")
     with _rc():
         world = _world(boundaries)
         fig, ax = _map_axes(10.0, 5.5)
@@ -561,7 +566,7 @@ def radar(df: pd.DataFrame, *, title: str = "", rmax: float = 1.0, max_per_panel
 
 
 def _group_order(groups: pd.Series) -> list[Any]:
-    return sorted(groups.dropna().unique(), key=lambda c: (str(type(c)), c))
+    return style.category_order(groups.dropna().unique())
 
 
 def box_by_group(
@@ -596,7 +601,7 @@ def box_by_group(
     width = 0.8 / len(cols)
     rng = np.random.default_rng(0)
     with _rc():
-        fig = _figure(max(6.0, 0.55 * len(order) * max(1, len(cols)) + 2.0), 4.2)
+        fig = _figure(min(11.0, max(6.0, 0.45 * len(order) * max(1, len(cols)) + 2.0)), 4.4)
         ax = fig.add_subplot()
         for j, col in enumerate(cols):
             data = [values.loc[g == grp, col].dropna().to_numpy(float) for grp in order]
@@ -689,7 +694,8 @@ def kde_by_group(
             col = palette[grp]
             if grp in curves:
                 ax.plot(x, curves[grp], color=col, lw=1.6, label=f"{grp} (n={len(d)})")
-                ax.fill_between(x, curves[grp], color=col, alpha=0.08)
+                if len(order) <= 4:  # more fills only muddy the picture
+                    ax.fill_between(x, curves[grp], color=col, alpha=0.08)
             else:
                 no_density.append(grp)
                 for val in np.unique(d):

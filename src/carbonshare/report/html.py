@@ -289,13 +289,19 @@ class Report:
         s: pd.Series, name: str, numeric: bool, float_format: FloatFormat
     ) -> list[str]:
         if not numeric:
-            out = []
-            for v in s.tolist():
-                if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
-                    out.append('<td class="cs-na"></td>')
-                else:
-                    out.append(f"<td>{html.escape(str(v))}</td>")
-            return out
+            texts = [
+                None
+                if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
+                else str(v)
+                for v in s.tolist()
+            ]
+            # long text (member lists, reasons) wraps instead of widening the table
+            wrap = max((len(t) for t in texts if t is not None), default=0) > 40
+            cls = ' class="cs-wrap"' if wrap else ""
+            return [
+                '<td class="cs-na"></td>' if t is None else f"<td{cls}>{html.escape(t)}</td>"
+                for t in texts
+            ]
         values = pd.to_numeric(s, errors="coerce").astype("float64")
         fmt = float_format.get(name) if isinstance(float_format, Mapping) else float_format
         if fmt is None:

@@ -236,6 +236,26 @@ def _log_ticks(lo: float, hi: float) -> list[float]:
     return out
 
 
+def _long_legend_below(fig: Any, n_entries: int, height: int) -> None:
+    """Put a legend of more than 12 entries under the map, in rows, and grow the figure."""
+    if n_entries <= 12:
+        return
+    rows = int(np.ceil(n_entries / 8))
+    fig.update_layout(
+        height=height + 24 * rows,
+        legend={
+            "orientation": "h",
+            "x": 0.5,
+            "xanchor": "center",
+            "y": 0,
+            "yanchor": "top",
+            "entrywidth": 110,
+            "bordercolor": "rgba(0,0,0,0)",
+        },
+        margin={"b": 24 * rows + 10},
+    )
+
+
 def choropleth_map(
     values: pd.Series,
     *,
@@ -394,7 +414,7 @@ def category_map(
         [str(c) for c in labels.index if str(c) not in names], points, "category_map"
     )
     small_labels = labels.reindex(small.index)
-    cats = sorted(labels.unique(), key=lambda c: (str(type(c)), c))
+    cats = style.category_order(labels.unique())
     labels = labels[[str(c) in names for c in labels.index]]
     palette = dict(colors) if colors is not None else style.category_colors(cats)
     legend_name = str(labels.name or "group")
@@ -448,6 +468,7 @@ def category_map(
         legend={"title": {"text": legend_name}},
         meta={"not_drawn": missing, "no_data": sorted(no_data)},
     )
+    _long_legend_below(fig, len(cats), height)
     return fig
 
 
@@ -515,12 +536,17 @@ def arrow_map(
         .astype(object)
         .where(color_by.reindex(linked.index).notna(), "no group")
     )
-    cats = sorted(groups.unique(), key=lambda c: (str(type(c)), str(c)))
-    palette = (
-        dict(colors)
-        if colors is not None
-        else ({"link": "#0072B2"} if color_by is None else style.category_colors(cats))
-    )
+    cats = style.category_order(groups.unique())
+    if colors is not None:
+        palette = dict(colors)
+    elif color_by is None:
+        palette = {"link": "#0072B2"}
+    else:  # colours from ALL groups of color_by: the same as category_map(color_by)
+        palette = style.category_colors(style.category_order(color_by.dropna().unique()))
+        palette.setdefault("no group", "#777777")
+    lacking = [c for c in cats if c not in palette]
+    if lacking:
+        raise DataError(f"colors has no colour for groups {lacking}; add them to colors=")
     group_name = str(getattr(color_by, "name", None) or "group")
 
     def label(c: str) -> str:
@@ -620,6 +646,7 @@ def arrow_map(
     _layout(fig, title, height, legend=color_by is not None)
     if color_by is not None:
         fig.update_layout(legend={"title": {"text": group_name}})
+        _long_legend_below(fig, len(cats), height)
     fig.update_layout(meta={"unlinked": unlinked})
     return fig
 

@@ -3,13 +3,16 @@
 Qualitative colours follow Paul Tol's colour-blind-safe schemes ("muted" and
 "light", https://personal.sron.nl/~pault/) and the Okabe-Ito palette;
 sequential maps use viridis-family colormaps (perceptually uniform, readable
-in grey scale). Beyond 18 categories colours repeat; the static figures then
-add hatching so categories stay distinct.
+in grey scale). Categories are ordered naturally (:func:`category_order`) so
+one category keeps its colour across figures. Beyond 18 categories colours
+are distinct but no longer colour-blind safe; beyond 58 they repeat and the
+static maps add hatching.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+import re
+from collections.abc import Hashable, Iterable, Sequence
 
 __all__ = [
     "DIVERGING_CMAP",
@@ -18,6 +21,7 @@ __all__ = [
     "QUALITATIVE",
     "SEQUENTIAL_CMAP",
     "category_colors",
+    "category_order",
 ]
 
 #: Okabe & Ito (2008), without black; yellow late (weak on light backgrounds).
@@ -61,8 +65,51 @@ SEQUENTIAL_CMAP = "viridis"
 DIVERGING_CMAP = "RdBu_r"
 
 
+#: Used after the 18 Tol colours (matplotlib tab20b + tab20c): distinct, but
+#: no longer colour-blind safe; rely on legends and hover text there.
+EXTENDED = (
+    "#393B79", "#5254A3", "#6B6ECF", "#9C9EDE", "#637939", "#8CA252", "#B5CF6B",
+    "#CEDB9C", "#8C6D31", "#BD9E39", "#E7BA52", "#E7CB94", "#843C39", "#AD494A",
+    "#D6616B", "#E7969C", "#7B4173", "#A55194", "#CE6DBD", "#DE9ED6", "#3182BD",
+    "#6BAED6", "#9ECAE1", "#C6DBEF", "#E6550D", "#FD8D3C", "#FDAE6B", "#FDD0A2",
+    "#31A354", "#74C476", "#A1D99B", "#C7E9C0", "#756BB1", "#9E9AC8", "#BCBDDC",
+    "#DADAEB", "#636363", "#969696", "#BDBDBD", "#D9D9D9",
+)  # fmt: skip
+
+#: Number of categories that get distinct colours (beyond, colours repeat).
+MAX_DISTINCT = len(QUALITATIVE) + len(EXTENDED)
+
+
+def _natural_key(c: Hashable) -> tuple:
+    if isinstance(c, int | float) and not isinstance(c, bool):
+        return (0, float(c), "")
+    text = str(c)
+    parts = re.split(r"(\d+)", text)
+    return (1, 0.0, tuple((0, int(p), "") if p.isdigit() else (1, 0, p.lower()) for p in parts))
+
+
+def category_order(categories: Iterable[Hashable]) -> list[Hashable]:
+    """Distinct categories in natural order (numbers by value, "A10" after "A9").
+
+    Every figure orders categories with this function, so one category gets
+    the same colour in every map and chart of a study.
+
+    Examples
+    --------
+    >>> category_order([10, 2, 1, 2])
+    [1, 2, 10]
+    >>> category_order(["A10", "A9", "b"])
+    ['A9', 'A10', 'b']
+    """
+    return sorted(dict.fromkeys(categories), key=_natural_key)
+
+
 def category_colors(categories: Sequence[Hashable]) -> dict[Hashable, str]:
-    """One colour per category, in the order given (Okabe-Ito up to 6, else Tol).
+    """One colour per category, in the order given.
+
+    Okabe-Ito for up to 6 categories, Paul Tol's muted + light for up to 18,
+    then 40 more distinct (not colour-blind safe) colours; beyond
+    :data:`MAX_DISTINCT` colours repeat.
 
     Examples
     --------
@@ -70,5 +117,10 @@ def category_colors(categories: Sequence[Hashable]) -> dict[Hashable, str]:
     {'a': '#E69F00', 'b': '#56B4E9'}
     """
     cats = list(dict.fromkeys(categories))
-    palette = OKABE_ITO[:6] if len(cats) <= 6 else QUALITATIVE
+    if len(cats) <= 6:
+        palette: tuple[str, ...] = OKABE_ITO[:6]
+    elif len(cats) <= len(QUALITATIVE):
+        palette = QUALITATIVE
+    else:
+        palette = QUALITATIVE + EXTENDED
     return {c: palette[i % len(palette)] for i, c in enumerate(cats)}

@@ -22,7 +22,13 @@ __all__ = ["METHOD_MARKDOWN", "figure_data", "write", "write_figures", "write_re
 
 logger = logging.getLogger(__name__)
 
-MAX_GROUPS = 12
+ALLIANCE_METHODS = {
+    "weak-components": "weak components of the strongest-partner graph",
+    "louvain": "Louvain communities of the linkage graph",
+    "target": "strongest links merged to a target number",
+}
+
+MAX_GROUPS = 8
 """At most this many alliances (those with >= 5 members, largest first) in the per-alliance plots."""
 
 METHOD_LABELS = {"two_stage": "two-stage Shapley", "shapley": "Shapley", "owen": "Owen"}
@@ -43,7 +49,7 @@ the 3 × 3 grid, principle scores Eq, Ef, El over its columns; ACI_i = Eq_i + Ef
 **Linkage (steps 4-5).** CRL_ij = ∛(Sc_i Ec_i Ev_i) ∛(Sc_j Ec_j Ev_j) / (D_ij² L_i L_j) (Eq. 8),
 D = great-circle distance between capitals (km), L = labour-cost proxy. Each country's strongest
 partner is argmax_j CRL_ij; alliances are the weakly connected components of the graph
-i → partner(i).
+i → partner(i) (the paper's rule; the config may choose Louvain communities or a target number).
 
 **Allocation (step 6).** v(S) = (Σ_{i∈S} ACI_i)(Σ_{i≠j∈S} CRL_ij) (Eq. 10). Stage 1: the
 alliances are the players of the quotient game; alliance k gets its Shapley value Q_k.
@@ -111,6 +117,7 @@ def write_figures(result: AllianceResult, out_dir: Path) -> list[Path]:
     head = METHOD_LABELS[result.config.allocation.methods[0]]
     n = len(result.country_shares)
     n_all = result.statistics["n_alliances"]
+    method = result.config.alliances.method
     fig_dir = out_dir / "figures"
     fig_dir.mkdir(parents=True, exist_ok=True)
     shown = d["in_shown"]
@@ -125,7 +132,7 @@ def write_figures(result: AllianceResult, out_dir: Path) -> list[Path]:
         ),
         "alliance_map": F.category_map(
             d["alliance"],
-            title=f"{n_all} carbon-reduction alliances (weak components of the partner graph)",
+            title=f"{n_all} carbon-reduction alliances ({ALLIANCE_METHODS[method]})",
         ),
         "emission_rights_map": F.choropleth(
             d["share"],
@@ -143,14 +150,14 @@ def write_figures(result: AllianceResult, out_dir: Path) -> list[Path]:
         "principle_boxplots": F.box_by_group(
             d["principle_pct"][shown],
             d["alliance"][shown],
-            title=f"Contribution of the three principles to the shares, {n_shown} largest "
-            "alliances",
+            title=f"Contribution of the three principles to the shares, the {n_shown} largest "
+            "alliances (by members)",
             ylabel="% of the country's share",
         ),
         "rate_kde": F.kde_by_group(
             d["rate"][shown],
             d["alliance"][shown],
-            title=f"Distribution of shares within the {n_shown} largest alliances",
+            title=f"Distribution of shares within the {n_shown} largest alliances (by members)",
             xlabel="country's share of its alliance's emission rights (%)",
         ),
     }
@@ -213,7 +220,7 @@ def write_report(result: AllianceResult, out_dir: Path, figure_paths: list[Path]
     rep.add_plotly(
         I.category_map(d["alliance"], hover=hover, title=f"{n_all} alliances"),
         "Alliances",
-        caption="Weakly connected components of the strongest-partner graph; hover for details.",
+        caption=f"Alliances: {ALLIANCE_METHODS[cfg.alliances.method]}; hover for details.",
     )
     rep.add_plotly(
         I.choropleth_map(

@@ -866,29 +866,45 @@ def _write_report(result: PrinciplesResult, out_dir: Path) -> Path:
     rep.add_table(
         result.rules, "Rules run", caption="kind: what the rule shares (allowance or burden)."
     )
-    shares = _pct(result.shares)
+    entity = "entity" if result.names is None else "iso3"
+    shares = _pct(result.shares).rename_axis(entity)
     if result.names is not None:
         shares.insert(0, "name", result.names.reindex(shares.index))
     rep.add_table(shares, "Allowance shares (%)", caption="Each rule column sums to 100 %.")
-    pc = result.per_capita.copy()
+    pc = result.per_capita.rename_axis(entity)
     if result.names is not None:
         pc.insert(0, "name", result.names.reindex(pc.index))
     rep.add_table(pc, "Allowance per person (t CO2 over the budget)")
     rep.add_section("Comparison")
     rep.add_table(
-        ineq,
+        ineq.rename_axis("rule"),
         "Inequality of per-capita allowances",
         caption="Gini, Theil and CV weighted by population (every person counts once).",
     )
-    rep.add_table(result.winners_losers, f"Winners and losers against {ref}")
-    rep.add_table(result.spearman, "Spearman rank correlation between rules", float_format=".3f")
-    rep.add_table(result.kendall, "Kendall rank correlation between rules", float_format=".3f")
+    rep.add_table(result.winners_losers.rename_axis("rule"), f"Winners and losers against {ref}")
+    rep.add_table(
+        result.spearman.rename_axis("rule"),
+        "Spearman rank correlation between rules",
+        float_format=".3f",
+    )
+    rep.add_table(
+        result.kendall.rename_axis("rule"),
+        "Kendall rank correlation between rules",
+        float_format=".3f",
+    )
     if result.zsg is not None:
-        rep.add_table(result.zsg, "ZSG-DEA quotas and efficiencies before / after")
+        rep.add_table(
+            result.zsg.rename_axis(entity), "ZSG-DEA quotas and efficiencies before / after"
+        )
     if result.ecpc is not None:
-        rep.add_table(result.ecpc, "Equal cumulative per capita account (t CO2)")
+        rep.add_table(
+            result.ecpc.rename_axis(entity), "Equal cumulative per capita account (t CO2)"
+        )
     if result.rci is not None:
-        rep.add_table(result.rci, "Greenhouse Development Rights: responsibility and capacity")
+        rep.add_table(
+            result.rci.rename_axis(entity),
+            "Greenhouse Development Rights: responsibility and capacity",
+        )
     if result.names is not None:
         from carbonshare.report import interactive as I
 
