@@ -266,3 +266,25 @@ def test_allocate_zero_grand_value():
             pd.DataFrame(1.0, index=players, columns=players),
             pd.Series([1, 1], index=players),
         )
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.floats(0.0, 1e6, allow_nan=False)), min_size=5, max_size=5))
+def test_aggregate_window_rules_bound_the_result(row):
+    values = {2000 + k: (np.nan if v is None else v) for k, v in enumerate(row)}
+    s = _series({"AAA": values, "BBB": dict.fromkeys(range(2000, 2005), 1.0)})
+    have = np.array([v for v in row if v is not None])
+    for how, fill in [("mean", "available"), ("mean", "nearest"), ("sum", "nearest"),
+                      ("sum", "scale")]:  # fmt: skip
+        value = aggregate_window(s, (2000, 2004), how, fill).values["AAA"]
+        if have.size == 0:
+            assert np.isnan(value)
+            continue
+        per_year = value / 5 if how == "sum" else value
+        # every rule averages or repeats observed values: the per-year level stays in range
+        assert have.min() - 1e-6 <= per_year <= have.max() + 1e-6
+        if have.size == 5:
+            assert value == pytest.approx(have.sum() if how == "sum" else have.mean())
+    assert aggregate_window(s, (2000, 2004), "mean", "available").values["AAA"] == (
+        pytest.approx(have.mean()) if have.size else pytest.approx(np.nan, nan_ok=True)
+    )

@@ -160,6 +160,32 @@ def _capital_points(codes: Sequence[str], points: pd.DataFrame | None) -> pd.Dat
     return pts.assign(x=x, y=y)
 
 
+def _dateline_crossing(
+    lon_a: float, lat_a: float, lon_b: float, lat_b: float
+) -> tuple[float, float] | None:
+    """Where a link a -> b crosses the 180° meridian going the short way round.
+
+    Returns ``(latitude, edge_longitude)`` with the edge on a's side (+/-179.999),
+    or None if the short way does not cross it. The latitude is interpolated
+    linearly in longitude (fine for drawing).
+
+    Examples
+    --------
+    >>> _dateline_crossing(170.0, -10.0, -170.0, -20.0)
+    (-15.0, 179.999)
+    >>> _dateline_crossing(10.0, 0.0, 20.0, 0.0) is None
+    True
+    """
+    d = lon_b - lon_a
+    if abs(d) <= 180:
+        return None
+    edge = 179.999 if lon_a > 0 else -179.999
+    to_edge = 180.0 - abs(lon_a)
+    total = 360.0 - abs(d)
+    lat = lat_a + (lat_b - lat_a) * (to_edge / total)
+    return round(lat, 6), edge
+
+
 def _map_axes(width: float = 10.0, height: float = 5.1) -> tuple[Any, Any]:
     fig = _figure(width, height)
     ax = fig.add_subplot()
@@ -469,16 +495,27 @@ def arrow_map(
         world = _world(boundaries)
         fig, ax = _map_axes(10.0, 5.5)
         world.plot(ax=ax, facecolor=style.BASEMAP_COLOR, edgecolor="white", linewidth=0.3)
+        from pyproj import Transformer
+
+        to_xy = Transformer.from_crs("EPSG:4326", EQUAL_EARTH, always_xy=True).transform
         for c, row in linked.iterrows():
             p = str(row["partner"])
             a, b = pts.loc[str(c)], pts.loc[p]
+            color = palette[groups[c]]
+            start = (a["x"], a["y"])
+            cross = _dateline_crossing(a["lon"], a["lat"], b["lon"], b["lat"])
+            if cross is not None:  # the short way crosses 180°: leave at one edge ...
+                lat_x, edge = cross
+                ex, ey = to_xy(edge, lat_x)
+                ax.plot([a["x"], ex], [a["y"], ey], color=color, lw=0.9, alpha=0.9, zorder=3)
+                start = to_xy(-edge, lat_x)  # ... and come back at the other
             ax.annotate(
                 "",
                 xy=(b["x"], b["y"]),
-                xytext=(a["x"], a["y"]),
+                xytext=start,
                 arrowprops={
                     "arrowstyle": "-|>",
-                    "color": palette[groups[c]],
+                    "color": color,
                     "lw": 0.9,
                     "mutation_scale": 7,
                     "shrinkA": 0,

@@ -240,13 +240,14 @@ def _long_legend_below(fig: Any, n_entries: int, height: int) -> None:
     """Put a legend of more than 12 entries under the map, in rows, and grow the figure."""
     if n_entries <= 12:
         return
-    rows = int(np.ceil(n_entries / 8))
+    rows = int(np.ceil(n_entries / 8)) + 1  # + the title line
+    fig.update_layout(legend_title_side="top left")
     fig.update_layout(
         height=height + 24 * rows,
         legend={
             "orientation": "h",
-            "x": 0.5,
-            "xanchor": "center",
+            "x": 0.0,
+            "xanchor": "left",
             "y": 0,
             "yanchor": "top",
             "entrywidth": 110,
