@@ -52,7 +52,7 @@ def test_ratio_proxy(panel):
 def test_missing_country_raise_or_keep(panel, caplog):
     with pytest.raises(DataError, match=r"no 'gdp_per_employed' value in 2016-2020 for CCC"):
         labour_cost(panel)
-    with caplog.at_level(logging.WARNING, logger="carbonshare.geo.labour"):
+    with caplog.at_level(logging.INFO, logger="carbonshare.geo.labour"):
         L = labour_cost(panel, missing="keep")
     assert np.isnan(L["CCC"]) and "CCC" in caplog.text
     assert L.attrs["n_years"]["CCC"] == 0

@@ -197,3 +197,20 @@ def test_log_and_diverging_colour_scales(co2_per_capita):
     main = next(t for t in fig.data if t.type == "choropleth" and t.showscale is not False)
     assert main.zmin == pytest.approx(-main.zmax)
     assert main.zmax == pytest.approx(max(abs(signed.min()), signed.max()))
+
+
+def test_same_group_same_colour_in_every_map(countries):
+    """Alliance k has one colour in the alliance map and the linkage map, ordered naturally."""
+    from carbonshare.report.style import category_colors, category_order
+
+    groups = pd.Series(np.arange(len(countries)) % 12 + 1, index=countries.index, name="alliance")
+    pts = countries[["capital_lat", "capital_lon"]].set_axis(["lat", "lon"], axis=1).dropna()
+    links = pd.DataFrame({"partner": ["FRA", "DEU"]}, index=["DEU", "FRA"])  # only 1-2 groups
+    cat = ia.category_map(groups)
+    arrows = ia.arrow_map(links, pts, color_by=groups)
+    fill = {t.legendgroup: t.colorscale[0][1] for t in cat.data if t.showlegend}
+    line = {t.name.split(" ")[0]: t.line.color for t in arrows.data if t.showlegend}
+    assert line and all(fill[k] == v for k, v in line.items())
+    assert [t.legendgroup for t in cat.data if t.showlegend][:3] == ["1", "2", "3"]  # not 1, 10
+    assert category_order(["A10", 3, "A9", 1]) == [1, 3, "A9", "A10"]
+    assert len(set(category_colors(range(58)).values())) == 58

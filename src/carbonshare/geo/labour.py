@@ -133,7 +133,8 @@ def labour_cost(
     n_years = by_country.count()
     if countries is not None:
         countries = list(countries)
-        unknown = [c for c in countries if c not in set(panel.index.get_level_values(0))]
+        known = set(panel.index.get_level_values(0))
+        unknown = [c for c in countries if c not in known]
         if unknown:
             raise DataError(
                 f"countries {_first(unknown)} are not in the panel; check the ISO3 codes"
@@ -148,7 +149,8 @@ def labour_cost(
         )
         if missing == "raise":
             raise DataError(msg + " (or pass missing='keep' to fill them later)")
-        log.warning("labour_cost: %s; kept as NaN", msg)
+        # missing="keep" is the caller's explicit choice; the caller reports what it does next.
+        log.info("labour_cost: %s; kept as NaN", msg)
     L = L.rename("labour_cost")
     L.index.name = "iso3"
     L.attrs.update(proxy=proxy, years=(first, last), n_years=n_years.to_dict())

@@ -529,7 +529,7 @@ class StudyProgress:
             self.done.append(self._current)
             self._progress.advance(self._task)
             if not self.disable:
-                self._progress.console.log(f"[green]done[/green] {self._current}")
+                self._progress.console.print(f"[green]done[/green] {self._current}")
             self._current = None
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
