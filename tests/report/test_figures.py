@@ -165,3 +165,10 @@ def test_choropleth_log_and_centred_norms(co2_per_capita):
     assert isinstance(norm, TwoSlopeNorm) and norm.vmin == pytest.approx(-norm.vmax)
     with pytest.raises(DataError, match="log_color needs values > 0"):
         F.choropleth(co2_per_capita - 1.0, log_color=True)
+
+
+def test_svg_is_reproducible(tmp_path):
+    parts = pd.DataFrame({"Eq": [1.0, 2.0], "Ef": [0.5, 1.0]}, index=["A1", "A2"])
+    a = F.save_figure(F.bar(parts, title="same"), tmp_path / "a")[1].read_bytes()
+    b = F.save_figure(F.bar(parts, title="same"), tmp_path / "b")[1].read_bytes()
+    assert a == b

@@ -240,6 +240,7 @@ class IOTable:
         self.value_added_rows = list(value_added_rows) if value_added_rows is not None else None
         self.extraction: pd.MultiIndex = self._resolve(extraction or [], "extraction")
         self._solver: LeontiefSolver | None = None
+        self._shared_solvers: dict[tuple, LeontiefSolver] = {}
         labels = set(self.sectors.get_level_values(1)) & set(self.fd.get_level_values(1))
         if labels:
             raise IOTableError(

@@ -428,19 +428,26 @@ def shared_responsibility(
         )
     pass_share = (1.0 - a) / N
     f = table.f(s)
-    if table.is_sparse:
-        import scipy.sparse as sp
-
-        K = (sp.diags(pass_share) @ table._Z).tocsr()
-        if net_output:
-            K = K - sp.diags(K.diagonal())
-    else:
-        K = table._Z * pass_share[:, None]
-        if net_output:
-            K[np.diag_indices_from(K)] = 0.0
+    # one factorisation per (alpha, net_output) and table, shared by all stressors
     method = table._solver.method if table._solver is not None else "auto"
-    labels = [f"{r}/{sct}" for r, sct in table.sectors]
-    U = LeontiefSolver(K, labels, method=method).solve(f, trans=True)
+    key = (alpha, net_output, method) if isinstance(alpha, str | float | int) else None
+    solver = table._shared_solvers.get(key) if key is not None else None
+    if solver is None:
+        if table.is_sparse:
+            import scipy.sparse as sp
+
+            K = (sp.diags(pass_share) @ table._Z).tocsr()
+            if net_output:
+                K = K - sp.diags(K.diagonal())
+        else:
+            K = table._Z * pass_share[:, None]
+            if net_output:
+                K[np.diag_indices_from(K)] = 0.0
+        labels = [f"{r}/{sct}" for r, sct in table.sectors]
+        solver = LeontiefSolver(K, labels, method=method)
+        if key is not None:
+            table._shared_solvers[key] = solver
+    U = solver.solve(f, trans=True)
     producer = a * U
     consumer = ((1.0 - a) * U / N) @ table._Y + table.f_y(s)
     name = alpha if isinstance(alpha, str) else "given"

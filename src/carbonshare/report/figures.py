@@ -64,6 +64,7 @@ RC = {
     "ytick.labelsize": 8,
     "hatch.linewidth": 0.5,
     "svg.fonttype": "none",
+    "svg.hashsalt": "carbonshare",  # stable element ids: same figure, same SVG bytes
 }
 
 EQUAL_EARTH = "EPSG:8857"
