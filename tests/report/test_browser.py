@@ -138,3 +138,17 @@ def test_stderr_fallback_reports_only_uncaught_and_not_twice(tmp_path):
 
     session._pipe = _Events()
     assert session.console_errors() == ["TypeError: x is null\n at a"]
+
+
+def test_require_browser_skips_or_fails(monkeypatch):
+    import pytest
+
+    from carbonshare.report import browser
+
+    monkeypatch.setattr(browser, "find_chromium", lambda: None)
+    monkeypatch.delenv("CARBONSHARE_REQUIRE_BROWSER", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="Chromium not found"):
+        browser.require_browser()
+    monkeypatch.setenv("CARBONSHARE_REQUIRE_BROWSER", "1")
+    with pytest.raises(pytest.fail.Exception, match="CARBONSHARE_REQUIRE_BROWSER is set"):
+        browser.require_browser()

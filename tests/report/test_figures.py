@@ -172,3 +172,14 @@ def test_svg_is_reproducible(tmp_path):
     a = F.save_figure(F.bar(parts, title="same"), tmp_path / "a")[1].read_bytes()
     b = F.save_figure(F.bar(parts, title="same"), tmp_path / "b")[1].read_bytes()
     assert a == b
+
+
+def test_constant_values_get_one_colour(co2_per_capita):
+    equal = pd.Series(65.44, index=co2_per_capita.index) + np.linspace(
+        0, 1e-12, len(co2_per_capita)
+    )
+    for log in (False, True):
+        fig = F.choropleth(equal, log_color=log)
+        norm = next(a for a in fig.axes if a.get_label() == "<colorbar>")._colorbar.norm
+        assert norm.vmax > norm.vmin
+        assert 0.45 < float(norm(65.44)) < 0.55  # the middle of the scale

@@ -214,3 +214,16 @@ def test_same_group_same_colour_in_every_map(countries):
     assert [t.legendgroup for t in cat.data if t.showlegend][:3] == ["1", "2", "3"]  # not 1, 10
     assert category_order(["A10", 3, "A9", 1]) == [1, 3, "A9", "A10"]
     assert len(set(category_colors(range(58)).values())) == 58
+
+
+def test_constant_values_do_not_paint_rounding_noise(co2_per_capita):
+    """An equal allocation differs only by float noise: one colour, readable colour bar."""
+    rng = np.random.default_rng(1)
+    equal = pd.Series(65.44 + rng.normal(0, 1e-13, len(co2_per_capita)), co2_per_capita.index)
+    fig = ia.choropleth_map(equal)
+    main = next(t for t in fig.data if t.type == "choropleth" and t.showscale is not False)
+    assert main.zmin == pytest.approx(65.44 * 0.95) and main.zmax == pytest.approx(65.44 * 1.05)
+    assert main.colorbar.tickformat == ",.4~g"
+    fig = ia.choropleth_map(equal, log_color=True)  # also fine on a log scale
+    main = next(t for t in fig.data if t.type == "choropleth" and t.showscale is not False)
+    assert main.zmax > main.zmin

@@ -37,6 +37,15 @@ def test_outputs_and_manifest(written):
         assert (out / "tables" / f"{name}.csv").exists(), name
         assert (out / "tables" / f"{name}.parquet").exists(), name
     assert (out / "tables" / "responsibility.xlsx").exists()
+    for stem in (
+        "accounts_production",
+        "accounts_consumption",
+        "accounts_income",
+        "chain_accounts",
+        "linkages",
+    ):
+        assert (out / "figures" / f"{stem}.png").exists(), stem
+        assert (out / "figures" / f"{stem}.svg").exists(), stem
     man = json.loads((out / "manifest.json").read_text())
     assert man["study"] == "responsibility"
     assert any("P1" in r["action"] for r in man["repairs"])
@@ -134,3 +143,12 @@ def test_cli_runs(tmp_path):
     assert code == 0
     assert (tmp_path / "manifest.json").exists()
     assert main(["run", "responsibility", "--table", "xx9999", "--out", str(tmp_path)]) == 2
+
+
+def test_cli_print_config(capsys):
+    from carbonshare.cli import main
+
+    assert main(["run", "responsibility", "--print-config", "--table", "us2021"]) == 0
+    out = capsys.readouterr().out
+    assert "table: us2021" in out
+    assert "max_members: 6" in out

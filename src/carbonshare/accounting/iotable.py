@@ -383,10 +383,10 @@ class IOTable:
     def check(self) -> BalanceReport:
         """Check balances and signs; raise :class:`IOTableError` naming the first bad sector.
 
-        Checks: finite values; ``Z >= 0``; ``x > 0``... is left to the
-        coefficient step (zero-output sectors are allowed in a table that is
-        only aggregated); ``x = Z 1 + Y 1`` within ``rtol`` (relative to
-        ``max(|x|, 1)``); ``x = 1'Z + v`` when ``V`` is given.
+        Checks: finite values; ``Z >= 0``; ``x = Z 1 + Y 1`` within ``rtol``
+        (relative to ``max(|x|, 1)``); ``x = 1'Z + 1'V`` when ``V`` is given.
+        Zero-output sectors are allowed here and rejected only when
+        coefficients are formed (:meth:`drop_sectors` removes them).
         """
         notes: list[str] = []
         Zdata = self._Z.data if self.is_sparse else self._Z

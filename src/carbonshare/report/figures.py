@@ -275,6 +275,10 @@ def choropleth(
         poly, pts, not_drawn = _split_drawable(list(data.index), world, points)
         lo = float(data.min()) if vmin is None else vmin
         hi = float(data.max()) if vmax is None else vmax
+        if log_color and lo > 0 and hi > 0:
+            lo, hi = (10**x for x in style.color_range(np.log10(lo), np.log10(hi)))
+        elif not log_color:
+            lo, hi = style.color_range(lo, hi)
         if log_color:
             if (data <= 0).any():
                 bad = sorted(data.index[data <= 0])[:10]
@@ -816,7 +820,7 @@ def dot_plot(
             ax.set_xscale("log")
         if xlabel:
             ax.set_xlabel(xlabel)
-        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=min(len(d.columns), 4))
+        fig.legend(loc="outside lower center", ncol=min(len(d.columns), 4))
         if title:
             ax.set_title(title)
     return fig
@@ -886,10 +890,20 @@ def dumbbell(
         ax.grid(axis="y", visible=False)
         if xlabel:
             ax.set_xlabel(xlabel)
-        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2)
+        fig.legend(loc="outside lower center", ncol=2)
         if title:
             ax.set_title(title)
     return fig
+
+
+def _thousands() -> Any:
+    """Tick labels with thousands separators from 10,000 up (400,000 not 400000)."""
+    from matplotlib.ticker import FuncFormatter
+
+    def fmt(x: float, _pos: int) -> str:
+        return f"{x:,.0f}" if abs(x) >= 1e4 else f"{x:g}"
+
+    return FuncFormatter(fmt)
 
 
 def bar(
@@ -906,13 +920,15 @@ def bar(
     ----------
     df : DataFrame (or Series for one series).
     stacked : stack the series (e.g. the parts of a decomposition) instead of grouping.
-    horizontal : horizontal bars; default when there are more than 12 rows.
+    horizontal : horizontal bars; default when there are more than 12 rows or a
+        label is longer than 12 characters.
     """
     if isinstance(df, pd.Series):
         df = df.to_frame(name=df.name if df.name is not None else "value")
     d = df.apply(pd.to_numeric, errors="coerce").astype(float)
     n, m = d.shape
-    horiz = (n > 12) if horizontal is None else horizontal
+    longest = max((len(str(i)) for i in d.index), default=0)
+    horiz = (n > 12 or longest > 12) if horizontal is None else horizontal
     colors = style.category_colors(list(d.columns))
     pos = np.arange(n)
     with _rc():
@@ -947,6 +963,7 @@ def bar(
             ax.invert_yaxis()
             ax.grid(axis="y", visible=False)
             ax.axvline(0, color="#444444", lw=0.6)
+            ax.xaxis.set_major_formatter(_thousands())
             if ylabel:
                 ax.set_xlabel(ylabel)
         else:
@@ -955,10 +972,11 @@ def bar(
             )
             ax.grid(axis="x", visible=False)
             ax.axhline(0, color="#444444", lw=0.6)
+            ax.yaxis.set_major_formatter(_thousands())
             if ylabel:
                 ax.set_ylabel(ylabel)
         if m > 1:
-            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+            fig.legend(loc="outside right upper")
         if title:
             ax.set_title(title)
     return fig

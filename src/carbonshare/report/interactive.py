@@ -319,6 +319,7 @@ def choropleth_map(
         transform = np.log10
         lo = float(np.log10(data.min() if zmin is None else zmin))
         hi = float(np.log10(data.max() if zmax is None else zmax))
+        lo, hi = style.color_range(lo, hi)
         ticks = _log_ticks(lo, hi)
         colorbar.update(tickvals=np.log10(ticks).tolist(), ticktext=[_fmt(t) for t in ticks])
     else:
@@ -328,6 +329,8 @@ def choropleth_map(
         if zmid is not None:
             r = max(abs(lo - zmid), abs(hi - zmid))
             lo, hi = zmid - r, zmid + r
+        lo, hi = style.color_range(lo, hi)
+        colorbar["tickformat"] = ",.4~g"
     data = data[[str(c) in names for c in data.index]]
     label = legend_label if legend_label is not None else str(values.name or "value")
     codes = [str(c) for c in data.index]

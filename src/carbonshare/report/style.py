@@ -22,6 +22,7 @@ __all__ = [
     "SEQUENTIAL_CMAP",
     "category_colors",
     "category_order",
+    "color_range",
 ]
 
 #: Okabe & Ito (2008), without black; yellow late (weak on light backgrounds).
@@ -124,3 +125,26 @@ def category_colors(categories: Sequence[Hashable]) -> dict[Hashable, str]:
     else:
         palette = QUALITATIVE + EXTENDED
     return {c: palette[i % len(palette)] for i, c in enumerate(cats)}
+
+
+def color_range(lo: float, hi: float) -> tuple[float, float]:
+    """A usable colour range: widen a (numerically) constant one around its value.
+
+    Equal allocations (e.g. an equal-per-capita rule) differ only by rounding
+    noise; stretching that noise over the whole colour scale would paint
+    random colours, so a range narrower than 1e-9 of its magnitude becomes
+    value +/- 5 %.
+
+    Examples
+    --------
+    >>> color_range(65.44032616641720, 65.44032616641725)
+    (62.16831, 68.71234)
+    >>> color_range(0.0, 2.0)
+    (0.0, 2.0)
+    """
+    scale = max(abs(lo), abs(hi))
+    if hi - lo > 1e-9 * scale and hi > lo:
+        return lo, hi
+    mid = (lo + hi) / 2
+    pad = 0.05 * abs(mid) if mid != 0 else 1.0
+    return round(mid - pad, 5), round(mid + pad, 5)

@@ -439,19 +439,24 @@ def _static_figures(result: ResponsibilityResult, fig_dir: Path) -> list[Path]:
 
     fig_dir.mkdir(parents=True, exist_ok=True)
     made = {}
+    multi = len(result.table.regions) > 1
     if result.stressor is not None:
+        unit = f"{result.stressor} ({result.table.units.get('F', '')})"
         held = result.accounts.copy()
-        held.index = [
-            f"{r}/{h}" if len(result.table.regions) > 1 else str(h) for r, _k, h in held.index
-        ]
+        held.index = [f"{r}/{h}" if multi else f"{h} ({k})" for r, k, h in held.index]
         held = held.groupby(level=0, sort=False).sum()
-        made["accounts_by_perspective"] = F.bar(held)
-        made["chain_accounts"] = F.bar(result.chain_accounts)
-    made["linkages"] = F.bar(
-        result.linkages[["backward_index", "forward_index"]].droplevel(0)
-        if len(result.table.regions) == 1
-        else result.linkages[["backward_index", "forward_index"]]
-    )
+        for col in held.columns:
+            acc = held[col][held[col].abs() > 0].rename(col)
+            made[f"accounts_{col}"] = F.bar(
+                acc, title=f"{PERSPECTIVE_LABELS.get(col, col)}", ylabel=unit
+            )
+        made["chain_accounts"] = F.bar(
+            result.chain_accounts, title=f"Supply chain: {result.chain.name}", ylabel=unit
+        )
+    lk = result.linkages[["backward_index", "forward_index"]]
+    if not multi:
+        lk = lk.droplevel(0)
+    made["linkages"] = F.bar(lk, title="Normalised backward and forward linkages")
     paths: list[Path] = []
     for name, fig in made.items():
         paths.extend(F.save_figure(fig, fig_dir / name))
@@ -487,7 +492,8 @@ def _report(result: ResponsibilityResult, out_dir: Path, figure_paths: list[Path
             f"members, footprint {result.chain.footprint:,.1f} {unit}."
         )
     for note in result.manifest.notes:
-        lines.append(f"- {note}")
+        if not note.startswith("supply chain:"):
+            lines.append(f"- {note}")
     rep.add_markdown("\n".join(lines), title="Summary")
     if s is not None:
         rep.add_section("Perspectives")
@@ -564,10 +570,13 @@ def _report(result: ResponsibilityResult, out_dir: Path, figure_paths: list[Path
     rep.add_table(result.multipliers.reset_index(), "Multipliers")
     rep.add_table(result.linkages.reset_index(), "Key-sector linkages")
     figs = {p.stem: p for p in figure_paths if p.suffix == ".png"}
-    if figs:
-        rep.add_section("Figures")
-        for stem, p in figs.items():
-            rep.add_image(p, stem.replace("_", " "))
+    if "linkages" in figs:
+        rep.add_image(
+            figs["linkages"],
+            "Linkages",
+            caption="Normalised backward (1'L) and forward (G1) linkages; > 1 on "
+            "both = key sector. Per-perspective bar charts are in figures/.",
+        )
     rep.add_section("Run")
     rep.add_json("Configuration", result.config.model_dump())
     rep.add_json("Manifest", result.manifest.to_dict())
