@@ -152,3 +152,35 @@ def test_require_browser_skips_or_fails(monkeypatch):
     monkeypatch.setenv("CARBONSHARE_REQUIRE_BROWSER", "1")
     with pytest.raises(pytest.fail.Exception, match="CARBONSHARE_REQUIRE_BROWSER is set"):
         browser.require_browser()
+
+
+def test_arrow_heads_are_rotated_in_the_browser(tmp_path, chromium, countries, boundaries):
+    """plotly.js applies per-point marker angles only from a geo subplot's first trace."""
+    from carbonshare.report.interactive import arrow_map
+
+    pts = countries[["capital_lat", "capital_lon"]].set_axis(["lat", "lon"], axis=1)
+    links = pd.DataFrame({"partner": ["FRA", "DEU", "ZAF"]}, index=["DEU", "FRA", "EGY"])
+    fig = arrow_map(links, pts, color_by=countries["continent"], boundaries=boundaries)
+    page = Report("arrows").add_plotly(fig, "arrows").write(tmp_path / "arrows.html")
+    heads = (
+        "Array.from(document.querySelectorAll('.scatterlayer .trace')[0]"
+        ".querySelectorAll('path.point')).map(e => e.getAttribute('d'))"
+    )
+    check = check_page(page, None, scripts=[heads])
+    assert check.ok
+    shapes = check.script_results[0]
+    assert len(shapes) == 3
+    assert len(set(shapes)) == 3  # west-, east- and south-pointing heads differ
+
+
+def test_figures_below_the_page_screenshot_are_checked(tmp_path, chromium, countries, boundaries):
+    """A map under 12,000 px of text (beyond the full-page screenshot) is still measured."""
+    r = Report("long page")
+    for k in range(30):
+        r.add_markdown("A long method text. " * 150, title=f"part {k}")
+    r.add_plotly(category_map(countries["continent"], boundaries=boundaries), "late map")
+    check = check_page(r.write(tmp_path / "long.html"), tmp_path / "long.png")
+    assert check.ok
+    (plot,) = check.plots
+    assert plot["y"] > 12_000
+    assert plot["nonblank_fraction"] > 0.1

@@ -152,6 +152,8 @@ def test_maps_explain_missing_geopandas(monkeypatch, co2_per_capita):
     monkeypatch.setattr(builtins, "__import__", no_geopandas)
     with pytest.raises(ImportError, match=r"carbonshare\[maps\]"):
         F.choropleth(co2_per_capita, boundaries={"type": "FeatureCollection", "features": []})
+    with pytest.raises(ImportError, match=r"carbonshare\[maps\]"):
+        F.arrow_map(pd.DataFrame({"partner": ["FRA"]}, index=["DEU"]), pd.DataFrame())
 
 
 def test_choropleth_log_and_centred_norms(co2_per_capita):

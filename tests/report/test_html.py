@@ -204,3 +204,14 @@ def test_multiindex_rows_and_index_name_clashing_with_a_column():
     heads = re.findall(r'<th scope="col"[^>]*>(.*?)</th>', html)
     assert heads == ["iso3 (index)", "year", "iso3", "co2"]
     assert 'data-v="2019.0">2019</td>' in html
+
+
+def test_long_tables_are_shortened_visibly(caplog):
+    df = pd.DataFrame({"x": np.arange(12_345)})
+    with caplog.at_level("WARNING"):
+        html = Report("t").add_table(df, "Big", caption="All sectors.", max_rows=100).to_html()
+    assert html.count("<tr>") == 101  # header + 100 rows
+    assert "Showing the first 100 of 12,345 rows. All sectors." in html
+    assert "first 100 of 12345 rows" in caplog.text
+    full = Report("t").add_table(df.head(300), "All", max_rows=None).to_html()
+    assert full.count("<tr>") == 301

@@ -133,7 +133,9 @@ class PageCheck:
     title : the page's ``document.title``.
     requests : every request URL, local ones included.
     plots : one dict per plotly figure: ``id``, ``paths`` (SVG paths drawn),
-        ``width``, ``height`` (CSS px) and ``nonblank_fraction`` of its area.
+        ``x``, ``y``, ``width``, ``height`` (CSS px) and, when a screenshot is
+        taken, ``nonblank_fraction`` of its own area (shot separately, so
+        figures below the 12,000 px of the page screenshot count too).
     script_results : values of the ``scripts`` evaluated after load.
     ready : whether the page signalled that all figures were drawn in time.
     """
@@ -417,6 +419,23 @@ class BrowserSession:
         p.write_bytes(base64.b64decode(data))
         return p
 
+    def region_pixels(self, x: float, y: float, width: float, height: float) -> Any:
+        """RGB pixels (numpy array) of a page region in CSS px, wherever it is on the page."""
+        import base64
+        import io
+
+        import numpy as np
+        from PIL import Image
+
+        clip = {"x": x, "y": y, "width": max(width, 1), "height": max(height, 1), "scale": 1}
+        data = self.call(
+            "Page.captureScreenshot",
+            {"format": "png", "clip": clip, "captureBeyondViewport": True},
+            timeout=30,
+        )["data"]
+        with Image.open(io.BytesIO(base64.b64decode(data))) as im:
+            return np.asarray(im.convert("RGB"))
+
     # -------------------------------------------------------------- observations
     @property
     def events(self) -> list[dict[str, Any]]:
@@ -541,13 +560,11 @@ def check_page(
         plots: list[dict[str, Any]] = []
         if screenshot_path is not None:
             shot = b.screenshot(screenshot_path, full_page=full_page)
+            fraction = _nonblank(_read_png(shot))
             plots = b.evaluate(_PLOTS_JS) or []
-            pixels = _read_png(shot)
-            fraction = _nonblank(pixels)
-            for pl in plots:
-                x0, y0 = int(pl["x"]), int(pl["y"])
-                x1, y1 = int(pl["x"] + pl["width"]), int(pl["y"] + pl["height"])
-                pl["nonblank_fraction"] = _nonblank(pixels[y0:y1, x0:x1])
+            for pl in plots:  # each figure shot on its own: long pages are covered too
+                region = b.region_pixels(pl["x"], pl["y"], pl["width"], pl["height"])
+                pl["nonblank_fraction"] = _nonblank(region)
         else:
             plots = b.evaluate(_PLOTS_JS) or []
         if scripts:

@@ -468,6 +468,7 @@ def arrow_map(
     """
     from matplotlib.lines import Line2D
 
+    _require_geopandas()  # before pyproj, so a missing [maps] extra says how to fix it
     if "partner" not in links.columns:
         raise DataError(
             f"links has columns {list(links.columns)}; it needs a 'partner' column (ISO3)"

@@ -19,6 +19,7 @@ import hashlib
 import html
 import io
 import json
+import logging
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -33,6 +34,8 @@ from carbonshare.errors import DataError
 from carbonshare.report import _assets
 
 __all__ = ["Report", "format_number_column"]
+
+logger = logging.getLogger(__name__)
 
 #: Tables longer than this get a filter box (and scroll inside a frame).
 FILTER_MIN_ROWS = 15
@@ -204,6 +207,7 @@ class Report:
         sortable: bool = True,
         float_format: FloatFormat = None,
         max_height_px: int = 520,
+        max_rows: int | None = 5000,
     ) -> Report:
         """Add a table; click a header to sort (numbers numerically, text alphabetically).
 
@@ -219,6 +223,8 @@ class Report:
             ``"{:.3f}"``), a callable, or a mapping column -> spec/callable.
         max_height_px : the table scrolls inside a frame of this height
             (headers stay visible); long tables also get a filter box.
+        max_rows : show at most this many rows (None: all); a shortened table
+            says so under it ("first 5,000 of 12,345 rows") and in the log.
         """
         if isinstance(df, pd.Series):
             df = df.to_frame(name=df.name if df.name is not None else "value")
@@ -228,6 +234,12 @@ class Report:
             )
         table_id = self._next_id("table")
         frame = df.copy()
+        n_all = len(frame)
+        if max_rows is not None and n_all > max_rows:
+            logger.warning("table %r: showing the first %d of %d rows", title, max_rows, n_all)
+            frame = frame.iloc[:max_rows]
+            note = f"Showing the first {max_rows:,} of {n_all:,} rows."
+            caption = f"{note} {caption}" if caption else note
         if isinstance(frame.columns, pd.MultiIndex):
             frame.columns = [" / ".join(str(p) for p in c if str(p) != "") for c in frame.columns]
         default_index = isinstance(frame.index, pd.RangeIndex) and frame.index.name is None
@@ -347,7 +359,12 @@ class Report:
         layout.setdefault("autosize", True)
         h = int(height or layout.get("height") or 480)
         layout["height"] = h
-        config = {"responsive": True, "displaylogo": False, "scrollZoom": False}
+        config = {
+            "responsive": True,
+            "displaylogo": False,
+            "scrollZoom": False,
+            "toImageButtonOptions": {"format": "png", "scale": 2},  # camera button: 2x PNG
+        }
         div_id = self._next_id("plot")
         payload = json.dumps(
             {"data": data, "layout": layout, "config": config}, separators=(",", ":")
