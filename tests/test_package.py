@@ -25,7 +25,7 @@ def test_cli_version(capsys):
 
 def test_import_is_light():
     """`import carbonshare` must not pull in the heavy scientific stack."""
-    code = "import sys, carbonshare; print(','.join(m for m in %r if m in sys.modules))" % (HEAVY,)
+    code = f"import sys, carbonshare; print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
 

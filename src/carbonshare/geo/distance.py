@@ -55,13 +55,17 @@ def great_circle_km(
     lon: str = "lon",
     radius_km: float = EARTH_RADIUS_KM,
 ) -> pd.DataFrame:
-    """Pairwise great-circle distances on a sphere (haversine formula), km.
+    """Pairwise great-circle distances on a sphere, km.
 
-    d_ij = 2 R asin( sqrt( sin^2((phi_j - phi_i)/2)
-                           + cos phi_i cos phi_j sin^2((lambda_j - lambda_i)/2) ) )
+    d_ij = R atan2( sqrt( (cos phi_j sin dl)^2
+                          + (cos phi_i sin phi_j - sin phi_i cos phi_j cos dl)^2 ),
+                    sin phi_i sin phi_j + cos phi_i cos phi_j cos dl ),   dl = lambda_j - lambda_i
 
     with latitudes phi and longitudes lambda in radians and R the mean Earth
-    radius (6371.0088 km). The spherical model differs from the WGS84
+    radius (6371.0088 km). This is the central angle in the form Vincenty's
+    formulae take on a sphere; unlike the haversine it is well conditioned for
+    every pair, antipodal ones included (the haversine's asin loses about 1e-9
+    relative accuracy there, a centimetre at 20,000 km). The spherical model differs from the WGS84
     ellipsoidal geodesic by at most about 0.56% (0.55% over every pair of
     the bundled capitals; 0.43% over the city pairs in the tests).
 
@@ -95,19 +99,20 @@ def great_circle_km(
 
     References
     ----------
-    Sinnott (1984), Virtues of the haversine, Sky and Telescope 68(2), 159;
+    Vincenty (1975), Direct and inverse solutions of geodesics on the ellipsoid,
+    Survey Review 23(176), 88-93 (its spherical special case);
     Moritz (2000), Geodetic Reference System 1980, J. Geodesy 74, 128-133.
     """
     phi, lam = _checked_points(points, lat, lon)
-    half_phi, half_lam = np.radians(phi) / 2, np.radians(lam) / 2
-    # sin((b - a)/2) = sin(b/2) cos(a/2) - cos(b/2) sin(a/2): no trigonometry on n x n arrays
-    sp, cp = np.sin(half_phi), np.cos(half_phi)
-    sl, cl = np.sin(half_lam), np.cos(half_lam)
-    s_dphi = sp[None, :] * cp[:, None] - cp[None, :] * sp[:, None]
-    s_dlam = sl[None, :] * cl[:, None] - cl[None, :] * sl[:, None]
-    cos_phi = cp**2 - sp**2
-    h = s_dphi**2 + np.outer(cos_phi, cos_phi) * s_dlam**2
-    d = 2.0 * radius_km * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    phi, lam = np.radians(phi), np.radians(lam)
+    sp, cp, sl, cl = np.sin(phi), np.cos(phi), np.sin(lam), np.cos(lam)
+    # sin and cos of lambda_j - lambda_i by the difference identities: no trigonometry on n x n
+    sin_dl = np.outer(cl, sl) - np.outer(sl, cl)
+    cos_dl = np.outer(cl, cl) + np.outer(sl, sl)
+    cpj_sin_dl = cp[None, :] * sin_dl
+    cross = np.outer(cp, sp) - np.outer(sp, cp) * cos_dl
+    dot = np.outer(sp, sp) + np.outer(cp, cp) * cos_dl
+    d = radius_km * np.arctan2(np.hypot(cpj_sin_dl, cross), dot)
     np.fill_diagonal(d, 0.0)
     return pd.DataFrame(d, index=points.index.copy(), columns=points.index.copy())
 
