@@ -135,6 +135,44 @@ def _repair(repairs: list[dict], entity: str, field: str, action: str, detail: s
     repairs.append({"entity": entity, "field": field, "action": action, "detail": detail})
 
 
+_FD_COLS_DE = [
+    "final_consumption_households",
+    "final_consumption_government",
+    "gross_capital_formation",
+    "inventory_change",
+    "exports",
+]
+_V_ROWS_DE = {
+    "P7": "imports",
+    "D21X31": "net_taxes_on_products",
+    "D1": "compensation_employees",
+    "D29X39": "other_net_taxes_on_production",
+    "K1": "consumption_fixed_capital",
+    "B2A3N": "operating_surplus_mixed_income_net",
+}
+_VALUE_ADDED_ROWS_DE = list(_V_ROWS_DE.values())[2:]  # primary inputs other than imports, taxes
+
+
+def _siot_blocks(raw: pd.DataFrame, cols: list[str]) -> tuple[pd.DataFrame, ...]:
+    """Z, Y, x, V and employment of the two German tables, which share the iotables SIOT layout
+    (rows CPA_A ... CPA_O-T, P7, D21X31, D1, ..., P1, EMP-*; columns = ``cols`` + final demand)."""
+    rows = ["CPA_A", "CPA_B-E", "CPA_F", "CPA_G-I", "CPA_J-N", "CPA_O-T"]
+    Z = pd.DataFrame(raw.loc[rows, cols].to_numpy(float), index=_SECTORS_DE, columns=_SECTORS_DE)
+    Y = pd.DataFrame(raw.loc[rows, _FD_COLS_DE].to_numpy(float), index=_SECTORS_DE, columns=_FD_DE)
+    x = pd.Series(raw.loc["P1", cols].to_numpy(float), index=_SECTORS_DE)
+    V = pd.DataFrame(
+        raw.loc[list(_V_ROWS_DE), cols].to_numpy(float),
+        index=list(_V_ROWS_DE.values()),
+        columns=_SECTORS_DE,
+    )
+    factors = pd.DataFrame(
+        raw.loc[["EMP-WS", "EMP-FTE", "EMP"], cols].to_numpy(float),
+        index=["employees", "self_employed", "employment"],
+        columns=_SECTORS_DE,
+    )
+    return Z, Y, x, V, factors
+
+
 def _de1995() -> IOTable:
     raw = pd.read_csv(table_path("eurostat_manual_de1995/Beutel_15_4_esa2010.csv"))
     raw = raw.set_index("prod_na")
@@ -146,17 +184,7 @@ def _de1995() -> IOTable:
         "business_services_group",
         "other_services_group",
     ]
-    rows = ["CPA_A", "CPA_B-E", "CPA_F", "CPA_G-I", "CPA_J-N", "CPA_O-T"]
-    Z = pd.DataFrame(raw.loc[rows, cols].to_numpy(float), index=_SECTORS_DE, columns=_SECTORS_DE)
-    fd_cols = [
-        "final_consumption_households",
-        "final_consumption_government",
-        "gross_capital_formation",
-        "inventory_change",
-        "exports",
-    ]
-    Y = pd.DataFrame(raw.loc[rows, fd_cols].to_numpy(float), index=_SECTORS_DE, columns=_FD_DE)
-    x = pd.Series(raw.loc["P1", cols].to_numpy(float), index=_SECTORS_DE)
+    Z, Y, x, V, factors = _siot_blocks(raw, cols)
     repairs: list[dict] = []
     _repair(
         repairs,
@@ -164,24 +192,6 @@ def _de1995() -> IOTable:
         "x",
         "used P1 row (1079446)",
         "the total_final_use column says 1079400; P1 equals the Z + Y row sum",
-    )
-    v_rows = {
-        "P7": "imports",
-        "D21X31": "net_taxes_on_products",
-        "D1": "compensation_employees",
-        "D29X39": "other_net_taxes_on_production",
-        "K1": "consumption_fixed_capital",
-        "B2A3N": "operating_surplus_mixed_income_net",
-    }
-    V = pd.DataFrame(
-        raw.loc[list(v_rows), cols].to_numpy(float),
-        index=list(v_rows.values()),
-        columns=_SECTORS_DE,
-    )
-    factors = pd.DataFrame(
-        raw.loc[["EMP-WS", "EMP-FTE", "EMP"], cols].to_numpy(float),
-        index=["employees", "self_employed", "employment"],
-        columns=_SECTORS_DE,
     )
     air = pd.read_csv(
         table_path("eurostat_manual_de1995/germany_15_3_airpol.csv"), skipinitialspace=True
@@ -208,7 +218,7 @@ def _de1995() -> IOTable:
         F=F,
         F_Y=F_Y,
         factors=factors,
-        value_added_rows=list(v_rows.values())[2:],
+        value_added_rows=_VALUE_ADDED_ROWS_DE,
         extraction=["industry_group"],
         units={"Z": "million EUR", "F": "thousand tonnes", "factors": "thousand persons"},
         name="de1995",
@@ -232,38 +242,10 @@ def _de2009() -> IOTable:
         "Finance_and_business_services",
         "Other_services",
     ]
-    rows = ["CPA_A", "CPA_B-E", "CPA_F", "CPA_G-I", "CPA_J-N", "CPA_O-T"]
-    Z = pd.DataFrame(raw.loc[rows, cols].to_numpy(float), index=_SECTORS_DE, columns=_SECTORS_DE)
-    fd_cols = [
-        "final_consumption_households",
-        "final_consumption_government",
-        "gross_capital_formation",
-        "inventory_change",
-        "exports",
-    ]
-    Y = pd.DataFrame(raw.loc[rows, fd_cols].to_numpy(float), index=_SECTORS_DE, columns=_FD_DE)
-    x = pd.Series(raw.loc["P1", cols].to_numpy(float), index=_SECTORS_DE)
-    v_rows = {
-        "P7": "imports",
-        "D21X31": "net_taxes_on_products",
-        "D1": "compensation_employees",
-        "D29X39": "other_net_taxes_on_production",
-        "K1": "consumption_fixed_capital",
-        "B2A3N": "operating_surplus_mixed_income_net",
-    }
-    V = pd.DataFrame(
-        raw.loc[list(v_rows), cols].to_numpy(float),
-        index=list(v_rows.values()),
-        columns=_SECTORS_DE,
-    )
-    factors = pd.DataFrame(
-        raw.loc[["EMP-WS", "EMP-FTE", "EMP"], cols].to_numpy(float),
-        index=["employees", "self_employed", "employment"],
-        columns=_SECTORS_DE,
-    )
+    Z, Y, x, V, factors = _siot_blocks(raw, cols)
     gases = ["CO2", "CH4", "N2O"]
     F = pd.DataFrame(raw.loc[gases, cols].to_numpy(float), index=gases, columns=_SECTORS_DE)
-    F_Y = pd.DataFrame(raw.loc[gases, fd_cols].to_numpy(float), index=gases, columns=_FD_DE)
+    F_Y = pd.DataFrame(raw.loc[gases, _FD_COLS_DE].to_numpy(float), index=gases, columns=_FD_DE)
     repairs: list[dict] = []
     row_gap = x - Z.sum(axis=1) - Y.sum(axis=1)
     col_gap = x - Z.sum(axis=0) - V.sum(axis=0)
@@ -294,7 +276,7 @@ def _de2009() -> IOTable:
         F=F,
         F_Y=F_Y,
         factors=factors,
-        value_added_rows=list(v_rows.values())[2:],
+        value_added_rows=_VALUE_ADDED_ROWS_DE,
         extraction=["industry_group"],
         units={"Z": "billion EUR", "F": "thousand tonnes", "factors": "thousand persons"},
         name="de2009",

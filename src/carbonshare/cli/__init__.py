@@ -70,7 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         # Usage errors of click (vendored by recent typer as ``typer._click``) know how to show
         # themselves; duck-typing keeps this independent of where click lives.
-        if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int):
+        if callable(getattr(exc, "show", None)) and isinstance(
+            getattr(exc, "exit_code", None), int
+        ):
             exc.show()
             return exc.exit_code
         if _state["debug"]:

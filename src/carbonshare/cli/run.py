@@ -7,9 +7,63 @@ stay independent: ``alliances`` (METHODS A), ``principles`` (C2),
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
 
 app = typer.Typer(help="Run an end-to-end study on the bundled data.", no_args_is_help=True)
+
+# The options every study shares (each command sets its own --out default).
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="YAML or TOML config (start from --print-config)."),
+]
+OutOption = Annotated[Path, typer.Option("--out", "-o", help="Output directory.")]
+PrintConfigOption = Annotated[
+    bool, typer.Option("--print-config", help="Print the effective config (defaults) and exit.")
+]
+NoFiguresOption = Annotated[bool, typer.Option("--no-figures", help="Skip the PNG/SVG figures.")]
+NoReportOption = Annotated[bool, typer.Option("--no-report", help="Skip report.html.")]
+
+
+def run_study(
+    cfg: Any,
+    runner: Callable[..., Any],
+    *,
+    title: str,
+    steps: Sequence[str],
+    write_steps: Sequence[str],
+    out: Path,
+    print_config: bool,
+    no_figures: bool,
+    no_report: bool,
+) -> tuple[Any, Any] | None:
+    """Apply the shared flags to ``cfg``, then print it or run the study with a progress display.
+
+    Returns ``(result, console)`` after a run, ``None`` after ``--print-config``.
+    """
+    from rich.console import Console
+
+    from carbonshare.studies.common import StudyProgress, dump_config
+
+    if no_figures:
+        cfg.output.figures = False
+    if no_report:
+        cfg.output.report = False
+    if print_config:
+        typer.echo(dump_config(cfg), nl=False)
+        return None
+    console = Console(stderr=True)
+    skipped = {
+        s for s, on in (("figures", cfg.output.figures), ("report", cfg.output.report)) if not on
+    }
+    shown = [*steps, *(s for s in write_steps if s not in skipped)]
+    with StudyProgress(shown, title=title, console=console) as progress:
+        result = runner(cfg, out_dir=out, progress=progress)
+    return result, console
+
 
 # Each module below adds its command to ``app`` with ``@app.command(...)``.
 from carbonshare.cli import run_alliances, run_principles, run_responsibility  # noqa: E402,F401

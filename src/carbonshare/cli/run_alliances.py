@@ -3,30 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
 
-import typer
-
-from carbonshare.cli.run import app
+from carbonshare.cli.run import (
+    ConfigOption,
+    NoFiguresOption,
+    NoReportOption,
+    OutOption,
+    PrintConfigOption,
+    app,
+    run_study,
+)
 
 
 @app.command("alliances")
 def alliances(
-    config: Annotated[
-        Path | None,
-        typer.Option("--config", "-c", help="YAML or TOML config (start from --print-config)."),
-    ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path(
-        "results/alliances"
-    ),
-    print_config: Annotated[
-        bool,
-        typer.Option("--print-config", help="Print the config (defaults = the paper's), exit."),
-    ] = False,
-    no_figures: Annotated[
-        bool, typer.Option("--no-figures", help="Skip the PNG/SVG figures.")
-    ] = False,
-    no_report: Annotated[bool, typer.Option("--no-report", help="Skip report.html.")] = False,
+    config: ConfigOption = None,
+    out: OutOption = Path("results/alliances"),
+    print_config: PrintConfigOption = False,
+    no_figures: NoFiguresOption = False,
+    no_report: NoReportOption = False,
 ) -> None:
     """Carbon-reduction alliances and emission-rights shares of the world's countries.
 
@@ -37,28 +32,22 @@ def alliances(
     """
     from carbonshare.studies.alliances import STEPS, WRITE_STEPS, run_alliances
     from carbonshare.studies.alliances_config import AlliancesConfig
-    from carbonshare.studies.common import StudyProgress, dump_config, load_config
+    from carbonshare.studies.common import load_config
 
     cfg = load_config(AlliancesConfig, config)
-    if no_figures:
-        cfg.output.figures = False
-    if no_report:
-        cfg.output.report = False
-    if print_config:
-        typer.echo(dump_config(cfg), nl=False)
-        return
-
-    from rich.console import Console
-
-    console = Console(stderr=True)
-    steps = list(STEPS) + [
-        s
-        for s in WRITE_STEPS
-        if (s != "figures" or cfg.output.figures) and (s != "report" or cfg.output.report)
-    ]
-    with StudyProgress(steps, title="alliances", console=console) as progress:
-        result = run_alliances(cfg, out_dir=out, progress=progress)
-    _summary(result, out, console)
+    ran = run_study(
+        cfg,
+        run_alliances,
+        title="alliances",
+        steps=STEPS,
+        write_steps=WRITE_STEPS,
+        out=out,
+        print_config=print_config,
+        no_figures=no_figures,
+        no_report=no_report,
+    )
+    if ran is not None:
+        _summary(ran[0], out, ran[1])
 
 
 def _summary(result, out: Path, console) -> None:

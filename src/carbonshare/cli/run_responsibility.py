@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from carbonshare.cli.run import app
+from carbonshare.cli.run import (
+    ConfigOption,
+    NoFiguresOption,
+    NoReportOption,
+    OutOption,
+    PrintConfigOption,
+    app,
+    run_study,
+)
 
 
 @app.command("responsibility")
@@ -23,20 +31,11 @@ def responsibility(
     stressor: Annotated[
         str | None, typer.Option("--stressor", "-s", help="Emission row (default CO2).")
     ] = None,
-    config: Annotated[
-        Path | None,
-        typer.Option("--config", "-c", help="YAML or TOML config (start from --print-config)."),
-    ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path(
-        "results/responsibility"
-    ),
-    print_config: Annotated[
-        bool, typer.Option("--print-config", help="Print the config and exit.")
-    ] = False,
-    no_figures: Annotated[
-        bool, typer.Option("--no-figures", help="Skip the PNG/SVG figures.")
-    ] = False,
-    no_report: Annotated[bool, typer.Option("--no-report", help="Skip report.html.")] = False,
+    config: ConfigOption = None,
+    out: OutOption = Path("results/responsibility"),
+    print_config: PrintConfigOption = False,
+    no_figures: NoFiguresOption = False,
+    no_report: NoReportOption = False,
 ) -> None:
     """Who is responsible for emissions: producer, consumer, income, extraction, shared, CEA.
 
@@ -45,7 +44,7 @@ def responsibility(
     product's supply-chain accounts (Shapley and nucleolus of its emission
     game), then writes tables, figures, report.html and manifest.json into --out.
     """
-    from carbonshare.studies.common import StudyProgress, dump_config, load_config
+    from carbonshare.studies.common import load_config
     from carbonshare.studies.responsibility import (
         STEPS,
         WRITE_STEPS,
@@ -58,25 +57,19 @@ def responsibility(
         cfg.table = table
     if stressor is not None:
         cfg.stressor = stressor
-    if no_figures:
-        cfg.output.figures = False
-    if no_report:
-        cfg.output.report = False
-    if print_config:
-        typer.echo(dump_config(cfg), nl=False)
-        return
-
-    from rich.console import Console
-
-    console = Console(stderr=True)
-    steps = list(STEPS) + [
-        s
-        for s in WRITE_STEPS
-        if (s != "figures" or cfg.output.figures) and (s != "report" or cfg.output.report)
-    ]
-    with StudyProgress(steps, title="responsibility", console=console) as progress:
-        result = run_responsibility(cfg, out_dir=out, progress=progress)
-    _summary(result, out, console)
+    ran = run_study(
+        cfg,
+        run_responsibility,
+        title="responsibility",
+        steps=STEPS,
+        write_steps=WRITE_STEPS,
+        out=out,
+        print_config=print_config,
+        no_figures=no_figures,
+        no_report=no_report,
+    )
+    if ran is not None:
+        _summary(ran[0], out, ran[1])
 
 
 def _summary(result, out: Path, console) -> None:
