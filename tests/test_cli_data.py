@@ -58,6 +58,22 @@ def test_show_unknown_is_one_line(capsys):
     assert "Traceback" not in err
 
 
+def test_debug_gives_the_traceback(monkeypatch):
+    import carbonshare.cli as cli
+    from carbonshare.errors import DataError
+
+    monkeypatch.setitem(cli._state, "debug", False)  # restored after the test
+    with pytest.raises(DataError, match="unknown country 'Germny'"):
+        main(["--debug", "data", "show", "Germny"])
+
+
+def test_info_bad_window_prints_no_table(capsys):
+    assert main(["data", "info", "--window", "2020-2016"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1 and "--window '2020-2016': the first year is after the last" in err
+
+
 @pytest.mark.parametrize("fmt", ["csv", "parquet", "xlsx"])
 def test_export(fmt, tmp_path, capsys):
     out = tmp_path / f"panel.{fmt}"
@@ -80,6 +96,14 @@ def test_export_countries_table(tmp_path):
     assert main(["data", "export", "--table", "countries", "--out", str(out)]) == 0
     df = pd.read_csv(out, keep_default_na=False)
     assert "NAM" in set(df["iso3"]) and "capital_lat" in df.columns
+
+
+def test_export_indicators_only_for_the_panel(tmp_path, capsys):
+    out = tmp_path / "c.csv"
+    args = ["data", "export", "--table", "countries", "--indicators", "co2_t", "--out", str(out)]
+    assert main(args) == 2
+    assert "it does not apply to --table countries" in capsys.readouterr().err
+    assert not out.exists()
 
 
 def test_export_bad_indicator(tmp_path, capsys):

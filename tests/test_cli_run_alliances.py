@@ -37,7 +37,12 @@ def test_run_without_figures_and_report(tmp_path, capsys):
     assert not (out / "report.html").exists()
     assert not (out / "figures").exists()
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["config"]["output"] == {"figures": False, "report": False, "top_radar": 10}
+    assert manifest["config"]["output"] == {
+        "figures": False,
+        "report": False,
+        "top_radar": 10,
+        "radar_scale": "share",
+    }
     shares = pd.read_csv(out / "tables" / "country_shares.csv")
     assert abs(shares["share_two_stage"].sum() - 100) < 1e-9
 

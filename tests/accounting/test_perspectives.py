@@ -92,6 +92,19 @@ def test_pymrio_round_trip(mrio):
     np.testing.assert_allclose(back.Z.to_numpy(), mrio.Z.to_numpy())
     np.testing.assert_allclose(back.F.to_numpy(), mrio.F.to_numpy())
     assert list(back.F.index) == list(mrio.F.index)
+    assert back.sectors.equals(mrio.sectors) and back.fd.equals(mrio.fd)
+    np.testing.assert_allclose(back.F_Y.to_numpy(), mrio.F_Y.to_numpy())
+
+
+def test_pymrio_round_trip_keeps_primary_inputs_and_factors(de1995):
+    io = de1995.to_pymrio()
+    back = IOTable.from_pymrio(io, "stressors", value_added="factor_inputs", factors="factors")
+    np.testing.assert_allclose(back.V.to_numpy(), de1995.V.to_numpy())
+    assert list(back.V.index) == list(de1995.V.index)
+    np.testing.assert_allclose(back.factors.to_numpy(), de1995.factors.to_numpy())
+    np.testing.assert_allclose(
+        income_based(back, "CO2").to_numpy(), income_based(de1995, "CO2").to_numpy()
+    )
 
 
 def test_from_pymrio_unknown_extension(pymrio_test):
@@ -245,3 +258,56 @@ def test_property_dense_sparse_and_gmres_agree(seed):
         ts.solver(method)
         for fn in (consumption_based, income_based, shared_responsibility):
             np.testing.assert_allclose(fn(ts, "CO2").to_numpy(), fn(t, "CO2").to_numpy(), rtol=1e-9)
+
+
+def test_mrio_extraction_sectors_by_region_slash_sector(mrio):
+    ext = ["reg1/mining", ("reg2", "mining")]
+    acc = extraction_based(mrio.with_extraction(ext), "emission_type1|air")
+    assert acc.sum() == pytest.approx(production_based(mrio, "emission_type1|air").sum(), rel=1e-12)
+    held = acc.xs("extraction", level="kind")
+    assert list(held.index) == [("reg1", "mining"), ("reg2", "mining")]
+    with pytest.raises(IOTableError, match="'region/sector' for MRIO"):
+        mrio.with_extraction(["mining"])
+
+
+def _shared_by_iteration(t, a, net_output=True):
+    """Lenzen et al. (2007) by plain fixed-point iteration of
+    U_j = f_j + sum_{i != j} (1 - a_i) U_i Z_ij / N_i (independent of LeontiefSolver)."""
+    Z, Y, x = t.Z.to_numpy(), t.Y.to_numpy(), t.x.to_numpy()
+    f, fy = t.f("CO2"), t.f_y("CO2")
+    N = x - np.diag(Z) if net_output else x
+    K = (1 - a)[:, None] * Z / N[:, None]
+    if net_output:
+        np.fill_diagonal(K, 0.0)
+    U = f.copy()
+    for _ in range(5000):
+        U_next = f + K.T @ U
+        if np.allclose(U_next, U, rtol=1e-15, atol=0.0):
+            break
+        U = U_next
+    return np.concatenate([a * U, ((1 - a) * U / N) @ Y + fy])
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(2, 5),
+    regions=st.integers(1, 3),
+    net=st.booleans(),
+)
+def test_property_shared_matches_iteration_and_limits(seed, n, regions, net):
+    t = random_table(seed, n=n, regions=regions)
+    a = pd.Series(np.random.default_rng(seed).uniform(0, 1, t.n), index=t.sectors)
+    got = shared_responsibility(t, "CO2", alpha=a, net_output=net)
+    np.testing.assert_allclose(
+        got.to_numpy(), _shared_by_iteration(t, a.to_numpy(), net), rtol=1e-9, atol=1e-12
+    )
+    prod = production_based(t, "CO2")
+    cons = consumption_based(t, "CO2")
+    s1 = shared_responsibility(t, "CO2", alpha=1.0, net_output=net)
+    s0 = shared_responsibility(t, "CO2", alpha=0.0, net_output=net)
+    np.testing.assert_allclose(s1.reindex(prod.index).to_numpy(), prod.to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(
+        s0.xs("final demand", level="kind").to_numpy(), cons.to_numpy(), rtol=1e-9
+    )
+    np.testing.assert_allclose(s0.xs("sector", level="kind").to_numpy(), 0.0, atol=1e-12)

@@ -99,6 +99,26 @@ def test_shapley_matches_brute_force_and_lies_in_core():
             assert alloc[members].sum() <= table[mask] + 1e-9  # cost-game core
 
 
+def test_nucleolus_matches_an_independent_sequential_lp():
+    # the same 4-member chain as above; reference computed in a scratch script by
+    # Maschler's sequential LPs (scipy.optimize.linprog, cost-game excess x(S) - c(S)),
+    # independent of carbonshare.games
+    flows = pd.DataFrame(
+        [[0, 4.0, 2.0, 0], [0, 0, 1.0, 3.0], [0, 0, 0, 2.0], [0, 0, 0, 0]],
+        index=list("abcd"),
+        columns=list("abcd"),
+    )
+    ch = SupplyChain(
+        flows,
+        pd.Series({"a": 1.0, "b": 1.0, "c": 2.0, "d": 6.0}),
+        pd.Series({"a": 5.0, "b": 2.0, "c": 1.0, "d": 0.5}),
+    )
+    nuc = chain_accounts(ch, rules=["nucleolus"])["nucleolus"]
+    np.testing.assert_allclose(
+        nuc.iloc[:4].to_numpy(), [2.359524, 2.045238, 1.95, 2.145238], atol=2e-6
+    )
+
+
 def test_consumer_player_is_a_veto_player():
     acc = chain_accounts(serial(), rules=["shapley"], consumer_player=True)
     assert acc["shapley"].sum() == pytest.approx(10.0)
@@ -151,6 +171,29 @@ def test_read_json_and_csv(tmp_path):
     pd.DataFrame(data["edges"]).to_csv(tmp_path / "e.csv", index=False)
     ch2 = read_supply_chain(tmp_path / "n.csv", tmp_path / "e.csv")
     pd.testing.assert_frame_equal(ch2.flows, ch.flows)
+
+
+def test_missing_values_name_the_member(tmp_path):
+    chain = {
+        "nodes": [
+            {"name": "mine", "emissions": 6, "value_added": 10},
+            {"name": "mill", "emissions": 3},
+            {"name": "shop", "emissions": 1, "value_added": 30},
+        ],
+        "edges": [
+            {"source": "mine", "target": "mill", "value": 10},
+            {"source": "mill", "target": "shop", "value": 30},
+            {"source": "shop", "target": "final consumer", "value": 60},
+        ],
+    }
+    (tmp_path / "c.json").write_text(json.dumps(chain))
+    with pytest.raises(IOTableError, match="value_added of member mill is missing"):
+        read_supply_chain(tmp_path / "c.json")
+    chain["nodes"][1]["value_added"] = 20
+    chain["nodes"][2]["emissions"] = None
+    (tmp_path / "c.json").write_text(json.dumps(chain))
+    with pytest.raises(IOTableError, match="emissions of member shop is missing"):
+        read_supply_chain(tmp_path / "c.json")
 
 
 def test_bad_chains_are_explained(tmp_path):

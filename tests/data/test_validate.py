@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from carbonshare.data import load_panel, read_panel, validate_panel
+from carbonshare.data import load_panel, panel_problems, read_panel, validate_panel
 from carbonshare.errors import DataError
 
 
@@ -29,7 +29,12 @@ def test_bundled_panel_is_valid():
 
 def test_unknown_country():
     df = _panel(population=[1.0, 2.0]).assign(iso3=["FRA", "GBX"])
-    with pytest.raises(DataError, match=r"unknown country 'GBX'.*closest known names|no close"):
+    with pytest.raises(DataError, match=r"unknown country 'GBX' in the iso3 index; no close match"):
+        validate_panel(df)
+    df = _panel(population=[1.0, 2.0]).assign(iso3=["FRA", "Frnace"])
+    with pytest.raises(
+        DataError, match=r"unknown country 'Frnace'.*closest known names: france \(FRA\)"
+    ):
         validate_panel(df)
 
 
@@ -47,6 +52,15 @@ def test_non_numeric_value():
 def test_non_finite_value():
     with pytest.raises(DataError, match=r"co2_t for FRA in 2020 is inf, not finite"):
         validate_panel(_panel(co2_t=[np.inf, 1.0]))
+
+
+def test_non_finite_value_reported_once():
+    """inf in a percentage (or -inf in a count) is one problem, not also a range error."""
+    problems = panel_problems(_panel(urban_pct=[np.inf, 50.0], population=[-np.inf, 1.0]))
+    assert problems == [
+        "urban_pct for FRA in 2020 is inf, not finite; use a finite number",
+        "population for FRA in 2020 is -inf, not finite; use a finite number",
+    ]
 
 
 @pytest.mark.parametrize("col", ["population", "gdp_usd", "forest_area_km2", "land_area"])
@@ -70,6 +84,19 @@ def test_years_outside_range():
         validate_panel(_panel(population=[1.0, 2.0]), years=(1990, 2019))
 
 
+def test_whole_years_written_as_decimals_are_accepted():
+    df = _panel(population=[1.0, 2.0]).assign(year=["2020.0", "2020"])
+    out = validate_panel(df)
+    assert out.index.get_level_values("year").tolist() == [2020, 2020]
+    assert out.index.get_level_values("year").dtype == np.int64
+
+
+def test_duplicate_year_written_two_ways():
+    df = pd.DataFrame({"iso3": ["FRA", "FRA"], "year": ["2020", "2020.0"], "population": [1, 2]})
+    with pytest.raises(DataError, match=r"duplicate rows for FRA in 2020;"):
+        validate_panel(df)
+
+
 def test_non_integer_year():
     df = _panel(population=[1.0, 2.0]).assign(year=[2020.5, 2020])
     with pytest.raises(DataError, match=r"year 2020.5 for FRA is not a whole number"):
@@ -77,7 +104,9 @@ def test_non_integer_year():
 
 
 def test_missing_required_indicator():
-    with pytest.raises(DataError, match=r"missing required indicator\(s\) \['gdp_usd'\]"):
+    with pytest.raises(
+        DataError, match=r"missing required indicator\(s\) \['gdp_usd'\].*add the column"
+    ):
         validate_panel(_panel(population=[1.0, 2.0]), required=["population", "gdp_usd"])
 
 
@@ -139,6 +168,14 @@ def test_read_excel_and_parquet(tmp_path):
         out = read_panel(path)
         assert list(out.index.get_level_values("iso3")) == ["KOR", "TUR"]
         assert out["gdp_usd"].tolist() == [1.6e12, 7.2e11]
+
+
+def test_read_parquet_saved_with_its_index(tmp_path):
+    """A panel saved with its (iso3, year) index reads back unchanged."""
+    panel = load_panel(["population", "urban_pct"]).loc[["FRA", "NAM"]]
+    path = tmp_path / "p.parquet"
+    panel.to_parquet(path)
+    pd.testing.assert_frame_equal(read_panel(path), panel, check_freq=False)
 
 
 def test_read_unknown_country_lists_close_matches(tmp_path):

@@ -208,3 +208,19 @@ def test_bad_inputs_raise_clear_errors():
         owen_value(game, {"X": ["P00", "P01"]})
     with pytest.raises(GameError, match="'P09', who is not a player"):
         owen_value(game, {"X": ["P00", "P01", "P09"], "Y": ["P02", "P03"]})
+
+
+def test_linearity_in_aci_holds_for_shapley_and_owen_not_two_stage():
+    """METHODS A7 decomposes by ACI parts: v is linear in ACI, so Shapley, Owen and Banzhaf
+    of the total equal the sums over the parts; the two-stage rule rescales by within-union
+    ratios and is not additive (docs/games.md says so)."""
+    aci1, crl = random_alliance(6, 30)
+    aci2, _ = random_alliance(6, 31)
+    unions = random_unions(list(aci1.index), 3, 3)
+    whole = alliance_game(aci1 + aci2, crl)
+    parts = (alliance_game(aci1, crl), alliance_game(aci2, crl))
+    for fn in (shapley_value, banzhaf_value, lambda g: owen_value(g, unions)):
+        np.testing.assert_allclose(fn(whole), fn(parts[0]) + fn(parts[1]), rtol=1e-12)
+    ts = two_stage_shapley(whole, unions)
+    ts_sum = two_stage_shapley(parts[0], unions) + two_stage_shapley(parts[1], unions)
+    assert np.abs(ts - ts_sum).max() > 1e-6 * np.abs(ts).max()

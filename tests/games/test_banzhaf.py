@@ -60,3 +60,22 @@ def test_normalising_a_zero_sum_raises():
     g = TabularGame(["a", "b"], {("a",): 1, ("b",): -1, ("a", "b"): 0})
     with pytest.raises(GameError, match="sum to 0"):
         banzhaf_value(g, normalized=True)
+
+
+def test_normalising_a_sum_cancelled_to_rounding_raises():
+    """Raw Banzhaf (0.1, 0.2, -0.3) of an additive game sums to ~5.6e-17, not 0, in floating
+    point; normalising by it would give values of 1e16, so it is refused like an exact 0."""
+    g = TabularGame.from_function(
+        list("abc"), lambda s: sum({"a": 0.1, "b": 0.2, "c": -0.3}[p] for p in s)
+    )
+    assert banzhaf_value(g).sum() != 0.0
+    with pytest.raises(GameError, match="sum to 0"):
+        banzhaf_value(g, normalized=True)
+
+
+def test_too_many_players_for_a_table_says_what_to_do():
+    from carbonshare.games import CallableGame
+
+    g = CallableGame([f"p{k}" for k in range(26)], lambda s: float(len(s)))
+    with pytest.raises(GameError, match="26-player CallableGame needs its 2\\^26 table"):
+        banzhaf_value(g)

@@ -240,3 +240,68 @@ def test_one_and_two_player_games():
     assert least_core(one).tolist() == [4.0]
     two = TabularGame(["A", "B"], {("A",): 1, ("B",): 2, ("A", "B"): 6})
     np.testing.assert_allclose(nucleolus(two).to_numpy(), [2.5, 3.5])  # standard solution
+
+
+def nucleolus_by_slack_maximisation(t, n, imputations):
+    """Independent reference (Maschler, Peleg & Shapley 1979): sequential LPs in which, after
+    each round, a coalition is fixed iff it is tight on the *whole* optimal face, tested one
+    coalition at a time by maximising its slack with eps held at the optimum. Shares no
+    code with carbonshare.games.nucleolus (which fixes by positive duals)."""
+    from scipy.optimize import linprog
+
+    ids = np.arange(1, (1 << n) - 1)
+    rows = ((ids[:, None] >> np.arange(n)) & 1).astype(float)
+    v = t[ids]
+    single = t[1 << np.arange(n)]
+    bounds = [(single[i] if imputations else None, None) for i in range(n)] + [(None, None)]
+    free, fixed = list(range(ids.size)), []
+    while True:
+        a_ub = np.array([np.append(-rows[k], -1.0) for k in free])
+        b_ub = -v[free]
+        a_eq = np.array([np.append(np.ones(n), 0.0)] + [np.append(rows[k], 0.0) for k, _ in fixed])
+        b_eq = np.array([t[-1]] + [v[k] - level for k, level in fixed])
+        c = np.append(np.zeros(n), 1.0)
+        eps = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds).x[-1]
+        a_eq2 = np.vstack([a_eq, c])
+        b_eq2 = np.append(b_eq, eps)
+        tight = []
+        for k in free:
+            obj = np.append(rows[k], 0.0)  # min x(S): tight everywhere iff max slack is 0
+            res = linprog(-obj, A_ub=a_ub, b_ub=b_ub + 1e-10, A_eq=a_eq2, b_eq=b_eq2, bounds=bounds)
+            if rows[k] @ res.x[:n] - (v[k] - eps) < 1e-7:
+                tight.append(k)
+        fixed += [(k, eps) for k in tight]
+        span = np.vstack([np.ones(n)] + [rows[k] for k, _ in fixed])
+        rank = np.linalg.matrix_rank(span)
+        if rank >= n:
+            return np.linalg.lstsq(span, np.array([t[-1]] + [v[k] - e for k, e in fixed]))[0]
+        free = [
+            k
+            for k in free
+            if k not in tight and np.linalg.matrix_rank(np.vstack([span, rows[k]])) > rank
+        ]
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_agrees_with_independent_slack_maximisation(seed):
+    """Nucleolus and prenucleolus equal the independent reference on random games with many
+    ties (integer values, degenerate LPs) and on random cost games (via savings)."""
+    rng = np.random.default_rng(seed)
+    n = 3 + seed % 3
+    t = rng.integers(0, 6, 1 << n).astype(float) if seed % 2 else rng.uniform(0, 5, 1 << n)
+    t[0] = 0.0
+    t[-1] = t[1 << np.arange(n)].sum() + seed % 4
+    g = TabularGame.from_array([f"p{k}" for k in range(n)], t)
+    ref = nucleolus_by_slack_maximisation(t, n, imputations=True)
+    np.testing.assert_allclose(nucleolus(g).to_numpy(), ref, atol=1e-7)
+    ref = nucleolus_by_slack_maximisation(t, n, imputations=False)
+    np.testing.assert_allclose(prenucleolus(g).to_numpy(), ref, atol=1e-7)
+    single = t[1 << np.arange(n)]
+    additive = ((np.arange(1 << n)[:, None] >> np.arange(n)) & 1) @ single
+    # c = x - v with x(S) = sum_S v({i}), so c({i}) = 0 and the savings game is v - x: v
+    # shifted by an additive game, whose nucleolus is nucleolus(v) - v({i}) (covariance);
+    # the cost nucleolus is c({i}) minus that, v({i}) - nucleolus(v)_i
+    cost = TabularGame.from_array(g.players, additive - t, cost=True)
+    np.testing.assert_allclose(
+        nucleolus(cost).to_numpy(), single - nucleolus(g).to_numpy(), atol=1e-7
+    )

@@ -173,3 +173,29 @@ def test_union_errors():
         owen_value(g, pd.Series(["X", None, "Y"], index=["p0", "p1", "p2"]))
     with pytest.raises(GameError, match="appears twice"):
         owen_value(g, pd.Series(["X", "Y", "Y", "Z"], index=["p0", "p1", "p2", "p0"]))
+    with pytest.raises(GameError, match="needs a DividendGame"):
+        owen_value(g, {"X": list(g.players)}, method="closed-form")
+    with pytest.raises(GameError, match="method='magic' is not one of"):
+        owen_value(g, {"X": list(g.players)}, method="magic")
+
+
+def test_two_stage_union_worth_zero_up_to_rounding():
+    """Union {a, b, c} whose own subgame is worth v(abc) = 0 with non-zero singletons
+    (0.1, 0.2, -0.3): its within-union Shapley values sum to ~1e-17 in floating point, not
+    exactly 0. Scaling by that sum would give shares of 1e15; it must be treated as 0 (equal
+    split of Q_X, reported in zero_unions), for tables and for the dividend closed form."""
+    vals = {(): 0.0, ("a",): 0.1, ("b",): 0.2, ("c",): -0.3}
+    vals |= {("a", "b"): 0.3, ("a", "c"): -0.2, ("b", "c"): -0.1, ("a", "b", "c"): 0.0}
+
+    def v(s):
+        inner = tuple(p for p in "abc" if p in s)
+        return vals[inner] + (1.0 + 2.0 * bool(inner) if "d" in s else 0.0)
+
+    g = TabularGame.from_function(list("abcd"), v)
+    unions = {"X": ["a", "b", "c"], "Y": ["d"]}
+    for game in (g, DividendGame.from_table(g)):
+        ts = two_stage_shapley(game, unions)
+        assert ts.attrs["zero_unions"] == ["X"]
+        q = ts.attrs["union_values"]
+        np.testing.assert_allclose(ts.to_numpy(), [q["X"] / 3] * 3 + [q["Y"]], atol=1e-12)
+        assert ts.sum() == pytest.approx(g.grand_value())

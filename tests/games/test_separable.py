@@ -93,4 +93,40 @@ def test_errors():
         scrb(k)
     np.testing.assert_allclose(eanc(k), [1.0, 1.0, 1.0])
     assert scrb(h).sum() == pytest.approx(1.0)
+    # r = (0.1, 0.2, -0.3) sums to ~5.6e-17 in floating point, not 0: still undefined
+    vi, r = np.array([0.5, 0.3, 0.9]), np.array([0.1, 0.2, -0.3])
+    t = np.zeros(8)
+    t[[1, 2, 4]] = vi
+    t[[6, 5, 3]] = 1.0 - (vi + r)  # v(N \\ i) = v(N) - m_i
+    t[7] = 1.0
+    with pytest.raises(GameError, match="SCRB is undefined"):
+        scrb(TabularGame.from_array(list("abc"), t))
     np.testing.assert_allclose(proportional(h, pd.Series({"a": 3.0, "b": 1.0})), [0.75, 0.25])
+
+
+cost_tables = st.integers(2, 5).flatmap(
+    lambda n: st.lists(
+        st.floats(0, 100, allow_nan=False), min_size=(1 << n) - 1, max_size=(1 << n) - 1
+    ).map(lambda vals: np.concatenate([[0.0], vals]))
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(table=cost_tables)
+def test_cost_allocation_equals_standalone_minus_savings_allocation(table):
+    """For every linear rule (and SCRB where defined), allocating the costs c directly equals
+    c({i}) minus the rule's allocation of the savings game s(S) = sum_{i in S} c({i}) - c(S):
+    the rules treat a cost game and its savings game consistently (Young, Okada & Hashimoto
+    1982, Tijs & Driessen 1986)."""
+    from carbonshare.games import banzhaf_value, shapley_value
+
+    n = table.size.bit_length() - 1
+    g = TabularGame.from_array([f"u{k}" for k in range(n)], table, cost=True)
+    s = g.savings_game()
+    single = g.singleton_values()
+    for rule in (eanc, esd, shapley_value, banzhaf_value):
+        np.testing.assert_allclose(rule(g).to_numpy(), single - rule(s).to_numpy(), atol=1e-8)
+    remaining = single - (g.grand_value() - g.leave_one_out_values())  # r_i = c({i}) - m_i
+    if abs(remaining.sum()) < 1e-3 * (1.0 + table.max()):
+        return  # SCRB weights r_i / sum r are undefined or ill-conditioned
+    np.testing.assert_allclose(scrb(g).to_numpy(), single - scrb(s).to_numpy(), atol=1e-6)

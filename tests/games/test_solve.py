@@ -77,3 +77,35 @@ def test_bad_requests():
         solve(glove(), "shapley", unions={"X": ["L", "R1", "R2"]})
     with pytest.raises(GameError, match="needs unions="):
         solve(glove(), "owen")
+    with pytest.raises(GameError, match=r"missing \['R2'\], unknown \['X'\]"):
+        diagnostics(glove(), pd.Series({"L": 1.0, "R1": 0.0, "X": 0.0}))
+    with pytest.raises(GameError, match="allocation of 'R1' is nan"):
+        diagnostics(glove(), pd.Series({"L": 1.0, "R1": np.nan, "R2": 0.0}))
+    with pytest.raises(GameError, match="lists player 'L' twice"):
+        diagnostics(glove(), pd.Series([1.0, 0.0, 0.0, 0.0], index=["L", "R1", "R2", "L"]))
+
+
+def test_tol_reaches_the_solution_and_diag_tol_the_diagnostics():
+    """``tol`` is the solution's own option (sampling stopping tolerance), not swallowed by
+    solve(); ``diag_tol`` sets the tolerance of the diagnostics."""
+    from carbonshare.games import CallableGame
+
+    g = CallableGame([f"p{k}" for k in range(30)], lambda s: float(len(s)) ** 1.5)
+    sol = solve(g, "shapley", method="sample", samples=100_000, tol=0.05)
+    assert sol.diagnostics["converged"] and sol.diagnostics["samples"] < 100_000
+    x = pd.Series({"L": 0.9, "R1": 0.05, "R2": 0.05})
+    assert diagnostics(glove(), x)["in_core"] is False
+    assert diagnostics(glove(), x, tol=0.2)["in_core"] is True
+    assert solve(glove(), "nucleolus", diag_tol=1e-12).diagnostics["in_core"] is True
+
+
+def test_sampled_shapley_of_a_convex_dividend_game_is_not_claimed_in_core():
+    rng = np.random.default_rng(1)
+    names = [f"C{k}" for k in range(30)]
+    g = alliance_game(
+        pd.Series(rng.uniform(0, 1, 30), index=names),
+        pd.DataFrame(rng.uniform(0, 1, (30, 30)), index=names, columns=names),
+    )
+    assert solve(g, "shapley").diagnostics["in_core"] is True
+    d = solve(g, "shapley", method="sample", samples=20).diagnostics
+    assert d["in_core"] is None and "not checked" in d["in_core_reason"]

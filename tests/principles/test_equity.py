@@ -176,6 +176,17 @@ def test_zero_or_negative_population(toy_panel, value, bound):
         ability_to_pay(broken, year=2002)
 
 
+def test_duplicated_rows_are_an_error_not_a_silent_pick(toy_panel):
+    xs = pd.DataFrame({"co2_t": [1.0, 3.0, 5.0]}, index=["A", "B", "A"])
+    with pytest.raises(DataError, match=r"1 duplicated entities: A; keep one row per entity"):
+        grandfathering(xs)
+    doubled = pd.concat([toy_panel, toy_panel.iloc[[0]]])
+    with pytest.raises(DataError, match=r"duplicated \(entity, year\) pairs: \('R', 2000\)"):
+        grandfathering(doubled, year=2000)
+    with pytest.raises(DataError, match="keep one row per entity and year"):
+        polluter_pays(doubled, start_year=2000)
+
+
 def test_bad_parameters(toy_panel):
     with pytest.raises(DataError, match="k must be >= 0"):
         ability_to_pay(toy_panel, k=-1)

@@ -61,6 +61,11 @@ def test_convergence_endpoints(toy_panel):
     midway = contraction_convergence(toy_panel, year=2000, target_year=2020, convergence_year=2040)
     assert at_start.to_numpy() == pytest.approx(gf.to_numpy())
     assert at_end.to_numpy() == pytest.approx(pc.to_numpy())
+    # exactly equal per capita in the convergence year itself
+    at_convergence = contraction_convergence(
+        toy_panel, year=2000, target_year=2040, convergence_year=2040
+    )
+    assert at_convergence.to_numpy() == pytest.approx(pc.to_numpy(), abs=1e-15)
     assert midway.to_numpy() == pytest.approx(0.5 * gf.to_numpy() + 0.5 * pc.to_numpy())
 
 

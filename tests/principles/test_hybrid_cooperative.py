@@ -47,6 +47,16 @@ def test_entropy_composite_default_indicators(toy_panel):
     assert unscaled.to_numpy() == pytest.approx(index / index.sum())
 
 
+def test_entropy_composite_follows_renamed_columns(toy_panel):
+    # a user panel (firms, provinces) names its columns itself: the default
+    # indicators must read them, not the bundled co2_t / gdp_usd
+    renamed = toy_panel.rename(columns={"co2_t": "co2", "gdp_usd": "value_added"})
+    s = entropy_composite(renamed, start_year=2000, emissions="co2", gdp="value_added")
+    assert s.to_numpy() == pytest.approx(entropy_composite(toy_panel, start_year=2000).to_numpy())
+    ci = composite_index(renamed, start_year=2000, emissions="co2", gdp="value_added")
+    assert list(ci.weights.index) == ["cumulative_per_capita:co2", "ratio:value_added/co2"]
+
+
 def test_composite_bad_direction(toy_panel):
     with pytest.raises(ConfigError, match="must be '\\+' or '-'"):
         entropy_composite(toy_panel, indicators={"population": "up"})

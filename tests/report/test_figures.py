@@ -118,6 +118,26 @@ def test_kde_curve_is_scipy_gaussian_kde(panel_2020, countries):
     assert np.allclose(y, gaussian_kde(v[g == "Europe"].to_numpy())(x))
 
 
+def test_kde_with_support_reflects_at_the_bounds():
+    from scipy.stats import gaussian_kde
+
+    # shares in % crowded against 0: a plain KDE puts mass below 0, the reflected one does not
+    v = pd.Series([0.5, 1.0, 2.0, 3.0, 40.0, 1.5], index=list("ABCDEF"))
+    g = pd.Series("k", index=v.index)
+    fig = F.kde_by_group(v, g, grid_points=2001, support=(0.0, 100.0))
+    x, y = next(ln for ln in fig.axes[0].lines if ln.get_label().startswith("k")).get_data()
+    assert x.min() == 0.0 and x.max() <= 100.0
+    kde = gaussian_kde(v.to_numpy())
+    assert np.allclose(y, kde(x) + kde(-x) + kde(200.0 - x))
+    assert not np.allclose(y, kde(x))
+    # all the mass is on [0, 100]: integrate the reflected density over the whole support
+    xs = np.linspace(0.0, 100.0, 20001)
+    ys = kde(xs) + kde(-xs) + kde(200.0 - xs)
+    assert np.trapezoid(ys, xs) == pytest.approx(1.0, abs=1e-3)
+    with pytest.raises(DataError, match=r"value -1.0 of 'A' is outside the support \(0.0, 100.0\)"):
+        F.kde_by_group(v.replace(0.5, -1.0), g, support=(0.0, 100.0))
+
+
 def test_dot_dumbbell_bar(tmp_path, panel_2020):
     pc = panel_2020["co2_t"] / panel_2020["population"]
     top = pc.nlargest(10).index

@@ -83,6 +83,15 @@ def test_scores_weights_and_linkage(study):
     np.testing.assert_allclose(crl.to_numpy(), crl.to_numpy().T)
     partner = result.linkage["partner"]
     assert (crl.to_numpy().argmax(axis=1) == crl.columns.get_indexer(partner)).all()
+    # Eq. 2-7 written out on the study's own matrix (0 ln 0 = 0)
+    X = result.matrix.values
+    V = (X - X.min()) / (X.max() - X.min())
+    p = (V / V.sum()).to_numpy()
+    plogp = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
+    g = 1 + plogp.sum(axis=0) / np.log(len(X))
+    np.testing.assert_allclose(result.weights.to_numpy(), g / g.sum(), rtol=1e-12)
+    assert result.weight_details.loc["COP", "column"] == "gdp_usd / co2_t"
+    assert result.weight_details.loc["POP", "column"] == "population"
 
 
 def test_country_selection_is_stated(study):
@@ -157,7 +166,17 @@ def test_report_in_headless_chromium(study, tmp_path):
 
     require_browser()
     _, out = study
-    check = check_page(out / "report.html", tmp_path / "shot.png", scripts=[table_sort_probe(0, 0)])
+    hover_probe = """(function () {
+      return Array.from(document.querySelectorAll('.js-plotly-plot')).map(function (p) {
+        var texts = [];
+        p.data.forEach(function (t) { (t.text || []).forEach(function (x) {
+          if (String(x).indexOf('(IND)') >= 0) { texts.push(String(x)); } }); });
+        return texts;
+      });
+    })()"""
+    check = check_page(
+        out / "report.html", tmp_path / "shot.png", scripts=[table_sort_probe(0, 0), hover_probe]
+    )
     assert check.console_errors == []
     assert check.external_requests == []
     assert check.ready
@@ -165,7 +184,34 @@ def test_report_in_headless_chromium(study, tmp_path):
     for plot in check.plots:
         assert plot["paths"] > 100, plot
         assert plot["nonblank_fraction"] > 0.05, plot
+    # hover on each map: country, alliance and share, each once
+    for texts in check.script_results[1]:
+        assert texts, "India has no hover text"
+        text = texts[0]
+        assert text.count("India") == 1 and text.count("alliance: 1") == 1, text
+        assert text.count("share") == 1, text
     probe = check.script_results[0]
     ids = [int(x) for x in probe["before"]]
     assert [int(x) for x in probe["asc"]] == sorted(ids)
     assert [int(x) for x in probe["desc"]] == sorted(ids, reverse=True)
+
+
+def test_radar_data_both_scales(study):
+    from carbonshare.studies.alliances_output import figure_data
+
+    result, _ = study
+    cs = result.country_shares
+    codes = list(result.grid.index)
+    top = cs.index[: result.config.output.top_radar]
+    parts = cs[[f"{c}_pct" for c in codes]].set_axis(codes, axis=1)
+    share = figure_data(result)["radar"]  # default: fraction of each share
+    np.testing.assert_allclose(share.sum(axis=1), 1.0)
+    np.testing.assert_allclose(
+        share.to_numpy(), (parts.loc[top].T / cs.loc[top, "share_two_stage"]).T
+    )
+    cfg = result.config.model_copy(deep=True)
+    cfg.output.radar_scale = "indicator"
+    scaled = figure_data(AllianceResult(**{**vars(result), "config": cfg}))["radar"]
+    np.testing.assert_allclose(scaled.to_numpy(), (parts.loc[top] / parts.max()).to_numpy())
+    assert scaled.to_numpy().max() <= 1.0
+    assert list(scaled.index) == list(share.index)

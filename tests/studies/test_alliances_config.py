@@ -75,6 +75,20 @@ def test_invalid_configs_name_the_field(data, message):
         validate_config(AlliancesConfig, data)
 
 
+def test_indicators_section_replaces_the_whole_set():
+    # a partial COE entry is not merged with the default: the message names the missing fields
+    partial = {"indicators": {"COE": {"column": "co2_per_ppp_gdp", "aggregation": "mean",
+                                      "window": "mean", "scale": 1.0, "unit": "kg"}}}  # fmt: skip
+    with pytest.raises(ConfigError, match=r"indicators\.COE\.name: required field is missing"):
+        validate_config(AlliancesConfig, partial)
+    # the recipe of docs/alliances.md: start from the full dump and edit one entry
+    data = AlliancesConfig().model_dump()
+    data["indicators"]["COE"].update(partial["indicators"]["COE"])
+    cfg = validate_config(AlliancesConfig, data)
+    assert list(cfg.indicators) == list(AlliancesConfig().indicators)
+    assert cfg.indicators["COE"].column == "co2_per_ppp_gdp"
+
+
 def test_invalid_file_names_the_file_and_field(tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text("weights:\n  method: magic\n")

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from carbonshare.errors import ConfigError, DataError
-from carbonshare.games import TabularGame, shapley_value, two_stage_shapley
+from carbonshare.games import TabularGame, owen_value, shapley_value, two_stage_shapley
 from carbonshare.studies.alliances import aggregate_window, allocate, indicator_matrix
 from carbonshare.studies.alliances_config import AlliancesConfig
 from carbonshare.studies.common import Manifest
@@ -252,10 +252,28 @@ def test_allocate_invariants(case):
     np.testing.assert_allclose(
         out["two_stage"]["share"].groupby(by).sum(), out["owen"]["share"].groupby(by).sum()
     )
-    # Shapley parts are the Shapley values of the games with ACI replaced by each part
+    # Shapley and Owen parts are the values of the games with ACI replaced by each part
+    owen = owen_value(brute, by, method="exact")
     for col in parts.columns:
-        part_phi = shapley_value(_brute_game(parts[col], crl), method="exact")
+        part_game = _brute_game(parts[col], crl)
+        part_phi = shapley_value(part_game, method="exact")
         np.testing.assert_allclose(out["shapley"][col], part_phi / phi.sum() * 100, atol=1e-9)
+        part_owen = owen_value(part_game, by, method="exact")
+        np.testing.assert_allclose(out["owen"][col], part_owen / owen.sum() * 100, atol=1e-9)
+        # two-stage parts: country i keeps its alliance factor Q_k / sum_k psi and gets
+        # psi_i^part, the Shapley value of the alliance's own game with ACI -> the part; a
+        # singleton alliance takes the stage-1 value of the part game
+        q_part = two_stage_shapley(part_game, by, method="explicit").groupby(by).sum()
+        expect = pd.Series(0.0, index=parts.index)
+        for k, group in by.groupby(by):
+            S = list(group.index)
+            if len(S) == 1:
+                expect[S] = q_part[k]
+                continue
+            psi = shapley_value(_brute_game(parts.loc[S].sum(axis=1), crl.loc[S, S]), "exact")
+            psi_p = shapley_value(_brute_game(parts.loc[S, col], crl.loc[S, S]), "exact")
+            expect[S] = two[S] * psi_p / psi
+        np.testing.assert_allclose(out["two_stage"][col], expect / two.sum() * 100, atol=1e-9)
 
 
 def test_allocate_zero_grand_value():

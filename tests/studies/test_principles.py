@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import numpy as np
 import pandas as pd
@@ -114,7 +115,7 @@ def _provinces_csv(path):
                     "co2": 1e8 * (1 + 0.3 * i) * (1 + 0.02 * (year - 2005)) * rng.uniform(0.9, 1.1),
                     "pop": pop,
                     "gdp": 5e11 * (1 + 0.5 * ((i * 7) % 5)) * (1 + 0.07 * (year - 2005)),
-                    "sector": "north" if i % 2 else "south",
+                    "sector": None if name == "Gansu" else ("north" if i % 2 else "south"),
                 }
             )
     pd.DataFrame(rows).to_csv(path, index=False)
@@ -146,6 +147,7 @@ rules:
   - rule: zsg_dea
     params: {{inputs: [pop], rts: vrs}}
   - rule: polluter_pays
+  - rule: entropy_composite
   - rule: mix
     params: {{components: {{egalitarian: 1, grandfathering: 1}}}}
 output:
@@ -166,7 +168,77 @@ def test_user_csv_of_provinces(tmp_path):
     np.testing.assert_allclose(result.allowances.sum(), 1e10, rtol=1e-9)
     assert result.ecpc is not None and (result.ecpc["deficit_t"] == 0).all()  # 'keep'
     assert result.zsg["efficiency_after"].min() > 1 - 1e-6
+    # a province without a sector is benchmarked in an 'unclassified' group, recorded
+    assert any("1 entities have no 'sector'" in n and "Gansu" in n for n in result.manifest.notes)
+    # the entropy composite reads the panel's own column names (co2, gdp)
+    assert list(result.shares.columns).count("entropy_composite") == 1
     assert (tmp_path / "out" / "tables" / "shares.csv").is_file()
+
+
+def test_shapley_rule_from_a_game_file(tmp_path):
+    # v(S) = (sum_{i in S} a_i)^2 has Shapley value phi_i = a_i sum_j a_j (each pair's
+    # cross term 2 a_i a_j is split equally), so the shares are a_i / sum_j a_j
+    import itertools
+
+    csv = tmp_path / "provinces.csv"
+    _provinces_csv(csv)
+    names = ["Anhui", "Beijing", "Fujian", "Gansu", "Hebei", "Jilin"]
+    a = dict(zip(names, [1.0, 2.0, 3.0, 4.0, 5.0, 6.0], strict=True))
+    game = tmp_path / "game.csv"
+    rows = ["coalition,value"]
+    for k in range(1, 7):
+        for coalition in itertools.combinations(names, k):
+            rows.append(f'"{",".join(coalition)}",{sum(a[p] for p in coalition) ** 2}')
+    game.write_text("\n".join(rows) + "\n")
+    data = {"source": "csv", "path": csv, "entity_column": "province", "emissions": "co2",
+            "population": "pop", "gdp": "gdp"}  # fmt: skip
+    cfg = PrinciplesConfig(
+        data=data,
+        base_year=2015,
+        history_start=2005,
+        budget={"source": "tonnes", "tonnes": 1e9},
+        rules=[{"rule": "grandfathering"}, {"rule": "shapley", "params": {"game": str(game)}}],
+        output={"figures": False, "report": False},
+    )
+    result = run_principles(cfg)
+    assert result.shares["shapley"].to_dict() == pytest.approx({p: a[p] / 21 for p in names})
+    assert result.rules.loc["shapley", "kind"] == "allowance"
+    # the game's players must be the entities of the study
+    cfg.data.entities = names[:5]
+    with pytest.raises(DataError, match=r"players not in the data or excluded: \['Jilin'\]"):
+        run_principles(cfg)
+    with pytest.raises(ValueError, match="params.game: the 'shapley' rule needs the path"):
+        PrinciplesConfig(rules=[{"rule": "grandfathering"}, {"rule": "shapley"}])
+
+
+def test_ecpc_deficit_logged_once(caplog):
+    cfg = PrinciplesConfig(
+        data={"entities": COUNTRIES},
+        rules=[{"rule": "grandfathering"}, {"rule": "equal_cumulative_per_capita"}],
+        output={"figures": False, "report": False},
+    )
+    with caplog.at_level(logging.WARNING, logger="carbonshare.principles.cumulative"):
+        result = run_principles(cfg)
+    assert caplog.text.count("have emitted more than their fair share") == 1
+    assert (result.ecpc["deficit_t"] < 0).any()  # the account is still in the result
+
+
+def test_budget_notes(study, tmp_path):
+    result, _ = study
+    # base year 2019: the IPCC budget starts on 1 January 2020, nothing is subtracted
+    assert any("nothing subtracted (base year 2019" in n for n in result.manifest.notes)
+    # a user panel with the global IPCC budget: the mismatch is recorded, not silent
+    csv = tmp_path / "provinces.csv"
+    _provinces_csv(csv)
+    cfg = PrinciplesConfig(
+        data={"source": "csv", "path": csv, "entity_column": "province", "emissions": "co2",
+              "population": "pop", "gdp": "gdp"},
+        base_year=2015, history_start=2005,
+        rules=[{"rule": "grandfathering"}, {"rule": "egalitarian"}],
+        output={"figures": False, "report": False},
+    )  # fmt: skip
+    notes = run_principles(cfg).manifest.notes
+    assert any("whole global IPCC budget is shared among the entities" in n for n in notes)
 
 
 def test_cli_print_config_and_run(tmp_path, capsys):

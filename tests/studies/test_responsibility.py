@@ -95,6 +95,8 @@ def test_table_without_emissions_runs_multipliers_only(tmp_path):
         1.417,
     ]
     assert any("no emission accounts" in n for n in res.manifest.notes)
+    # no empty accounts/reconciliation files for a table without emissions
+    assert set(res.tables()) == {"multipliers", "linkages"}
 
 
 def test_bad_config_names_the_field(tmp_path):
@@ -152,3 +154,34 @@ def test_cli_print_config(capsys):
     out = capsys.readouterr().out
     assert "table: us2021" in out
     assert "max_members: 6" in out
+
+
+def test_synthetic_user_table_without_co2_uses_its_first_stressor(tmp_path):
+    pymrio = pytest.importorskip("pymrio")
+    from carbonshare.accounting import IOTable
+
+    t = IOTable.from_pymrio(pymrio.load_test().calc_all(), "emissions")
+    t.write(tmp_path / "mrio")
+    cfg = ResponsibilityConfig(
+        table=str(tmp_path / "mrio"), output={"figures": False, "report": False}
+    )
+    res = run_responsibility(cfg)
+    assert res.stressor == "emission_type1|air"
+    assert any("SYNTHETIC" in n for n in res.manifest.notes)
+    assert bool(res.reconciliation["conserved"].all())
+    # trade balance = production - consumption for every region
+    reg = res.regional
+    np.testing.assert_allclose(
+        reg["balance"], reg["production"] - reg["consumption"], rtol=1e-9, atol=1e-3
+    )
+
+
+def test_net_output_false_applies_to_the_given_alpha_too():
+    from carbonshare.accounting import load_table, shared_responsibility
+
+    cfg = ResponsibilityConfig(alpha=0.3, net_output=False, output={"figures": False})
+    res = run_responsibility(cfg)
+    want = shared_responsibility(load_table("de1995"), "CO2", alpha=0.3, net_output=False)
+    np.testing.assert_allclose(
+        res.accounts["shared_given"].reindex(want.index).to_numpy(), want.to_numpy()
+    )

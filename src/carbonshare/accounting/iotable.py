@@ -28,8 +28,11 @@ File layout (:func:`read_iotable`, :meth:`IOTable.write`): a directory with
 same names (``meta`` as a two-column key/value sheet). Rows and columns of the
 sector and final-demand blocks carry two header levels (region, sector or
 category); ``V``, ``F``, ``F_Y`` and ``factors`` have one index column (the row
-name) and two header rows. ``meta.json`` may hold ``name``, ``units`` (block ->
-unit), ``value_added_rows`` and ``extraction`` (list of ``[region, sector]``).
+name) and two header rows; a single-region table may use flat labels instead (one
+index column and one header row per block). ``meta.json`` may hold ``name``, ``units`` (block ->
+unit), ``value_added_rows``, ``extraction`` (list of ``[region, sector]``),
+``check_columns`` (false when ``V`` lists only some primary inputs), ``source``
+and ``synthetic`` (true for illustrative, not real, data).
 """
 
 from __future__ import annotations
@@ -138,6 +141,11 @@ class IOTable:
         Relative tolerance of the balance checks.
     check : bool
         Run :meth:`check` (default).
+    check_columns : bool
+        Check the column balance ``x = 1'Z + 1'V`` when ``V`` is given
+        (default). ``False`` for a ``V`` that lists only some primary inputs
+        (e.g. value added of an MRIO without imports and taxes); the Ghosh
+        model always uses ``v = x - 1'Z``, never ``V``.
 
     Raises
     ------
@@ -174,11 +182,13 @@ class IOTable:
         sectors: pd.Index | None = None,
         rtol: float = 1e-6,
         check: bool = True,
+        check_columns: bool = True,
     ) -> None:
         self.name = name
         self.units = dict(units or {})
         self.meta: dict[str, Any] = {}
         self.rtol = rtol
+        self.check_columns = check_columns
         if is_sparse(Z):
             if sectors is None:
                 raise IOTableError("a sparse Z needs sectors=Index of sector labels")
@@ -275,10 +285,13 @@ class IOTable:
         flat = {s: (r, s) for r, s in self.sectors} if len(self.regions) == 1 else {}
         for lab in labels:
             key = tuple(lab) if isinstance(lab, list | tuple) else flat.get(str(lab))
+            if key is None and isinstance(lab, str) and "/" in lab:  # "region/sector"
+                key = tuple(lab.split("/", 1))
             if key is None or key not in self.sectors:
                 raise IOTableError(
                     f"{what} sector {lab!r} is not a sector of the table; use one of "
-                    f"{[s for _, s in self.sectors][:12]} (as (region, sector) for MRIO)"
+                    f"{[s for _, s in self.sectors][:12]} (as (region, sector) or "
+                    "'region/sector' for MRIO)"
                 )
             out.append(key)
         return pd.MultiIndex.from_tuples(out, names=list(SECTOR_NAMES)) if out else self.sectors[:0]
@@ -392,7 +405,15 @@ class IOTable:
         Zdata = self._Z.data if self.is_sparse else self._Z
         for name, arr in (("Z", Zdata), ("Y", self._Y), ("x", self._x)):
             if not np.all(np.isfinite(arr)):
-                raise IOTableError(f"{name} holds NaN or infinite values; fill or drop them first")
+                where = ""
+                if not (name == "Z" and self.is_sparse):
+                    bad_rows = (~np.isfinite(arr.reshape(len(arr), -1))).any(axis=1)
+                    k = int(np.flatnonzero(bad_rows)[0])
+                    where = f" (first in the row of {'/'.join(self.sectors[k])})"
+                raise IOTableError(
+                    f"{name} holds NaN or infinite values{where}; fill them (e.g. 0 for an "
+                    "empty cell) or drop the sector first"
+                )
         neg = int((Zdata < 0).sum())
         if neg:
             if self.is_sparse:
@@ -418,7 +439,7 @@ class IOTable:
                 "fix the row, pass x=None to use the row sums, or loosen rtol"
             )
         col_rel = None
-        if self.V is not None:
+        if self.V is not None and self.check_columns:
             colsum = np.asarray(self._Z.sum(axis=0)).ravel() + self.V.to_numpy().sum(axis=0)
             crel = np.abs(colsum - self._x) / scale
             col_rel = float(crel.max()) if crel.size else 0.0
@@ -429,8 +450,19 @@ class IOTable:
                     f"{colsum[k]:.6g} but x = {self._x[k]:.6g} (relative gap {crel[k]:.2g}); "
                     "V must list every primary input (value added, imports, taxes)"
                 )
-        if self.F is not None and not np.all(np.isfinite(self.F.to_numpy())):
-            raise IOTableError("F holds NaN or infinite emissions; fill them (e.g. 0) first")
+        for key in ("F", "F_Y", "V", "factors"):
+            block = getattr(self, key)
+            if block is None:
+                continue
+            bad = ~np.isfinite(block.to_numpy(dtype=float))
+            if bad.any():
+                i, j = np.argwhere(bad)[0]
+                col = block.columns[j]
+                col = "/".join(map(str, col)) if isinstance(col, tuple) else str(col)
+                raise IOTableError(
+                    f"{key} holds NaN or infinite values, e.g. row {block.index[i]!r} of {col}; "
+                    "fill them (e.g. 0 for no emissions) first"
+                )
         return BalanceReport(float(rel.max()) if rel.size else 0.0, col_rel, neg, notes)
 
     # ------------------------------------------------------------------ transforms
@@ -446,15 +478,37 @@ class IOTable:
         return copy.copy(self)
 
     def drop_sectors(self, sectors: Iterable[Any]) -> IOTable:
-        """A new table without ``sectors`` (their row and column are removed; logged).
+        """A new table without empty ``sectors`` (their row and column are removed; logged
+        and recorded in ``meta["repairs"]``).
 
-        The removed sectors' sales to the others become primary inputs of the
-        buyers (row ``"dropped sectors"`` of ``V``) so columns still balance.
+        Meant for sectors with zero output. Any sales of a removed sector to the
+        others become primary inputs of the buyers (row ``"dropped sectors"`` of
+        ``V``) so columns still balance.
+
+        Raises
+        ------
+        IOTableError
+            If a sector to drop has direct emissions, final demand or purchases
+            from the kept sectors: dropping it would lose emissions or unbalance
+            the rows (aggregate it into another sector instead).
         """
         drop = self._resolve(sectors, "drop")
         keep = ~self.sectors.isin(drop)
-        logger.warning("dropping sectors %s from table %s", list(drop), self.name)
         Z = self.Z
+        for k in np.flatnonzero(~keep):
+            lab = "/".join(self.sectors[k])
+            checks = {
+                "direct emissions": 0.0 if self.F is None else np.abs(self.F.iloc[:, k]).sum(),
+                "final demand": np.abs(self._Y[k]).sum(),
+                "purchases from the kept sectors": Z.iloc[:, k][keep].sum(),
+            }
+            for what, amount in checks.items():
+                if amount != 0:
+                    raise IOTableError(
+                        f"sector {lab} has {what} ({amount:g}); drop_sectors removes only empty "
+                        "sectors (zero output, no emissions) - aggregate it into another sector"
+                    )
+        logger.warning("dropping sectors %s from table %s", list(drop), self.name)
         V = (
             self.V
             if self.V is not None
@@ -462,7 +516,7 @@ class IOTable:
         )
         moved = Z.loc[~keep, keep].sum()
         V2 = pd.concat([V.loc[:, keep], moved.to_frame("dropped sectors").T])
-        return IOTable(
+        out = IOTable(
             Z.loc[keep, keep],
             self.Y.loc[keep],
             x=self.x[keep],
@@ -475,7 +529,18 @@ class IOTable:
             name=self.name,
             extraction=[e for e in self.extraction if e not in drop],
             rtol=self.rtol,
+            check_columns=self.check_columns,
         )
+        out.meta = {**self.meta, "repairs": [*self.meta.get("repairs", [])]}
+        out.meta["repairs"].append(
+            {
+                "entity": ", ".join("/".join(d) for d in drop),
+                "field": "sector",
+                "action": "dropped empty sector(s)",
+                "detail": "zero output, no emissions or final demand; sales moved to V",
+            }
+        )
+        return out
 
     def __repr__(self) -> str:
         return (
@@ -496,6 +561,9 @@ class IOTable:
             "units": self.units,
             "value_added_rows": self.value_added_rows,
             "extraction": [list(e) for e in self.extraction],
+            "check_columns": self.check_columns,
+            "source": self.meta.get("source"),
+            "synthetic": self.meta.get("synthetic"),
         }
         if path.suffix.lower() in (".xlsx", ".xls"):
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -536,8 +604,13 @@ class IOTable:
             multi-level stressor labels are joined with ``"|"``.
         value_added : str, optional
             Extension holding primary inputs (e.g. ``"factor_inputs"``); used
-            as ``V`` (without a column-balance check, since MRIO value added
-            rarely closes the columns exactly).
+            as ``V`` with ``check_columns=False``, since MRIO value added
+            rarely closes the columns exactly.
+
+        The table's ``meta["source"]`` names the system; pymrio's test system
+        (``pymrio.load_test()``, named ``testmrio``) is labelled
+        ``meta["synthetic"] = True``: its numbers are anonymised and of
+        undocumented origin, fit for cross-checks only.
         factors : str, optional
             Extension used as ``factors`` (e.g. employment).
         """
@@ -576,28 +649,32 @@ class IOTable:
         if factors is not None:
             fac = flat(ext(factors).F)
         x = None if getattr(io, "x", None) is None else io.x.iloc[:, 0]
+        name = str(getattr(io, "name", "") or "pymrio")
         table = cls(
             io.Z,
             io.Y,
             x=x,
+            V=V,
             F=F,
             F_Y=F_Y,
             factors=fac,
             units=units,
-            name=str(getattr(io, "name", "") or "pymrio"),
-            check=False,
+            name=name,
+            check=check,
+            check_columns=False,
             rtol=rtol,
         )
-        if V is not None:
-            table.V = _frame(V, pd.Index([], name="input"), table.sectors, "V")
-        if check:
-            v_saved, table.V = table.V, None
-            table.check()
-            table.V = v_saved
+        table.meta["source"] = f"pymrio IOSystem {name!r}"
+        if name == "testmrio":  # pymrio.load_test(): anonymised numbers of undocumented origin
+            table.meta["synthetic"] = True
+            table.meta["source"] = "pymrio test MRIO (pymrio.load_test()) - SYNTHETIC, illustrative"
         return table
 
     def to_pymrio(self, extension: str = "stressors") -> Any:
-        """Export as a ``pymrio.IOSystem`` with one extension holding ``F`` and ``F_Y``.
+        """Export as a ``pymrio.IOSystem``: ``Z``, ``Y``, ``x``; ``F`` and ``F_Y`` in the
+        extension ``extension``; ``V`` (if any) in ``factor_inputs`` and ``factors``
+        (if any) in ``factors``, so that ``from_pymrio(io, extension,
+        value_added="factor_inputs", factors="factors")`` reads it back.
 
         Raises
         ------
@@ -622,13 +699,27 @@ class IOTable:
                 F_Y.index.name = "stressor"
             unit = pd.DataFrame({"unit": [self.units.get("F", "")] * len(F)}, index=F.index)
             setattr(io, extension, pymrio.Extension(name=extension, F=F, F_Y=F_Y, unit=unit))
+        for name, block, unit_key in (
+            ("factor_inputs", self.V, "Z"),
+            ("factors", self.factors, "factors"),
+        ):
+            if block is not None:
+                block = block.copy()
+                block.index.name = "input"
+                unit = pd.DataFrame(
+                    {"unit": [self.units.get(unit_key, "")] * len(block)}, index=block.index
+                )
+                setattr(io, name, pymrio.Extension(name=name, F=block, unit=unit))
         return io
 
 
 def read_iotable(path: str | Path, **kwargs: Any) -> IOTable:
     """Read an :class:`IOTable` from the documented layout (directory of CSVs or ``.xlsx``).
 
-    Extra keyword arguments go to :class:`IOTable` (e.g. ``rtol``).
+    A single-region table may also be written with flat labels: one index
+    column and one header row in every block (the region is ``meta["region"]``,
+    default ``"region"``). Extra keyword arguments go to :class:`IOTable`
+    (e.g. ``rtol``).
 
     Raises
     ------
@@ -638,41 +729,69 @@ def read_iotable(path: str | Path, **kwargs: Any) -> IOTable:
     path = Path(path)
     if not path.exists():
         raise IOTableError(f"IO table path {path} does not exist")
-    frames: dict[str, pd.DataFrame] = {}
+    keys = ("Z", "Y", "V", "F", "F_Y", "factors")
     meta: dict[str, Any] = {}
-    two = {"Z": ([0, 1], [0, 1]), "Y": ([0, 1], [0, 1])}
     if path.is_dir():
-        for key in ("Z", "Y", "V", "F", "F_Y", "factors"):
-            f = path / f"{key}.csv"
-            if f.exists():
-                idx, hdr = two.get(key, (0, [0, 1]))
-                frames[key] = pd.read_csv(f, index_col=idx, header=hdr)
+        present = [k for k in keys if (path / f"{k}.csv").exists()]
+
+        def read(key: str, **kw: Any) -> pd.DataFrame:
+            return pd.read_csv(path / f"{key}.csv", **kw)
+
         if (path / "meta.json").exists():
             meta = json.loads((path / "meta.json").read_text())
     elif path.suffix.lower() in (".xlsx", ".xls"):
         book = pd.ExcelFile(path)
-        for key in ("Z", "Y", "V", "F", "F_Y", "factors"):
-            if key in book.sheet_names:
-                idx, hdr = two.get(key, (0, [0, 1]))
-                frames[key] = pd.read_excel(book, sheet_name=key, index_col=idx, header=hdr)
+        present = [k for k in keys if k in book.sheet_names]
+
+        def read(key: str, **kw: Any) -> pd.DataFrame:
+            return pd.read_excel(book, sheet_name=key, **kw)
+
         if "meta" in book.sheet_names:
             m = pd.read_excel(book, sheet_name="meta")
             meta = json.loads(m["value"].iloc[0])
     else:
         raise IOTableError(f"{path}: give a directory of CSV files or an .xlsx workbook")
     for key in ("Z", "Y"):
-        if key not in frames:
+        if key not in present:
             raise IOTableError(f"{path} has no {key} block ({key}.csv or sheet {key!r}); add it")
-    Z = frames["Z"]
-    Z.columns = pd.MultiIndex.from_tuples([tuple(map(str, c)) for c in Z.columns])
-    Z.index = pd.MultiIndex.from_tuples([tuple(map(str, c)) for c in Z.index])
-    Y = frames["Y"]
-    Y.index = Z.index
+    # documented layout: two header rows (region, sector); a single-region table may also
+    # use one header row and one index column (flat labels; region from meta or "region")
+    head = read("Z", header=None, nrows=2)
+    n_lines = len(read("Z", header=None, usecols=[0]))
+    flat = (
+        head.shape[0] > 1
+        and n_lines == head.shape[1]  # square: one header row, one index column
+        and bool(pd.to_numeric(head.iloc[1, 1:], errors="coerce").notna().all())
+    )
+    frames: dict[str, pd.DataFrame] = {}
+    for key in present:
+        if flat:
+            frames[key] = read(key, index_col=0, header=0)
+        else:
+            idx = [0, 1] if key in ("Z", "Y") else 0
+            frames[key] = read(key, index_col=idx, header=[0, 1])
+    Z, Y = frames["Z"], frames["Y"]
+    if flat:
+        Z.index, Z.columns = Z.index.astype(str), Z.columns.astype(str)
+        Y.index, Y.columns = Y.index.astype(str), Y.columns.astype(str)
+        kwargs.setdefault("region", meta.get("region", "region"))
+    else:
+        Z.columns = pd.MultiIndex.from_tuples([tuple(map(str, c)) for c in Z.columns])
+        Z.index = pd.MultiIndex.from_tuples([tuple(map(str, c)) for c in Z.index])
+        Y.index = pd.MultiIndex.from_tuples([tuple(map(str, c)) for c in Y.index])
+    if not Y.index.equals(Z.index):
+        raise IOTableError(
+            f"{path}: the rows of Y do not list the sectors of Z in the same order "
+            f"(Z: {list(Z.index)[:4]}..., Y: {list(Y.index)[:4]}...); reorder Y"
+        )
     for key in ("V", "F", "F_Y", "factors"):
         if key in frames:
             frames[key].index = frames[key].index.astype(str)
+            if flat:
+                frames[key].columns = frames[key].columns.astype(str)
     extraction = [tuple(e) for e in meta.get("extraction") or []]
-    return IOTable(
+    kwargs.setdefault("check_columns", meta.get("check_columns", True))
+    table = IOTable(
         Z,
         Y,
         V=frames.get("V"),
@@ -685,3 +804,7 @@ def read_iotable(path: str | Path, **kwargs: Any) -> IOTable:
         name=meta.get("name", path.stem),
         **kwargs,
     )
+    for key in ("source", "synthetic"):
+        if meta.get(key) is not None:
+            table.meta[key] = meta[key]
+    return table

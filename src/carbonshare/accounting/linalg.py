@@ -158,8 +158,15 @@ class LeontiefSolver:
             scale = float(np.abs(rhs).max()) or 1.0
             sol, info = gmres(M, rhs / scale, rtol=1e-13, atol=0.0, restart=60, maxiter=2000)
             if info != 0:
+                hint = (
+                    f"; sectors whose input coefficients sum to >= 1: {', '.join(self._bad[:10])}"
+                    if self._bad
+                    else ""
+                )
                 raise IOTableError(
-                    f"GMRES did not converge for I - A (info={info}); use method='splu' or 'lu'"
+                    f"GMRES did not converge for I - A (info={info}){hint}; I - A may be "
+                    "(nearly) singular - check that every sector has positive value added or "
+                    "final demand, or use method='splu' or 'lu'"
                 )
             out[:, k] = sol * scale
         return out.reshape(b.shape)

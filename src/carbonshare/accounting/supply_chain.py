@@ -145,6 +145,17 @@ class SupplyChain:
             if unknown:
                 raise IOTableError(f"{label} names unknown members {unknown}; members: {members}")
             setattr(self, label, s.reindex(members, fill_value=0.0))
+        for label in ("flows", "final_sales", "emissions", "value_added"):
+            block = getattr(self, label)
+            if block is None:
+                continue
+            bad = ~np.isfinite(block.to_numpy(dtype=float))
+            if bad.any():
+                k = int(np.flatnonzero(bad.reshape(len(members), -1).any(axis=1))[0])
+                raise IOTableError(
+                    f"{label} of member {members[k]} is missing or not finite; give a number "
+                    "(0 if the member has none)"
+                )
         if (self.flows.to_numpy() < 0).any():
             i, j = np.argwhere(self.flows.to_numpy() < 0)[0]
             raise IOTableError(

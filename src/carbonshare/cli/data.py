@@ -87,6 +87,7 @@ def info(
     from carbonshare.data import load_countries, load_panel
     from carbonshare.data.coverage import ZHOU_CORE, coverage_table, zhou_complete
 
+    lo, hi = _parse_window(window)  # before printing anything
     panel = load_panel()
     all_years = sorted(set(panel.index.get_level_values("year")))
     shown = _parse_years(years, all_years) if years else _default_years(all_years)
@@ -106,7 +107,6 @@ def info(
     for name, row in cov.iterrows():
         table.add_row(str(name), *[str(v) for v in row])
     con.print(table)
-    lo, hi = _parse_window(window)
     strict = int(zhou_complete(panel, window=(lo, hi), rule="all_years").sum())
     anyy = int(zhou_complete(panel, window=(lo, hi), rule="any_year").sum())
     con.print(
@@ -266,6 +266,11 @@ def export(
     from carbonshare.data import indicator_catalog, load_countries, load_panel, sources
 
     cols = [s.strip() for s in indicators.split(",")] if indicators else None
+    if cols and fmt is not ExportFormat.xlsx and table is not ExportTable.panel:
+        raise DataError(
+            f"--indicators selects panel columns; it does not apply to --table {table.value} "
+            "(drop --indicators or use --table panel)"
+        )
     tables = {
         "panel": lambda: load_panel(cols).reset_index(),
         "countries": lambda: load_countries().reset_index(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -33,13 +34,18 @@ class SolutionName(StrEnum):
     equal_split = "equal-split"
 
 
+class Scheme(StrEnum):
+    antithetic = "antithetic"
+    stratified = "stratified"
+
+
 def read_unions(path: Path) -> dict[str, list[str]]:
     """Unions from CSV (columns ``player,union``) or JSON (``{"union": ["p", ...]}``)."""
     if not path.exists():
         raise GameError(f"unions file {path} does not exist")
     if path.suffix.lower() == ".json":
         try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
+            doc = json.loads(path.read_text(encoding="utf-8-sig"))
         except json.JSONDecodeError as exc:
             raise GameError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
         if not isinstance(doc, dict) or not all(isinstance(v, list) for v in doc.values()):
@@ -49,7 +55,7 @@ def read_unions(path: Path) -> dict[str, list[str]]:
         return {str(k): [str(p) for p in v] for k, v in doc.items()}
     if path.suffix.lower() != ".csv":
         raise GameError(f"unions file {path} must end in .csv or .json")
-    with path.open(newline="", encoding="utf-8") as fh:
+    with path.open(newline="", encoding="utf-8-sig") as fh:
         reader = csv.DictReader(fh)
         fields = [f.strip().lower() for f in reader.fieldnames or []]
         if "player" not in fields or "union" not in fields:
@@ -57,8 +63,14 @@ def read_unions(path: Path) -> dict[str, list[str]]:
                 f"{path}: the unions CSV needs columns 'player' and 'union'; got {reader.fieldnames}"
             )
         out: dict[str, list[str]] = {}
-        for row in reader:
+        for line, row in enumerate(reader, start=2):
             row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+            for col in ("player", "union"):
+                if not row[col]:
+                    raise GameError(
+                        f"{path}: line {line} has an empty '{col}'; give every player one "
+                        "union label (a singleton union is fine)"
+                    )
             out.setdefault(row["union"], []).append(row["player"])
     return out
 
@@ -76,10 +88,20 @@ def solve_cmd(
     samples: Annotated[
         int | None, typer.Option(help="Sample N permutations (Shapley / Owen).")
     ] = None,
-    seed: Annotated[int, typer.Option(help="Random seed for sampling.")] = 0,
+    tol: Annotated[
+        float | None,
+        typer.Option(help="With --samples: stop once every standard error is <= TOL."),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Random seed for sampling (with --samples; default 0).")
+    ] = None,
     scheme: Annotated[
-        str, typer.Option(help="Sampling scheme: antithetic or stratified (Shapley only).")
-    ] = "antithetic",
+        Scheme | None,
+        typer.Option(help="Sampling scheme (with --samples; stratified: Shapley only)."),
+    ] = None,
+    normalized: Annotated[
+        bool, typer.Option("--normalized", help="Banzhaf normalised to sum to v(N).")
+    ] = False,
     out: Annotated[Path | None, typer.Option(help="Write the allocation to .csv or .json.")] = None,
 ) -> None:
     """Solve a game and print the allocation with its diagnostics."""
@@ -88,27 +110,39 @@ def solve_cmd(
 
     from carbonshare.games import read_game, solve
 
+    if out is not None and out.suffix.lower() not in (".csv", ".json"):
+        raise GameError(f"--out {out} must end in .csv or .json")
     game = read_game(game_file, cost=True if cost else None)
     kw: dict = {}
     name = solution.value
+    if normalized:
+        if name != "banzhaf":
+            raise GameError(f"--normalized applies to banzhaf only, not {name}")
+        kw["normalized"] = True
     if name in ("owen", "two-stage"):
         if unions is None:
             raise GameError(f"--solution {name} needs --unions FILE (player -> union)")
         kw["unions"] = read_unions(unions)
     elif unions is not None:
         raise GameError(f"--unions is only used by owen and two-stage, not {name}")
-    if samples is not None:
+    if samples is None:
+        for flag, given in (("--seed", seed), ("--scheme", scheme), ("--tol", tol)):
+            if given is not None:
+                raise GameError(f"{flag} only applies with --samples N (sampled shapley or owen)")
+    else:
         if name not in ("shapley", "owen"):
             raise GameError(f"--samples applies to shapley and owen, not {name}")
-        kw.update(method="sample", samples=samples, seed=seed)
-        if scheme != "antithetic":
+        kw.update(method="sample", samples=samples, seed=0 if seed is None else seed, tol=tol)
+        if scheme is not None and scheme != Scheme.antithetic:
             if name != "shapley":
-                raise GameError(f"--scheme {scheme} applies to shapley only")
-            kw["scheme"] = scheme
+                raise GameError(f"--scheme {scheme.value} applies to shapley only")
+            kw["scheme"] = scheme.value
     sol = solve(game, name, **kw)
     alloc = sol.allocation
     total = float(alloc.sum())
-    table = Table(title=f"{name} of {game_file.name} ({game.kind} game, {game.n} players)")
+    shares_defined = abs(total) > 1e-9 * float(alloc.abs().sum())  # not 0 up to rounding
+    label = f"{name} (normalised)" if normalized else name
+    table = Table(title=f"{label} of {game_file.name} ({game.kind} game, {game.n} players)")
     table.add_column("player")
     table.add_column("value", justify="right")
     table.add_column("share", justify="right")
@@ -116,7 +150,7 @@ def solve_cmd(
     if se:
         table.add_column("std. error", justify="right")
     for player, value in alloc.items():
-        row = [str(player), f"{value:.6g}", f"{value / total:.4f}" if total else "-"]
+        row = [str(player), f"{value:.6g}", f"{value / total:.4f}" if shares_defined else "-"]
         if se:
             row.append(f"{se[player]:.3g}")
         table.add_row(*row)
@@ -131,15 +165,28 @@ def solve_cmd(
         "in_core",
         "max_excess",
         "blocking_coalition",
+        "in_core_reason",
         "epsilon",
         "samples",
+        "converged",
+        "union_values",
+        "zero_unions",
     ):
         if key in sol.diagnostics:
-            diag.add_row(key, str(sol.diagnostics[key]))
+            diag.add_row(key, _show(sol.diagnostics[key]))
     console.print(diag)
     if out is not None:
         _write_solution(sol, out)
         console.print(f"wrote {out}")
+
+
+def _show(value) -> str:
+    """A diagnostic for the terminal: floats to 6 significant digits."""
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_show(v)}" for k, v in value.items())
+    return str(value)
 
 
 def _write_solution(sol, out: Path) -> None:
@@ -152,11 +199,23 @@ def _write_solution(sol, out: Path) -> None:
         doc = {
             "solution": sol.diagnostics["solution"],
             "allocation": {str(k): float(v) for k, v in sol.allocation.items()},
-            "diagnostics": sol.diagnostics,
+            "diagnostics": _finite_or_null(sol.diagnostics),
         }
-        out.write_text(json.dumps(doc, indent=1, default=str), encoding="utf-8")
+        text = json.dumps(doc, indent=1, default=str, allow_nan=False)
+        out.write_text(text, encoding="utf-8")
     else:
         raise GameError(f"--out {out} must end in .csv or .json")
+
+
+def _finite_or_null(obj):
+    """JSON has no inf / NaN: such floats (e.g. max_excess = -inf for one player) become null."""
+    if isinstance(obj, dict):
+        return {k: _finite_or_null(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite_or_null(v) for v in obj]
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
 
 
 @app.command("check")
@@ -178,29 +237,36 @@ def check_cmd(
         superadditivity_violation,
     )
     from carbonshare.games.core import MAX_SUPERADDITIVE_PLAYERS
+    from carbonshare.games.nucleolus import MAX_NUCLEOLUS_PLAYERS
 
     game = read_game(game_file, cost=True if cost else None)
     scale = 1e-9 * max(1.0, abs(game.grand_value()))
     table = Table(title=f"{game_file.name}: {game.kind} game, {game.n} players", show_header=False)
     table.add_row("v(N)", f"{game.grand_value():.6g}")
+    label = "subadditive" if game.cost else "superadditive"
     if game.n <= MAX_SUPERADDITIVE_PLAYERS:
         worst, where = superadditivity_violation(game)
-        label = "subadditive" if game.cost else "superadditive"
         table.add_row(
             label, "yes" if worst >= -scale else f"no: S={where[0]}, T={where[1]} ({worst:.6g})"
         )
+    else:
+        table.add_row(label, f"not checked (3^n pairs; limit {MAX_SUPERADDITIVE_PLAYERS} players)")
     worst, where = convexity_violation(game)
     label = "concave" if game.cost else "convex"
     table.add_row(
         label,
         "yes" if worst >= -scale else f"no: S={where[0]}, i={where[1]}, j={where[2]} ({worst:.6g})",
     )
-    gap = balancedness_gap(game)
-    table.add_row(
-        "balanced (core non-empty)",
-        "yes" if gap <= scale else f"no (Bondareva-Shapley gap {gap:.6g})",
-    )
-    table.add_row("least-core epsilon", f"{least_core(game).attrs['epsilon']:.6g}")
+    if game.n <= MAX_NUCLEOLUS_PLAYERS:
+        gap = balancedness_gap(game)
+        table.add_row(
+            "balanced (core non-empty)",
+            "yes" if gap <= scale else f"no (Bondareva-Shapley gap {gap:.6g})",
+        )
+        table.add_row("least-core epsilon", f"{least_core(game).attrs['epsilon']:.6g}")
+    else:
+        for row in ("balanced (core non-empty)", "least-core epsilon"):
+            table.add_row(row, f"not checked (LP over 2^n rows; limit {MAX_NUCLEOLUS_PLAYERS})")
     chk = core_check(game, shapley_value(game))
     table.add_row(
         "Shapley value in core",

@@ -29,7 +29,10 @@ def responsibility(
         ),
     ] = None,
     stressor: Annotated[
-        str | None, typer.Option("--stressor", "-s", help="Emission row (default CO2).")
+        str | None,
+        typer.Option(
+            "--stressor", "-s", help="Emission row (default CO2 when present, else the first)."
+        ),
     ] = None,
     config: ConfigOption = None,
     out: OutOption = Path("results/responsibility"),
@@ -103,7 +106,7 @@ def _summary(result, out: Path, console) -> None:
             tab.add_row(
                 str(p),
                 f"{row['total']:,.1f}",
-                f"{top[1]}: {top[2]}",
+                f"{top[0] + ' ' if len(t.regions) > 1 else ''}{top[1]}: {top[2]}",
                 f"{100 * acc.max() / row['total']:.1f}",
                 "yes" if row["conserved"] else "NO",
             )

@@ -214,7 +214,8 @@ SOURCES: tuple[dict[str, str], ...] = (
         "vintage": "2026-03-01",
         "licence": "Gapminder CC BY 4.0",
         "transformation": "un_sdg_region id -> name (ddf--entities--geo--un_sdg_region.csv); "
-        "coastal = landlocked column is 'coastline'",
+        "coastal = landlocked column is 'coastline'; COD (coastal) and ETH (landlocked) "
+        "corrected, MAF/SXM/CHI completed, in mappings/country_overrides.csv",
     },
     {
         "source": "open-numbers WDI: forest rents (NY.GDP.FRST.RT.ZS)",

@@ -35,7 +35,10 @@ def _read_table(path: Path, sheet: str | int | None) -> pd.DataFrame:
     if suffixes.endswith((".xlsx", ".xlsm", ".xls")):
         return pd.read_excel(path, sheet_name=0 if sheet is None else sheet, **opts)
     if suffixes.endswith((".parquet", ".pq")):
-        return pd.read_parquet(path)
+        df = pd.read_parquet(path)
+        # a frame saved with its index, e.g. load_panel().to_parquet(...): the index
+        # levels (iso3, year) become columns again; a plain row number is not data
+        return df if isinstance(df.index, pd.RangeIndex) else df.reset_index()
     raise DataError(
         f"cannot read {path.name}: unknown file type {suffixes or '(none)'}; "
         "use .csv, .tsv, .xlsx or .parquet"
@@ -54,7 +57,8 @@ def read_panel(
 
     Parameters
     ----------
-    path : CSV (``.csv``, ``.csv.gz``, ``.tsv``), Excel (``.xlsx``) or Parquet file.
+    path : CSV (``.csv``, ``.csv.gz``, ``.tsv``), Excel (``.xlsx``) or Parquet file
+        (a Parquet frame saved with its ``(iso3, year)`` index reads back as is).
     required : indicator columns that must be present.
     years : inclusive range of allowed years.
     sheet : Excel sheet (default: the first).

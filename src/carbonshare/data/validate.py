@@ -116,8 +116,14 @@ def panel_problems(
             f"year {y} for {code} is outside {lo}-{hi}; fix the year or pass years=(lo, hi)"
         )
 
-    dup = df.index.duplicated(keep="first")
-    for code, y in pd.unique(df.index[dup]):
+    # duplicates on the whole-number year, so that "2020" and "2020.0" are one year
+    years_key = [
+        int(num) if not bad else raw
+        for num, bad, raw in zip(year_num, bad_year, raw_years, strict=True)
+    ]
+    key = pd.MultiIndex.from_arrays([codes, years_key])
+    dup = key.duplicated(keep="first")
+    for code, y in pd.unique(key[dup]):
         problems.append(
             f"duplicate rows for {code} in {y}; keep one row per country and year "
             "(two names of one country map to the same ISO3?)"
@@ -127,7 +133,8 @@ def panel_problems(
         missing = [c for c in required if c not in df.columns]
         if missing:
             problems.append(
-                f"missing required indicator(s) {missing}; the panel has {list(df.columns)}"
+                f"missing required indicator(s) {missing}; the panel has {list(df.columns)} "
+                "(add the column(s), or rename a column to the indicator name)"
             )
 
     for col in df.columns:
@@ -143,6 +150,7 @@ def panel_problems(
         inf = ~np.isfinite(num) & num.notna()
         for (code, y), val in num[inf].items():
             problems.append(f"{col} for {code} in {y} is {val}, not finite; use a finite number")
+        num = num.where(np.isfinite(num))  # a non-finite value is reported once, above
         if is_nonnegative(str(col)):
             for (code, y), val in num[num < 0].items():
                 problems.append(
@@ -200,7 +208,8 @@ def validate_panel(
         tail = f" (and {more} more)" if more else ""
         raise DataError(f"{len(problems)} problem(s) in the panel: " + "; ".join(shown) + tail)
     out = _as_indexed(df).copy()
-    years_int = out.index.get_level_values("year").astype(int)
+    # whole numbers by now, possibly written "2020.0" (text) or 2020.0 (float)
+    years_int = pd.to_numeric(pd.Index(out.index.get_level_values("year"))).astype(int)
     out.index = pd.MultiIndex.from_arrays(
         [out.index.get_level_values("iso3").astype(str), years_int], names=["iso3", "year"]
     )

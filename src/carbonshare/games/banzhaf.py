@@ -20,7 +20,7 @@ import pandas as pd
 
 from carbonshare.errors import GameError
 from carbonshare.games.dividend import DividendGame
-from carbonshare.games.game import Game, allocation_series, bit_marginals, check_table_size
+from carbonshare.games.game import MAX_TABLE_PLAYERS, Game, allocation_series, bit_marginals
 
 
 def banzhaf_value(game: Game, *, normalized: bool = False) -> pd.Series:
@@ -37,7 +37,7 @@ def banzhaf_value(game: Game, *, normalized: bool = False) -> pd.Series:
 
     Raises
     ------
-    GameError  if ``normalized`` and the raw values sum to 0.
+    GameError  if ``normalized`` and the raw values sum to 0 (|sum| <= 1e-9 sum |beta|).
 
     Examples
     --------
@@ -57,13 +57,18 @@ def banzhaf_value(game: Game, *, normalized: bool = False) -> pd.Series:
     if isinstance(game, DividendGame):
         beta = game.banzhaf_array()
     else:
-        check_table_size(game.n)
+        if game.n > MAX_TABLE_PLAYERS:
+            raise GameError(
+                f"the Banzhaf value of this {game.n}-player {type(game).__name__} needs its "
+                f"2^{game.n} table (limit {MAX_TABLE_PLAYERS} players); give the game as a "
+                "DividendGame for the closed form (there is no sampled Banzhaf)"
+            )
         table = game.table()
         beta = (2.0 * bit_marginals(table) - table.sum()) / 2.0 ** (game.n - 1)
     if not normalized:
         return allocation_series(game, beta, "banzhaf")
     total = beta.sum()
-    if total == 0.0:
+    if abs(total) <= 1e-9 * abs(beta).sum():  # 0, or cancelled to rounding level
         raise GameError(
             "the raw Banzhaf values sum to 0, so they cannot be normalised to v(N); "
             "use normalized=False"

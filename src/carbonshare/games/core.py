@@ -73,7 +73,7 @@ def excesses(game: Game, allocation: pd.Series) -> np.ndarray:
     >>> excesses(g, pd.Series({"A": 2.5, "B": 3.5})).tolist()
     [0.0, -1.5, -1.5, 0.0]
     """
-    x = _aligned(game, allocation)
+    x = aligned_allocation(game, allocation)
     table = _signed_table(game)
     sign = -1.0 if game.cost else 1.0
     return table - sign * additive_table(x)
@@ -97,7 +97,7 @@ def core_check(game: Game, allocation: pd.Series, *, tol: float = 1e-9) -> CoreC
     (False, 0.5, ('A', 'C'))
     """
     e = excesses(game, allocation)
-    x = _aligned(game, allocation)
+    x = aligned_allocation(game, allocation)
     grand = float(game.table()[-1])
     scale = tol * max(1.0, abs(grand))
     gap = float(x.sum() - grand)
@@ -110,7 +110,13 @@ def core_check(game: Game, allocation: pd.Series, *, tol: float = 1e-9) -> CoreC
     return CoreCheck(bool(max_e <= scale and abs(gap) <= scale), max_e, blocking, gap)
 
 
-def _aligned(game: Game, allocation: pd.Series) -> np.ndarray:
+def aligned_allocation(game: Game, allocation: pd.Series) -> np.ndarray:
+    """The allocation as a float array in player order.
+
+    Raises
+    ------
+    GameError  if it is not a Series, misses or adds players, or holds non-finite values.
+    """
     if not isinstance(allocation, pd.Series):
         raise GameError("the allocation must be a pandas Series indexed by player")
     missing = [p for p in game.players if p not in allocation.index]
@@ -118,11 +124,18 @@ def _aligned(game: Game, allocation: pd.Series) -> np.ndarray:
     if missing or extra:
         raise GameError(
             f"the allocation does not match the players: missing {missing[:10]}, "
-            f"unknown {extra[:10]}"
+            f"unknown {extra[:10]}; index it by exactly the game's players"
         )
+    if allocation.index.has_duplicates:
+        dup = allocation.index[allocation.index.duplicated()][0]
+        raise GameError(f"the allocation lists player {dup!r} twice; give one value per player")
     x = allocation.loc[list(game.players)].to_numpy(dtype=float)
-    if not np.all(np.isfinite(x)):
-        raise GameError("the allocation holds non-finite values")
+    bad = np.flatnonzero(~np.isfinite(x))
+    if bad.size:
+        raise GameError(
+            f"the allocation of {game.players[bad[0]]!r} is {x[bad[0]]}; "
+            "allocations must be finite numbers"
+        )
     return x
 
 

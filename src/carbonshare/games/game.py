@@ -14,7 +14,7 @@ Three representations share the :class:`Game` interface:
   dividends (see ``dividend.py``), including the alliance game of METHODS A6.
 
 A game is a *benefit* game (v = worth to share, more is better) or a *cost*
-game (``cost=True``: c = cost to share, less is better). Linear solutions
+game (``cost=True``: c = cost to share, less is better). Value-type solutions
 (Shapley, Owen, Banzhaf, SCRB, ESD, EANC) apply the same formula to either;
 core-type solutions of a cost game are computed on its savings game
 s(S) = sum_{i in S} c({i}) - c(S) (:meth:`Game.savings_game`).
@@ -382,7 +382,7 @@ def _validated_table(
     if table[0] != 0.0:
         raise GameError(
             f"v({{}}) = {table[0]}; the empty coalition must have value 0 "
-            "(shift all values by v({})) if it is a constant"
+            "(if that is a constant offset, subtract it from every value)"
         )
     return np.ascontiguousarray(table, dtype=float)
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import math
 from collections.abc import Hashable
 from pathlib import Path
@@ -30,6 +31,8 @@ from pathlib import Path
 from carbonshare.errors import GameError
 from carbonshare.games.dividend import DividendGame
 from carbonshare.games.game import Game, TabularGame
+
+logger = logging.getLogger(__name__)
 
 
 def parse_coalition(text: str) -> tuple[str, ...]:
@@ -82,7 +85,7 @@ def read_game(path: str | Path, *, cost: bool | None = None) -> Game:
 
 def _read_json(path: Path, cost: bool | None) -> Game:
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = json.loads(path.read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as exc:
         raise GameError(f"not valid JSON ({exc.msg} at line {exc.lineno})") from None
     if not isinstance(doc, dict):
@@ -113,6 +116,12 @@ def _read_json(path: Path, cost: bool | None) -> Game:
             pairs.append((tuple(coal), entry["value"]))
     else:
         raise GameError(f"'{key}' must be a list of {{coalition, value}} objects or an object")
+    where = (
+        [f"'{key}' key {k!r}" for k in raw]
+        if isinstance(raw, dict)
+        else [f"'{key}' entry {pos}" for pos in range(len(raw))]
+    )
+    _check_listed_once(pairs, where)
     players = doc.get("players")
     if players is None:
         players = _infer_players(pairs)
@@ -125,7 +134,7 @@ def _read_json(path: Path, cost: bool | None) -> Game:
 
 
 def _read_csv(path: Path, cost: bool | None) -> TabularGame:
-    with path.open(newline="", encoding="utf-8") as fh:
+    with path.open(newline="", encoding="utf-8-sig") as fh:
         rows = list(csv.reader(fh))
     rows = [r for r in rows if r and any(c.strip() for c in r)]
     if not rows:
@@ -137,14 +146,22 @@ def _read_csv(path: Path, cost: bool | None) -> TabularGame:
         )
     ci, vi = header.index("coalition"), header.index("value")
     pairs = []
+    where = []
     for line, row in enumerate(rows[1:], start=2):
         if len(row) <= max(ci, vi):
             raise GameError(f"line {line} has {len(row)} fields; expected 'coalition,value'")
+        if len(row) > len(header):
+            raise GameError(
+                f"line {line} has {len(row)} fields but the header has {len(header)}; quote "
+                f'a coalition with several members, e.g. "A,B",3'
+            )
         try:
             coal = parse_coalition(row[ci])
         except GameError as exc:
             raise GameError(f"line {line}: {exc}") from None
         pairs.append((coal, _number(row[vi], coal, line)))
+        where.append(f"line {line}")
+    _check_listed_once(pairs, where)
     players = _infer_players(pairs)
     return TabularGame(players, pairs, cost=bool(cost))
 
@@ -152,7 +169,7 @@ def _read_csv(path: Path, cost: bool | None) -> TabularGame:
 def _infer_players(pairs: list[tuple[tuple[Hashable, ...], object]]) -> list[Hashable]:
     if not pairs:
         raise GameError("no coalitions given")
-    grand = max(pairs, key=lambda p: len(p[0]))[0]
+    grand = max(pairs, key=lambda p: len(set(p[0])))[0]
     players = list(dict.fromkeys(grand))
     known = set(players)
     for coal, _ in pairs:
@@ -164,6 +181,26 @@ def _infer_players(pairs: list[tuple[tuple[Hashable, ...], object]]) -> list[Has
                 "grand coalition"
             )
     return players
+
+
+def _check_listed_once(pairs: list[tuple[tuple[Hashable, ...], object]], where: list[str]) -> None:
+    """Raise GameError, naming the line (CSV) or entry (JSON), for a coalition that lists a
+    player twice or a coalition given twice (in any member order)."""
+    first: dict[frozenset, str] = {}
+    for (coal, _), here in zip(pairs, where, strict=True):
+        name = "{" + ",".join(map(str, coal)) + "}"
+        dup = next((p for k, p in enumerate(coal) if p in coal[:k]), None)
+        if dup is not None:
+            raise GameError(
+                f"{here}: player {dup!r} appears twice in coalition {name}; list each member once"
+            )
+        key = frozenset(coal)
+        if key in first:
+            raise GameError(
+                f"{here}: coalition {name} is given twice (also at {first[key]}); list each "
+                "coalition once (the order of its members does not matter)"
+            )
+        first[key] = here
 
 
 def _number(val: object, coal: tuple, line: int | None = None) -> float:
@@ -216,6 +253,12 @@ def write_game(game: Game, path: str | Path) -> Path:
             ]
         path.write_text(json.dumps(doc, indent=1), encoding="utf-8")
         return path
+    if game.cost:
+        logger.warning(
+            "%s: a CSV game file has no 'kind'; this cost game must be read back with "
+            "read_game(path, cost=True) or `--cost` (JSON keeps the kind)",
+            path,
+        )
     table = game.table()
     with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)

@@ -41,15 +41,22 @@ from carbonshare.games.game import (
     TabularGame,
     allocation_series,
     bit_marginals,
-    check_table_size,
     popcount_table,
 )
-from carbonshare.games.shapley import EXACT_CALLABLE_MAX_PLAYERS, shapley_sample, shapley_value
+from carbonshare.games.shapley import (
+    EXACT_CALLABLE_MAX_PLAYERS,
+    resolve_method,
+    shapley_sample,
+    shapley_value,
+)
 from carbonshare.games.unions import Partition, UnionsLike, partition
 
 logger = logging.getLogger(__name__)
 
 _CHUNK_BITS = 20
+
+ZERO_UNION_RTOL = 1e-9
+"""Two-stage: a union's within-union Shapley values sum to 0 if |sum| <= this x sum |psi|."""
 
 
 def owen_value(
@@ -92,23 +99,10 @@ def owen_value(
     Owen (1977).
     """
     part = partition(game, unions)
-    if method not in ("auto", "closed-form", "exact", "sample"):
-        raise GameError(f"method={method!r} is not one of auto, closed-form, exact, sample")
-    if method == "auto":
-        if isinstance(game, DividendGame):
-            method = "closed-form"
-        elif isinstance(game, TabularGame) or game.n <= EXACT_CALLABLE_MAX_PLAYERS:
-            method = "exact"
-        else:
-            method = "sample"
+    method = resolve_method(game, method)
     if method == "closed-form":
-        if not isinstance(game, DividendGame):
-            raise GameError(
-                f"method='closed-form' needs a DividendGame; this is a {type(game).__name__}"
-            )
         return allocation_series(game, game.owen_array(part.ids), "owen")
     if method == "exact":
-        check_table_size(game.n)
         return allocation_series(game, owen_exact_array(game.table(), part.ids), "owen")
     res = shapley_sample(game, samples=samples, tol=tol, seed=seed, unions=part.ids)
     out = res.values.rename("owen")
@@ -193,7 +187,9 @@ def two_stage_shapley(
         :func:`~carbonshare.games.shapley.shapley_value` (exact for tables).
         ``"explicit"`` forces the explicit stage games.
     on_zero : what to do when sum_{j in k} psi_j = 0 for a union of >= 2
-        members (the scaling is undefined): ``"equal"`` splits Q_k equally
+        members (the scaling is undefined; "0" means |sum psi| <= 1e-9 sum |psi|,
+        since rounding leaves ~1e-16 where the exact sum is 0 and dividing by it
+        would blow the shares up): ``"equal"`` splits Q_k equally
         (logged as a warning and listed in ``attrs["zero_unions"]``),
         ``"raise"`` raises GameError. A singleton union always gets Q_k.
     samples, seed : for sampled stage games of large callables.
@@ -230,9 +226,10 @@ def two_stage_shapley(
     for u, label in enumerate(part.labels):
         members = np.flatnonzero(part.ids == u)
         s = psi[members].sum()
+        cancelled = abs(s) <= ZERO_UNION_RTOL * np.abs(psi[members]).sum()
         if members.size == 1:
             alloc[members] = union_value[u]
-        elif s != 0.0 and np.isfinite(s):
+        elif np.isfinite(s) and not cancelled:
             alloc[members] = union_value[u] * psi[members] / s
         elif on_zero == "raise":
             raise GameError(

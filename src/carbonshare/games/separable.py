@@ -50,7 +50,8 @@ def scrb(game: Game) -> pd.Series:
 
     Raises
     ------
-    GameError  if sum r = 0 while v(N) - sum m != 0 (the weights are undefined).
+    GameError  if sum r = 0 (|sum r| <= 1e-9 sum |r|) while v(N) - sum m != 0 (the
+        weights are undefined).
 
     Examples
     --------
@@ -74,7 +75,9 @@ def scrb(game: Game) -> pd.Series:
     remaining = sep - single
     non_sep = grand - sep.sum()
     total_r = remaining.sum()
-    if total_r == 0.0:
+    # sum r is 0 when it cancels to rounding level (~1e-16 of the |r_i|): dividing by it
+    # would blow the allocation up, so it is treated as exactly 0
+    if abs(total_r) <= 1e-9 * np.abs(remaining).sum():
         if abs(non_sep) > 1e-12 * max(1.0, abs(grand)):
             raise GameError(
                 "SCRB is undefined: the remaining parts r_i = m_i - v({i}) sum to 0 while the "

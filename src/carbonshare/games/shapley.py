@@ -119,7 +119,7 @@ def shapley_value(
     ----------
     Shapley (1953); Zhou et al. (2024) Eq. 11-12.
     """
-    method = _resolve_method(game, method)
+    method = resolve_method(game, method)
     if method == "closed-form":
         phi = game.shapley_array()
     elif method == "exact":
@@ -134,7 +134,15 @@ def shapley_value(
     return allocation_series(game, phi, "shapley")
 
 
-def _resolve_method(game: Game, method: str) -> str:
+def resolve_method(game: Game, method: str) -> str:
+    """The method a value (Shapley, Owen) uses: ``"auto"`` -> closed form for dividend
+    games, exact for tables and callables with <= 12 players, else sampling.
+
+    Raises
+    ------
+    GameError  for an unknown method, ``"closed-form"`` on a non-dividend game, or
+        ``"exact"`` beyond 25 players.
+    """
     methods = ("auto", "closed-form", "exact", "sample")
     if method not in methods:
         raise GameError(f"method={method!r} is not one of {', '.join(methods)}")

@@ -5,11 +5,12 @@ Diagnostics reported for every allocation x:
 - ``efficiency_gap`` = x(N) - v(N) and ``efficient`` (|gap| <= tol);
 - ``individually_rational``: x_i >= v({i}) (cost games: x_i <= c({i})),
   with the players who fall short in ``ir_violations``;
-- for n <= 25: ``in_core``, ``max_excess`` (max over S != {}, N of
-  v(S) - x(S), or x(S) - c(S) for cost games) and ``blocking_coalition``;
-  for larger games these are None (not checked), except that the Shapley
-  value of a convex dividend game (all dividends >= 0) is in the core by
-  Shapley (1971) and is reported as such with ``in_core_reason``.
+- for table and dividend games with n <= 22 (other games: n <= 12):
+  ``in_core``, ``max_excess`` (max over S != {}, N of v(S) - x(S), or
+  x(S) - c(S) for cost games) and ``blocking_coalition``; otherwise these
+  are None (not checked, with ``in_core_reason``), except that the exact
+  Shapley value of a convex dividend game (all dividends >= 0) is in the
+  core by Shapley (1971) and is reported as such.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import pandas as pd
 
 from carbonshare.errors import GameError
 from carbonshare.games.banzhaf import banzhaf_value
-from carbonshare.games.core import core_check
+from carbonshare.games.core import aligned_allocation, core_check
 from carbonshare.games.dividend import DividendGame
 from carbonshare.games.game import MAX_TABLE_PLAYERS, Game, TabularGame
 from carbonshare.games.owen import owen_value, two_stage_shapley
@@ -82,7 +83,7 @@ SOLUTIONS: dict[str, tuple[Callable[..., pd.Series], tuple[str, ...]]] = {
 """Solution name -> (function, accepted keyword arguments)."""
 
 
-def solve(game: Game, solution: str, *, tol: float = 1e-9, **kw) -> Solution:
+def solve(game: Game, solution: str, *, diag_tol: float = 1e-9, **kw) -> Solution:
     """Compute a named solution and its diagnostics.
 
     Parameters
@@ -91,9 +92,10 @@ def solve(game: Game, solution: str, *, tol: float = 1e-9, **kw) -> Solution:
     solution : one of ``SOLUTIONS`` (shapley, owen, two-stage, banzhaf,
         nucleolus, prenucleolus, least-core, scrb, esd, eanc, proportional,
         equal-split); underscores are accepted for hyphens.
-    tol : tolerance of the diagnostics (scaled by max(1, |v(N)|)).
+    diag_tol : tolerance of the diagnostics (scaled by max(1, |v(N)|)).
     **kw : passed to the solution (e.g. ``unions=`` for owen / two-stage,
-        ``samples=`` for sampled Shapley); unknown keywords raise.
+        ``samples=`` and ``tol=`` (stopping tolerance) for sampled Shapley / Owen,
+        ``tol=`` (dual threshold) for the nucleolus); unknown keywords raise.
 
     Returns
     -------
@@ -120,7 +122,7 @@ def solve(game: Game, solution: str, *, tol: float = 1e-9, **kw) -> Solution:
     if name in ("owen", "two-stage") and kw.get("unions") is None:
         raise GameError(f"solution {name!r} needs unions= (player -> union label)")
     alloc = fn(game, **{k: v for k, v in kw.items() if v is not None})
-    diag = diagnostics(game, alloc, tol=tol)
+    diag = diagnostics(game, alloc, tol=diag_tol)
     diag["solution"] = name
     for key in ("std_error", "samples", "converged", "epsilon", "union_values", "zero_unions"):
         if key in alloc.attrs:
@@ -141,7 +143,7 @@ def diagnostics(game: Game, allocation: pd.Series, *, tol: float = 1e-9) -> dict
     """
     grand = game.grand_value()
     scale = tol * max(1.0, abs(grand))
-    x = allocation.loc[list(game.players)].to_numpy(dtype=float)
+    x = aligned_allocation(game, allocation)
     single = game.singleton_values()
     short = x > single + scale if game.cost else x < single - scale
     gap = float(x.sum() - grand)
@@ -169,6 +171,7 @@ def diagnostics(game: Game, allocation: pd.Series, *, tol: float = 1e-9) -> dict
     elif (
         isinstance(game, DividendGame)
         and allocation.name == "shapley"
+        and "std_error" not in allocation.attrs
         and not game.cost
         and game.dividends_nonnegative()
     ):

@@ -61,7 +61,12 @@ from carbonshare.principles.gdr import (
     greenhouse_development_rights,
     responsibility_capability_index,
 )
-from carbonshare.principles.hybrid import composite_index, entropy_composite, weighted_mix
+from carbonshare.principles.hybrid import (
+    composite_index,
+    default_composite,
+    entropy_composite,
+    weighted_mix,
+)
 from carbonshare.principles.inequality import coefficient_of_variation, gini, theil
 from carbonshare.principles.registry import RULES, Rule, allocate, rule_table
 from carbonshare.principles.zsg import ZSGResult, zsg_dea, zsg_dea_shares
@@ -86,6 +91,7 @@ __all__ = [
     "contraction_convergence",
     "contraction_convergence_pathway",
     "dea_efficiency",
+    "default_composite",
     "economic_activity",
     "ecpc_account",
     "egalitarian",

@@ -78,6 +78,13 @@ def _column(data: pd.DataFrame, column: str) -> pd.Series:
             f"column {column!r} is missing from the data (columns: {', '.join(map(str, data.columns))}); "
             f"add it or pass the right column name"
         )
+    if data.index.has_duplicates:
+        dup = data.index[data.index.duplicated()].unique()
+        what = "(entity, year) pairs" if is_panel(data) else "entities"
+        raise DataError(
+            f"the data have {len(dup)} duplicated {what}: {_names(pd.Index(map(str, dup)))}; "
+            f"keep one row per entity{' and year' if is_panel(data) else ''}"
+        )
     return pd.to_numeric(data[column], errors="raise").astype(float)
 
 
@@ -107,8 +114,8 @@ def cross_section(data: pd.DataFrame, column: str, year: int | None = None) -> p
 
     Raises
     ------
-    DataError  if the column or year is absent or any entity has no value
-        (names the entities).
+    DataError  if the column or year is absent, an entity (or entity-year) is
+        duplicated, or any entity has no value (names the entities).
 
     Examples
     --------
@@ -119,7 +126,7 @@ def cross_section(data: pd.DataFrame, column: str, year: int | None = None) -> p
     """
     values = _column(data, column)
     if not is_panel(data):
-        out = values.groupby(level=0, sort=False).first() if values.index.has_duplicates else values
+        out = values
         where = ""
     else:
         years = _years(data)

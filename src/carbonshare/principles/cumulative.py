@@ -183,7 +183,11 @@ def ecpc_account(
     else:
         raise DataError(f"negative = {negative!r}; must be 'floor', 'keep' or 'raise'")
     if not np.isclose(account["allocated_t"].sum(), remaining, rtol=1e-9, atol=1e-6):
-        raise DataError("equal_cumulative_per_capita: internal conservation check failed")
+        raise DataError(
+            f"equal_cumulative_per_capita: the allocations sum to "
+            f"{float(account['allocated_t'].sum()):.6g} t, not the remaining budget "
+            f"{remaining:.6g} t; check for NaN or infinite emissions or population"
+        )
     return account
 
 

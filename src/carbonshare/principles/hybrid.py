@@ -30,6 +30,7 @@ __all__ = [
     "DEFAULT_COMPOSITE",
     "CompositeIndex",
     "composite_index",
+    "default_composite",
     "entropy_composite",
     "indicator_matrix",
     "weighted_mix",
@@ -42,6 +43,17 @@ DEFAULT_COMPOSITE: dict[str, str] = {
     "cumulative_per_capita:co2_t": "-",
     "ratio:gdp_usd/co2_t": "+",
 }
+
+
+def default_composite(emissions: str = "co2_t", gdp: str = "gdp_usd") -> dict[str, str]:
+    """:data:`DEFAULT_COMPOSITE` for a panel whose emissions and output columns have other names.
+
+    Examples
+    --------
+    >>> default_composite("co2", "value_added")
+    {'cumulative_per_capita:co2': '-', 'ratio:value_added/co2': '+'}
+    """
+    return {f"cumulative_per_capita:{emissions}": "-", f"ratio:{gdp}/{emissions}": "+"}
 
 
 @dataclass(frozen=True)
@@ -138,6 +150,8 @@ def composite_index(
     year: int | None = None,
     start_year: int = 1990,
     population: str = "population",
+    emissions: str = "co2_t",
+    gdp: str = "gdp_usd",
 ) -> CompositeIndex:
     """Entropy-weighted composite index of the ``indicators`` (key -> ``"+"``/``"-"``).
 
@@ -148,7 +162,9 @@ def composite_index(
         I_i  = sum_j w_j V_ij  in (0, 1]
 
     The linear max scaling keeps every index strictly positive (min-max would
-    give the worst entity an index of 0 and hence no allowance).
+    give the worst entity an index of 0 and hence no allowance). Without
+    ``indicators`` the index uses :func:`default_composite` of the ``emissions``
+    and ``gdp`` columns.
 
     Raises
     ------
@@ -157,7 +173,7 @@ def composite_index(
     """
     from carbonshare.indicators import entropy_weights
 
-    spec = dict(DEFAULT_COMPOSITE if indicators is None else indicators)
+    spec = dict(default_composite(emissions, gdp) if indicators is None else indicators)
     bad = {k: v for k, v in spec.items() if v not in ("+", "-")}
     if bad:
         raise ConfigError(f"composite indicators {bad}: each direction must be '+' or '-'")
@@ -177,6 +193,8 @@ def entropy_composite(
     year: int | None = None,
     start_year: int = 1990,
     population: str | None = "population",
+    emissions: str = "co2_t",
+    gdp: str = "gdp_usd",
 ) -> pd.Series:
     """Allowance shares from an entropy-weighted composite index, scaled by population.
 
@@ -185,9 +203,10 @@ def entropy_composite(
     with I from :func:`composite_index`: every person of entity i receives
     the entity's index. By default the index combines cumulative CO2 per
     person-year since ``start_year`` (-, historical responsibility) and carbon
-    productivity GDP / CO2 (+, efficiency); population (equality) is the
-    scale - the three criteria of Kong et al. (2019). ``population=None`` drops
-    the scale (s_i ∝ I_i, for entities of similar size).
+    productivity GDP / CO2 (+, efficiency), read from the ``emissions`` and
+    ``gdp`` columns; population (equality) is the scale - the three criteria
+    of Kong et al. (2019). ``population=None`` drops the scale (s_i ∝ I_i, for
+    entities of similar size).
 
     Examples
     --------
@@ -204,6 +223,8 @@ def entropy_composite(
         year=year,
         start_year=start_year,
         population=population or "population",
+        emissions=emissions,
+        gdp=gdp,
     )
     if population is None:
         return normalise(result.index, "entropy_composite")

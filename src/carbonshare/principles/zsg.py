@@ -10,10 +10,16 @@ proportional reallocation used here repeats
     q_i'     = theta_i q_i * Q / sum_j theta_j q_j,      Q = sum_j q_j
 
 until every theta_i >= 1 - tol. Every iteration conserves Q exactly (checked).
-Under constant returns with one quota input the first step lands every unit
-on the frontier; with one output it reproduces the closed form of Lins et al.
-(2003): q_i* = Q y_i / sum_j y_j (quotas proportional to output). Under
-variable returns several iterations are needed.
+The projected quotas theta_i q_i lie in the original technology and the
+quota enters every constraint linearly, so a common rescaling keeps every
+unit on the frontier: one reallocation suffices under CRS and VRS, with or
+without other inputs; the loop only guards against LP round-off. With one
+input and one output under CRS the result is the closed form of Lins et al.
+(2003): q_i* = Q y_i / sum_j y_j (quotas proportional to output).
+
+The reported efficiencies are the classical (radial) ones before and after
+the reallocation, not the ZSG efficiency scores h_R of Lins et al. (for one
+input and one output under CRS, h_R,i = h_i Q / (Q - q_i (1 - h_i))).
 
 References
 ----------

@@ -689,8 +689,14 @@ def kde_by_group(
     xlabel: str | None = None,
     colors: Mapping[Any, str] | None = None,
     grid_points: int = 256,
+    support: tuple[float | None, float | None] | None = None,
 ) -> Any:
     """Kernel density of ``values`` per group (Gaussian kernel, Scott's bandwidth).
+
+    With ``support=(a, b)`` (e.g. (0, 100) for percentages; ``None`` for an
+    open end) the density is reflected at the bounds,
+    f(x) = k(x) + k(2a - x) + k(2b - x) for a <= x <= b, so no mass is drawn
+    outside the values' possible range and the curve still integrates to 1.
 
     A density needs at least two distinct values: a group with one member (or
     all values equal) is drawn as a vertical line at its value(s), labelled
@@ -704,10 +710,17 @@ def kde_by_group(
     title, xlabel : text (xlabel default ``values.name``).
     colors : group -> colour.
     grid_points : points of the evaluation grid.
+    support : (lower, upper) bounds of the values (either may be None), or None.
+
+    Raises
+    ------
+    DataError if no value has a group, or a value lies outside ``support``.
 
     References
     ----------
     Scott, D. W. (1992) Multivariate Density Estimation. Wiley.
+    Silverman, B. W. (1986) Density Estimation for Statistics and Data Analysis,
+    section 2.10 (reflection at a boundary). Chapman and Hall.
     """
     from scipy.stats import gaussian_kde
 
@@ -719,7 +732,28 @@ def kde_by_group(
     palette = dict(colors) if colors is not None else style.category_colors(order)
     lo, hi = float(v.min()), float(v.max())
     pad = 0.1 * (hi - lo) if hi > lo else 1.0
-    x = np.linspace(lo - pad, hi + pad, grid_points)
+    a, b = support if support is not None else (None, None)
+    below = v < a if a is not None else pd.Series(False, index=v.index)
+    above = v > b if b is not None else pd.Series(False, index=v.index)
+    outside = v[below | above]
+    if len(outside):
+        raise DataError(
+            f"kde_by_group: value {float(outside.iloc[0])!r} of {outside.index[0]!r} is "
+            f"outside the support {support}; widen support or check the values"
+        )
+    x_lo = lo - pad if a is None else max(lo - pad, a)
+    x_hi = hi + pad if b is None else min(hi + pad, b)
+    x = np.linspace(x_lo, x_hi, grid_points)
+
+    def density(d: np.ndarray) -> np.ndarray:
+        kde = gaussian_kde(d)
+        y = kde(x)
+        if a is not None:
+            y = y + kde(2 * a - x)
+        if b is not None:
+            y = y + kde(2 * b - x)
+        return y
+
     no_density = []
     with _rc():
         fig = _figure(7.5, 4.2)
@@ -729,7 +763,7 @@ def kde_by_group(
         for grp in order:
             d = v[g == grp].to_numpy()
             if len(d) >= 2 and np.ptp(d) > 0:
-                y = gaussian_kde(d)(x)
+                y = density(d)
                 curves[grp] = y
                 ymax = max(ymax, float(y.max()))
         for grp in order:

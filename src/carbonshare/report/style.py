@@ -37,7 +37,10 @@ OKABE_ITO = (
     "#999999",
 )
 
-#: Tol "muted" (9) followed by Tol "light" (9): 18 distinguishable colours.
+#: Tol "muted" (9) followed by Tol "light" (7) and Tol "vibrant" teal and magenta: 18
+#: distinguishable colours. Tol's pale grey (#DDDDDD, his colour for bad data) is left out: it
+#: is indistinguishable from NO_DATA_COLOR; so is light mint (#44BB99), too close to muted
+#: teal (#44AA99).
 QUALITATIVE = (
     "#332288",
     "#88CCEE",
@@ -53,10 +56,10 @@ QUALITATIVE = (
     "#EEDD88",
     "#FFAABB",
     "#99DDFF",
-    "#44BB99",
+    "#009988",
     "#BBCC33",
     "#AAAA00",
-    "#DDDDDD",
+    "#EE3377",
 )
 
 NO_DATA_COLOR = "#E3E3E3"
@@ -67,14 +70,16 @@ DIVERGING_CMAP = "RdBu_r"
 
 
 #: Used after the 18 Tol colours (matplotlib tab20b + tab20c): distinct, but
-#: no longer colour-blind safe; rely on legends and hover text there.
+#: no longer colour-blind safe; rely on legends and hover text there. The three
+#: palest tab20c tints, too close to NO_DATA_COLOR, are replaced by tab10 cyan,
+#: olive and brown.
 EXTENDED = (
     "#393B79", "#5254A3", "#6B6ECF", "#9C9EDE", "#637939", "#8CA252", "#B5CF6B",
     "#CEDB9C", "#8C6D31", "#BD9E39", "#E7BA52", "#E7CB94", "#843C39", "#AD494A",
     "#D6616B", "#E7969C", "#7B4173", "#A55194", "#CE6DBD", "#DE9ED6", "#3182BD",
-    "#6BAED6", "#9ECAE1", "#C6DBEF", "#E6550D", "#FD8D3C", "#FDAE6B", "#FDD0A2",
+    "#6BAED6", "#9ECAE1", "#17BECF", "#E6550D", "#FD8D3C", "#FDAE6B", "#FDD0A2",
     "#31A354", "#74C476", "#A1D99B", "#C7E9C0", "#756BB1", "#9E9AC8", "#BCBDDC",
-    "#DADAEB", "#636363", "#969696", "#BDBDBD", "#D9D9D9",
+    "#BCBD22", "#636363", "#969696", "#BDBDBD", "#8C564B",
 )  # fmt: skip
 
 #: Number of categories that get distinct colours (beyond, colours repeat).

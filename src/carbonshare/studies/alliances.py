@@ -787,7 +787,8 @@ def run_alliances(
         contributions = ind.indicator_contributions(V, w)
         scores = pd.concat([dims, principles, ind.aci(V, w)], axis=1)
         weight_details = grid.assign(weight=w)
-        weight_details["column"] = [config.indicators[c].column for c in grid.index]
+        specs = [config.indicators[c] for c in grid.index]
+        weight_details["column"] = [f"{s.column} / {s.per}" if s.per else s.column for s in specs]
         if config.weights.method == "entropy":
             et = ind.entropy_table(V, normalised=True)
             weight_details = weight_details.join(et.drop(columns="weight", errors="ignore"))

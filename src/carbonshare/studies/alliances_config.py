@@ -292,13 +292,22 @@ class OutputConfig(StudyConfig):
     figures: bool = Field(True, description="static figures (PNG + SVG)")
     report: bool = Field(True, description="self-contained report.html")
     top_radar: int = Field(10, ge=1, le=30, description="countries shown in the radar figure")
+    radar_scale: Literal["share", "indicator"] = Field(
+        "share",
+        description="radar spokes: share = each indicator's part as a fraction of the country's "
+        "share; indicator = each part divided by that indicator's largest part (0-1, METHODS A7)",
+    )
 
 
 class AlliancesConfig(StudyConfig):
     """Configuration of ``carbonshare run alliances`` (defaults = Zhou et al. 2024)."""
 
     years: YearsConfig = Field(default_factory=YearsConfig)
-    indicators: dict[str, IndicatorSpec] = Field(default_factory=default_indicators)
+    indicators: dict[str, IndicatorSpec] = Field(
+        default_factory=default_indicators,
+        description="the indicators by code (this section replaces the whole set: list every "
+        "indicator with every field)",
+    )
     missing: MissingDataConfig = Field(default_factory=MissingDataConfig)
     countries: CountriesConfig = Field(default_factory=CountriesConfig)
     normalisation: NormalisationConfig = Field(default_factory=NormalisationConfig)

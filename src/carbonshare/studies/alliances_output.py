@@ -31,6 +31,11 @@ ALLIANCE_METHODS = {
 MAX_GROUPS = 8
 """At most this many alliances (those with >= 5 members, largest first) in the per-alliance plots."""
 
+RADAR_SCALES = {
+    "share": "(fraction of each share per indicator)",
+    "indicator": "(indicator parts, 1 = the largest part of that indicator)",
+}
+
 METHOD_LABELS = {"two_stage": "two-stage Shapley", "shapley": "Shapley", "owen": "Owen"}
 
 METHOD_MARKDOWN = r"""
@@ -75,7 +80,12 @@ def figure_data(result: AllianceResult) -> dict[str, pd.DataFrame | pd.Series]:
     parts = cs[[f"{c}_pct" for c in codes]].set_axis(codes, axis=1)
     n_radar = result.config.output.top_radar
     top = cs.index[:n_radar]
-    radar = parts.loc[top].div(cs.loc[top, f"share_{head}"], axis=0).clip(lower=0.0)
+    if result.config.output.radar_scale == "indicator":
+        # METHODS A7: each indicator's part scaled to 0-1 by its largest part over all countries
+        radar = parts.loc[top] / parts.max().where(parts.max() > 0, 1.0)
+    else:
+        radar = parts.loc[top].div(cs.loc[top, f"share_{head}"], axis=0)
+    radar = radar.clip(lower=0.0)
     radar.index = [f"{cs.at[i, 'name']} ({i})" for i in radar.index]
     sizes = cs["alliance"].map(cs["alliance"].value_counts())
     big = sizes[sizes >= 5].index
@@ -144,7 +154,7 @@ def write_figures(result: AllianceResult, out_dir: Path) -> list[Path]:
         "radar_top_countries": F.radar(
             d["radar"],
             title=f"Where the shares of the top {len(d['radar'])} countries come from "
-            "(fraction of each share per indicator)",
+            + RADAR_SCALES[result.config.output.radar_scale],
             rmax=rmax,
         ),
         "principle_boxplots": F.box_by_group(
@@ -159,6 +169,7 @@ def write_figures(result: AllianceResult, out_dir: Path) -> list[Path]:
             d["alliance"][shown],
             title=f"Distribution of shares within the {n_shown} largest alliances (by members)",
             xlabel="country's share of its alliance's emission rights (%)",
+            support=(0.0, 100.0),
         ),
     }
     paths: list[Path] = []
@@ -215,17 +226,19 @@ def write_report(result: AllianceResult, out_dir: Path, figure_paths: list[Path]
     )
 
     rep.add_section("Maps")
-    hover = d["hover"].assign(country=cs["name"])[["country", "alliance", "share %", "rank",
-                                                    "strongest partner"]]  # fmt: skip
+    # every map already shows the country's name; the hover adds what the map does not show
+    hover = d["hover"]
     rep.add_plotly(
-        I.category_map(d["alliance"], hover=hover, title=f"{n_all} alliances"),
+        I.category_map(
+            d["alliance"], hover=hover.drop(columns="alliance"), title=f"{n_all} alliances"
+        ),
         "Alliances",
         caption=f"Alliances: {ALLIANCE_METHODS[cfg.alliances.method]}; hover for details.",
     )
     rep.add_plotly(
         I.choropleth_map(
             d["share"],
-            hover=hover,
+            hover=hover.drop(columns="share %"),
             title="Share of global emission rights (%)",
             legend_label="share (%)",
             log_color=True,
@@ -239,7 +252,7 @@ def write_report(result: AllianceResult, out_dir: Path, figure_paths: list[Path]
         I.arrow_map(
             d["links"],
             d["points"],
-            hover=hover,
+            hover=hover.drop(columns=["alliance", "strongest partner"]),
             color_by=d["alliance"],
             title="Strongest carbon-reduction partner",
         ),  # fmt: skip

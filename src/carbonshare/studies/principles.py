@@ -107,9 +107,16 @@ class RuleConfig(StudyConfig):
 
         if value not in RULES:
             raise ValueError(f"unknown rule {value!r}; choose one of {', '.join(sorted(RULES))}")
-        if value == "shapley":
-            raise ValueError("the 'shapley' rule needs a game object; use it from the library")
         return value
+
+    @model_validator(mode="after")
+    def _game_file(self) -> RuleConfig:
+        if self.rule == "shapley" and not isinstance(self.params.get("game"), str | Path):
+            raise ValueError(
+                "params.game: the 'shapley' rule needs the path of a game file (.json or .csv, "
+                "see carbonshare.games.read_game) whose players are the study's entities"
+            )
+        return self
 
     @property
     def name(self) -> str:
@@ -390,11 +397,32 @@ def _rule_shares(
                 if r == "benchmarking":
                     sub[r] = _resolve_groups(sub[r], f"mix.{r}", extra)
         params["params"] = sub
+    if spec.rule == "shapley":
+        params["game"] = _read_study_game(params["game"], panel, extra["manifest"])
     if spec.rule == "alliance":
         params.pop("method", None)
         shares = extra.get("alliance")
         params["shares"] = shares.reindex(panel.index.get_level_values(0).unique())
     return allocate(spec.rule, panel, **params)
+
+
+def _read_study_game(path: str | Path, panel: pd.DataFrame, manifest: Manifest):
+    """The user's game file for the ``shapley`` rule; its players must be the entities."""
+    from carbonshare.games import read_game
+
+    game = read_game(path)
+    players = {str(p) for p in game.players}
+    entities = {str(e) for e in panel.index.get_level_values(0).unique()}
+    if players != entities:
+        extra = sorted(players - entities)
+        missing = sorted(entities - players)
+        raise DataError(
+            f"rules: the shapley game {path} has players that are not the study's entities "
+            f"(players not in the data or excluded: {extra[:8]}; entities not in the game: "
+            f"{missing[:8]}); give the game exactly the entities, or restrict data.entities"
+        )
+    manifest.add_sources([{"file": str(path), "kind": "cooperative game (shapley rule)"}])
+    return game
 
 
 def _resolve_groups(params: dict[str, Any], label: str, extra: dict[str, Any]) -> dict[str, Any]:
@@ -409,6 +437,12 @@ def _resolve_groups(params: dict[str, Any], label: str, extra: dict[str, Any]) -
         )
         return params | {"groups": None}
     values = attributes[groups].astype(object).where(attributes[groups].notna(), "unclassified")
+    unclassified = values.index[attributes[groups].isna().to_numpy()]
+    if len(unclassified):
+        extra["manifest"].note(
+            f"{label}: {len(unclassified)} entities have no {groups!r} and share one benchmark "
+            f"group 'unclassified': {', '.join(map(str, unclassified[:10]))}"
+        )
     return params | {"groups": values}
 
 
@@ -664,12 +698,26 @@ def _budget(config: PrinciplesConfig, raw: pd.DataFrame, entities: pd.Index, man
         emitted = float(e.loc[:, 2020 : config.base_year].sum().sum())
     budget = remaining_carbon_budget(b.warming, b.likelihood, emitted_since_2020=emitted)
     prov = ipcc_ar6_provenance()
+    spent = (
+        f"minus {emitted / 1e9:.4g} GtCO2 emitted 2020-{config.base_year} by the entities"
+        if config.base_year >= 2020
+        else f"nothing subtracted (base year {config.base_year} ends before the budget starts)"
+    )
     manifest.note(
         f"budget: IPCC AR6 {b.warming} C / {b.likelihood} % from 2020 ({prov['citation']}); "
-        f"minus {emitted / 1e9:.4g} GtCO2 emitted 2020-{config.base_year} by the entities -> "
-        f"{budget / 1e9:.4g} GtCO2. The IPCC budget covers all CO2 (incl. land use); the "
-        f"panel's {config.data.emissions} may be fossil only."
+        f"{spent} -> {budget / 1e9:.4g} GtCO2. The IPCC budget covers all CO2 (incl. land "
+        f"use); the panel's {config.data.emissions} may be fossil only."
     )
+    if config.data.source == "csv":
+        manifest.note(
+            "budget: the whole global IPCC budget is shared among the entities of the user "
+            "panel; for provinces or firms set budget.source: tonnes to their own budget"
+        )
+        logger.warning(
+            "the global IPCC AR6 budget is shared among the %d entities of a user panel; set "
+            "budget.source: tonnes for a sub-national or firm budget",
+            len(entities),
+        )
     manifest.add_sources([{"name": "IPCC AR6 WG1 remaining carbon budgets", **prov}])
     return budget
 
@@ -728,7 +776,14 @@ def _details(config: PrinciplesConfig, data: pd.DataFrame, budget: float, manife
     if "equal_cumulative_per_capita" in specs:
         p = _defaults_for("equal_cumulative_per_capita", config, budget)
         p |= dict(specs["equal_cumulative_per_capita"].params)
-        ecpc = P.ecpc_account(data, **p)
+        # the rule itself has already logged any deficit: do not log it a second time
+        quiet = logging.getLogger("carbonshare.principles.cumulative")
+        level = quiet.level
+        quiet.setLevel(logging.ERROR)
+        try:
+            ecpc = P.ecpc_account(data, **p)
+        finally:
+            quiet.setLevel(level)
         over = ecpc.index[ecpc["remaining_t"] < 0]
         if len(over):
             manifest.note(

@@ -66,8 +66,8 @@ class ChainConfig(StudyConfig):
     edges_path: str | None = Field(None, description="edges CSV when path is a nodes CSV")
     product: str | None = Field(
         None,
-        description="sector whose final demand defines the chain; default: the product "
-        "with the largest footprint",
+        description="sector ('region/sector' for a multi-region table) whose final demand "
+        "defines the chain; default: the product with the largest footprint",
     )
     category: str | None = Field(None, description="final-demand category (default: all)")
     max_members: int = Field(6, ge=2, le=14, description="members kept (rest merged)")
@@ -87,9 +87,13 @@ class ResponsibilityConfig(StudyConfig):
         description="bundled table (de1995, de2009, nl2000, us2021) "
         "or a path to a table in the documented layout",
     )
-    stressor: str | None = Field("CO2", description="emission row (default CO2 when present)")
+    stressor: str | None = Field(
+        None, description="emission row (default: CO2 when present, else the table's first)"
+    )
     extraction: list[str] | None = Field(
-        None, description="sectors tagged as fossil-fuel extraction (default: the table's)"
+        None,
+        description="sectors tagged as fossil-fuel extraction (default: the table's); "
+        "'region/sector' for a multi-region table",
     )
     alpha: float | None = Field(
         None, ge=0.0, le=1.0, description="extra shared-responsibility variant with this alpha"
@@ -121,12 +125,12 @@ class ResponsibilityResult:
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The output tables by file name."""
-        out = {
-            "accounts": self.accounts.reset_index(),
-            "reconciliation": self.reconciliation.reset_index(),
-            "multipliers": self.multipliers.reset_index(),
-            "linkages": self.linkages.reset_index(),
-        }
+        out: dict[str, pd.DataFrame] = {}
+        if self.stressor is not None:  # a table without emissions has no accounts
+            out["accounts"] = self.accounts.reset_index()
+            out["reconciliation"] = self.reconciliation.reset_index()
+        out["multipliers"] = self.multipliers.reset_index()
+        out["linkages"] = self.linkages.reset_index()
         if self.stressor is not None:
             out.update(
                 {
@@ -173,7 +177,13 @@ def _load(config: ResponsibilityConfig, manifest: Manifest):
                 f"({', '.join(acc.BUNDLED_TABLES)}) nor an existing path"
             )
         table = acc.read_iotable(path)
-        manifest.add_sources([{"table": table.name, "file": str(path), "source": "user table"}])
+        source = table.meta.get("source") or "user table"
+        manifest.add_sources([{"table": table.name, "file": str(path), "source": source}])
+        table.meta.setdefault("source", f"user table {path}")
+        if table.meta.get("synthetic"):
+            manifest.note(
+                f"table {table.name} is SYNTHETIC (illustrative numbers, not real data): {source}"
+            )
     for r in table.meta.get("repairs", []):
         manifest.repair(r["entity"], r["field"], r["action"], r["detail"])
     for key in ("extraction_note", "technology_assumption"):
@@ -295,9 +305,12 @@ def run_responsibility(
         if stressor is not None:
             persp = acc.all_perspectives(table, stressor, alpha=config.alpha)
             if not config.net_output:
-                for key in ("value_added", "final_demand"):
+                variants = {"value_added": "value_added", "final_demand": "final_demand"}
+                if config.alpha is not None:
+                    variants["given"] = config.alpha
+                for key, a in variants.items():
                     persp[f"shared_{key}"] = acc.shared_responsibility(
-                        table, stressor, alpha=key, net_output=False
+                        table, stressor, alpha=a, net_output=False
                     )
             rec = acc.reconciliation(persp)
             if not rec["conserved"].all():
@@ -443,7 +456,9 @@ def _static_figures(result: ResponsibilityResult, fig_dir: Path) -> list[Path]:
     if result.stressor is not None:
         unit = f"{result.stressor} ({result.table.units.get('F', '')})"
         held = result.accounts.copy()
-        held.index = [f"{r}/{h}" if multi else f"{h} ({k})" for r, k, h in held.index]
+        # MRIO: one bar per region and kind of holder (sectors, final demand ...); the
+        # holder-level accounts are in tables/accounts.csv
+        held.index = [f"{r} ({k})" if multi else f"{h} ({k})" for r, k, h in held.index]
         held = held.groupby(level=0, sort=False).sum()
         for col in held.columns:
             acc = held[col][held[col].abs() > 0].rename(col)
@@ -456,7 +471,8 @@ def _static_figures(result: ResponsibilityResult, fig_dir: Path) -> list[Path]:
     lk = result.linkages[["backward_index", "forward_index"]]
     if not multi:
         lk = lk.droplevel(0)
-    made["linkages"] = F.bar(lk, title="Normalised backward and forward linkages")
+    lk = lk.rename(columns={"backward_index": "backward", "forward_index": "forward"})
+    made["linkages"] = F.bar(lk, title="Linkages (normalised)")
     paths: list[Path] = []
     for name, fig in made.items():
         paths.extend(F.save_figure(fig, fig_dir / name))
