@@ -270,8 +270,9 @@ def test_allocate_invariants(case):
             if len(S) == 1:
                 expect[S] = q_part[k]
                 continue
-            psi = shapley_value(_brute_game(parts.loc[S].sum(axis=1), crl.loc[S, S]), "exact")
-            psi_p = shapley_value(_brute_game(parts.loc[S, col], crl.loc[S, S]), "exact")
+            sub = crl.loc[S, S]
+            psi = shapley_value(_brute_game(parts.loc[S].sum(axis=1), sub), method="exact")
+            psi_p = shapley_value(_brute_game(parts.loc[S, col], sub), method="exact")
             expect[S] = two[S] * psi_p / psi
         np.testing.assert_allclose(out["two_stage"][col], expect / two.sum() * 100, atol=1e-9)
 
