@@ -80,7 +80,11 @@ def test_radar_small_multiples_and_range_check(tmp_path, panel_2020):
     top = panel_2020["co2_t"].nlargest(8).index
     norm = panel_2020.loc[top] / panel_2020.max()
     fig = F.radar(norm, title="Top emitters")
-    assert len([a for a in fig.axes if a.name == "polar"]) == 2  # 8 rows -> 4 + 4
+    polar = [a for a in fig.axes if a.name == "polar"]
+    assert len(polar) == 2  # 8 rows -> 4 + 4
+    # coinciding polygons stay visible: the lines of a panel differ in style
+    styles = [ln.get_linestyle() for ln in polar[0].lines if not ln.get_label().startswith("_")]
+    assert len(styles) == 4 and len(set(styles)) == 4
     _saved(fig, tmp_path, "radar")
     with pytest.raises(DataError, match=r"'CHN', 'co2_t'.*\[0, 1.0\]"):
         F.radar(panel_2020.loc[top])

@@ -552,6 +552,10 @@ def arrow_map(
 # ---------------------------------------------------------------------- charts
 
 
+RADAR_LINESTYLES = ("-", "--", ":", "-.")
+"""Line styles of successive polygons in a radar panel."""
+
+
 def radar(df: pd.DataFrame, *, title: str = "", rmax: float = 1.0, max_per_panel: int = 6) -> Any:
     """Radar (spider) chart: one polygon per row, one spoke per column.
 
@@ -596,11 +600,14 @@ def radar(df: pd.DataFrame, *, title: str = "", rmax: float = 1.0, max_per_panel
             ax.tick_params(axis="y", labelsize=7, colors="#777777")
             ax.tick_params(axis="x", pad=9)
             ax.spines["polar"].set_color("#BBBBBB")
-            for name, row in vals.iloc[k * per_panel : (k + 1) * per_panel].iterrows():
+            rows = vals.iloc[k * per_panel : (k + 1) * per_panel]
+            for j, (name, row) in enumerate(rows.iterrows()):
                 closed = np.r_[row.to_numpy(), row.to_numpy()[:1]]
                 th = np.r_[angles, angles[:1]]
                 col = colors[str(name)]
-                ax.plot(th, closed, color=col, lw=1.5, label=str(name))
+                # line styles cycle so that coinciding polygons stay visible
+                ls = RADAR_LINESTYLES[j % len(RADAR_LINESTYLES)]
+                ax.plot(th, closed, color=col, lw=1.5, ls=ls, label=str(name))
                 ax.fill(th, closed, color=col, alpha=0.12)
             ax.legend(loc="upper left", bbox_to_anchor=(1.05, 1.0))
         if title:
