@@ -325,13 +325,18 @@ def choropleth(
             ax.legend(handles=[_no_data_patch()], loc="lower left", bbox_to_anchor=(0.0, 0.02))
         if title:
             ax.set_title(title)
-    fig.carbonshare_meta = {
+    fig.carbonshare_meta = _map_meta(world, no_data, not_drawn, pts)
+    return fig
+
+
+def _map_meta(world, no_data, not_drawn, pts) -> dict:
+    """What a map could not show as a polygon, for the study's caption (``fig.carbonshare_meta``)."""
+    return {
         "no_data": sorted(no_data),
         "no_data_names": sorted(world.loc[no_data, "name"].tolist()),
         "not_drawn": not_drawn,
         "as_points": sorted(pts.index.tolist()),
     }
-    return fig
 
 
 def category_map(
@@ -429,12 +434,7 @@ def category_map(
         )
         if title:
             ax.set_title(title)
-    fig.carbonshare_meta = {
-        "no_data": sorted(no_data),
-        "no_data_names": sorted(world.loc[no_data, "name"].tolist()),
-        "not_drawn": not_drawn,
-        "as_points": sorted(pts.index.tolist()),
-    }
+    fig.carbonshare_meta = _map_meta(world, no_data, not_drawn, pts)
     return fig
 
 
