@@ -42,6 +42,8 @@ def test_run_without_figures_and_report(tmp_path, capsys):
         "report": False,
         "top_radar": 10,
         "radar_scale": "share",
+        "group_min_size": 5,
+        "group_max": 8,
     }
     shares = pd.read_csv(out / "tables" / "country_shares.csv")
     assert abs(shares["share_two_stage"].sum() - 100) < 1e-9

@@ -209,3 +209,14 @@ def test_constant_values_get_one_colour(co2_per_capita):
         norm = next(a for a in fig.axes if a.get_label() == "<colorbar>")._colorbar.norm
         assert norm.vmax > norm.vmin
         assert 0.45 < float(norm(65.44)) < 0.55  # the middle of the scale
+
+
+def test_bar_ticks_stay_short_for_large_values():
+    """Values of 1e8 (e.g. kg of CO2) get '120 M' tick labels, not 11-character numbers."""
+    fig = F.bar(pd.Series({"industry": 1.2e8, "households": 4.5e7}, name="CO2 (kg)"))
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels() + ax.get_xticklabels() if t.get_text()]
+    numeric = [lab for lab in labels if any(ch.isdigit() for ch in lab)]
+    assert numeric and all(len(lab) <= 6 for lab in numeric), numeric
+    assert any(lab.endswith(" M") for lab in numeric)

@@ -215,3 +215,25 @@ def test_radar_data_both_scales(study):
     np.testing.assert_allclose(scaled.to_numpy(), (parts.loc[top] / parts.max()).to_numpy())
     assert scaled.to_numpy().max() <= 1.0
     assert list(scaled.index) == list(share.index)
+
+
+def test_per_alliance_figures_follow_the_group_settings(study):
+    """The boxplots and densities show the alliances the config selects: by size, largest first."""
+    from carbonshare.studies.alliances_output import figure_data
+
+    result, _ = study
+    sizes = result.country_shares["alliance"].value_counts()
+
+    def shown(**output):
+        cfg = result.config.model_copy(deep=True)
+        for key, value in output.items():
+            setattr(cfg.output, key, value)
+        data = figure_data(AllianceResult(**{**vars(result), "config": cfg}))
+        return set(result.country_shares.loc[data["in_shown"], "alliance"])
+
+    default = shown()
+    assert len(default) == min(8, int((sizes >= 5).sum()))
+    assert all(sizes[a] >= 5 for a in default)
+    every = shown(group_min_size=1, group_max=len(sizes))
+    assert every == set(sizes.index)
+    assert shown(group_max=2) == set(sorted(default)[:2])

@@ -939,10 +939,14 @@ def dumbbell(
 
 
 def _thousands() -> Any:
-    """Tick labels with thousands separators from 10,000 up (400,000 not 400000)."""
+    """Compact tick labels: thousands separators from 10,000 (400,000 not 400000), and
+    SI prefixes from a million (120 M, 2.4 G) so that long numbers never collide."""
     from matplotlib.ticker import FuncFormatter
 
     def fmt(x: float, _pos: int) -> str:
+        for scale, prefix in ((1e12, "T"), (1e9, "G"), (1e6, "M")):
+            if abs(x) >= scale:
+                return f"{x / scale:,.3g} {prefix}"
         return f"{x:,.0f}" if abs(x) >= 1e4 else f"{x:g}"
 
     return FuncFormatter(fmt)

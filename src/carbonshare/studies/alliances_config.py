@@ -297,6 +297,16 @@ class OutputConfig(StudyConfig):
         description="radar spokes: share = each indicator's part as a fraction of the country's "
         "share; indicator = each part divided by that indicator's largest part (0-1, METHODS A7)",
     )
+    group_min_size: int = Field(
+        5,
+        ge=1,
+        description="per-alliance boxplots and densities: alliances with >= this many members",
+    )
+    group_max: int = Field(
+        8,
+        ge=1,
+        description="per-alliance boxplots and densities: at most this many (largest first)",
+    )
 
 
 class AlliancesConfig(StudyConfig):

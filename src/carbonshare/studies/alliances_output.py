@@ -28,9 +28,6 @@ ALLIANCE_METHODS = {
     "target": "strongest links merged to a target number",
 }
 
-MAX_GROUPS = 8
-"""At most this many alliances (those with >= 5 members, largest first) in the per-alliance plots."""
-
 RADAR_SCALES = {
     "share": "(fraction of each share per indicator)",
     "indicator": "(indicator parts, 1 = the largest part of that indicator)",
@@ -88,8 +85,9 @@ def figure_data(result: AllianceResult) -> dict[str, pd.DataFrame | pd.Series]:
     radar = radar.clip(lower=0.0)
     radar.index = [f"{cs.at[i, 'name']} ({i})" for i in radar.index]
     sizes = cs["alliance"].map(cs["alliance"].value_counts())
-    big = sizes[sizes >= 5].index
-    shown = list(dict.fromkeys(cs.loc[big, "alliance"].sort_values()))[:MAX_GROUPS]
+    out_cfg = result.config.output
+    big = sizes[sizes >= out_cfg.group_min_size].index
+    shown = list(dict.fromkeys(cs.loc[big, "alliance"].sort_values()))[: out_cfg.group_max]
     in_shown = cs["alliance"].isin(shown)
     principle_pct = cs[["Eq_pct", "Ef_pct", "El_pct"]].div(cs[f"share_{head}"], axis=0) * 100
     principle_pct.columns = ["Equity", "Efficiency", "Ecology"]
@@ -284,8 +282,9 @@ def write_report(result: AllianceResult, out_dir: Path, figure_paths: list[Path]
     if figs:
         rep.add_section("Figures")
         groups = (
-            f"Alliances with at least 5 members (at most the {MAX_GROUPS} largest); the "
-            "others are in alliances.csv and country_shares.csv."
+            f"Alliances with at least {result.config.output.group_min_size} members (at most the "
+            f"{result.config.output.group_max} largest; config output.group_min_size / group_max); "
+            "the others are in alliances.csv and country_shares.csv."
         )
         titles = {
             "radar_top_countries": (
