@@ -481,22 +481,7 @@ def arrow_map(
     no_point = sorted(set(need) - set(pts.index))
     if no_point:
         raise DataError(f"arrow_map: no lat/lon in points for {no_point}; add their capitals")
-    groups = (
-        pd.Series("link", index=linked.index, dtype=object)
-        if color_by is None
-        else color_by.reindex(linked.index).astype(object).fillna("no group")
-    )
-    cats = style.category_order(groups.unique())
-    if colors is not None:
-        palette = dict(colors)
-    elif color_by is None:
-        palette = {"link": "#0072B2"}
-    else:  # colours from ALL groups of color_by: the same as category_map(color_by)
-        palette = style.category_colors(style.category_order(color_by.dropna().unique()))
-        palette.setdefault("no group", "#777777")
-    lacking = [c for c in cats if c not in palette]
-    if lacking:
-        raise DataError(f"colors has no colour for groups {lacking}; add them to colors=")
+    groups, cats, palette = style.link_groups(linked.index, color_by, colors)
     with _rc():
         world = _world(boundaries)
         fig, ax = _map_axes(10.0, 5.5)

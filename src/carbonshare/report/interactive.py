@@ -533,24 +533,7 @@ def arrow_map(
     if bad:
         raise DataError(f"arrow_map: lat/lon of {bad} are missing or not numbers; fix points")
     gj, names = _prepare(boundaries, set())
-    groups = (
-        pd.Series("link", index=linked.index, dtype=object)
-        if color_by is None
-        else color_by.reindex(linked.index)
-        .astype(object)
-        .where(color_by.reindex(linked.index).notna(), "no group")
-    )
-    cats = style.category_order(groups.unique())
-    if colors is not None:
-        palette = dict(colors)
-    elif color_by is None:
-        palette = {"link": "#0072B2"}
-    else:  # colours from ALL groups of color_by: the same as category_map(color_by)
-        palette = style.category_colors(style.category_order(color_by.dropna().unique()))
-        palette.setdefault("no group", "#777777")
-    lacking = [c for c in cats if c not in palette]
-    if lacking:
-        raise DataError(f"colors has no colour for groups {lacking}; add them to colors=")
+    groups, cats, palette = style.link_groups(linked.index, color_by, colors)
     group_name = str(getattr(color_by, "name", None) or "group")
 
     def label(c: str) -> str:

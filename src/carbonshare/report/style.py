@@ -12,7 +12,9 @@ static maps add hatching.
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+
+import pandas as pd
 
 __all__ = [
     "DIVERGING_CMAP",
@@ -153,3 +155,39 @@ def color_range(lo: float, hi: float) -> tuple[float, float]:
     mid = (lo + hi) / 2
     pad = 0.05 * abs(mid) if mid != 0 else 1.0
     return round(mid - pad, 5), round(mid + pad, 5)
+
+
+def link_groups(
+    index: pd.Index,
+    color_by: pd.Series | None,
+    colors: Mapping[Hashable, str] | None,
+) -> tuple[pd.Series, list[Hashable], dict[Hashable, str]]:
+    """Group, group order and colours of the links of an arrow map (static and interactive).
+
+    Without ``color_by`` every link is group "link"; with it, a link whose country has no
+    group is "no group". Colours come from ``colors`` or from all groups of ``color_by``, so
+    they are the same as in ``category_map(color_by)``.
+
+    Raises
+    ------
+    DataError  if ``colors`` lacks a colour for a group that is drawn.
+    """
+    from carbonshare.errors import DataError
+
+    if color_by is None:
+        groups = pd.Series("link", index=index, dtype=object)
+    else:
+        groups = color_by.reindex(index).astype(object)
+        groups = groups.where(groups.notna(), "no group")
+    cats = category_order(groups.unique())
+    if colors is not None:
+        palette = dict(colors)
+    elif color_by is None:
+        palette = {"link": "#0072B2"}
+    else:
+        palette = category_colors(category_order(color_by.dropna().unique()))
+        palette.setdefault("no group", "#777777")
+    lacking = [c for c in cats if c not in palette]
+    if lacking:
+        raise DataError(f"colors has no colour for groups {lacking}; add them to colors=")
+    return groups, cats, palette
