@@ -134,3 +134,47 @@ def test_sources_lists_the_blue_rows():
         assert column in used, column
     assert (blue_rows["commit"].str.len().isin([0, 40])).all()
     assert len(sources()) < len(everything)
+
+
+def test_cli_data_sources_lists_the_blue_series(capsys):
+    from carbonshare.cli import main as cli_main
+
+    assert cli_main(["data", "sources"]) == 0
+    out = capsys.readouterr().out
+    assert "Global Mangrove Watch" in out and "Carbon Pricing Dashboard" in out
+    assert "Ricke" in out and "Mcleod" in out
+
+
+def _copy(raw_dir, tmp_path, rel):
+    dest = tmp_path / rel
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_bytes((raw_dir / rel).read_bytes())
+    return dest
+
+
+def test_bad_raw_values_stop_the_readers(raw_dir, tmp_path):
+    from carbonshare.data import raw_blue as rb
+
+    gmw = _copy(raw_dir, tmp_path, rb.GMW_FILE)
+    text = gmw.read_text()
+    gmw.write_text(text.replace('"Comoros","1996",0.97', '"Comoros","1996",-0.97', 1))
+    with pytest.raises(DataError, match="Comoros.*negative"):
+        rb.read_gmw(tmp_path)
+    gmw.write_text(text.replace('"Comoros","1996",0.97', '"Comoros","1996",n/a', 1))
+    with pytest.raises(DataError, match="Comoros.*not a number"):
+        rb.read_gmw(tmp_path)
+    with pytest.raises(DataError, match="CRI edition 2019"):
+        rb.read_cri(raw_dir, 2019)
+    with pytest.raises(DataError, match="not found"):
+        rb.read_scimago(tmp_path)
+
+
+def test_conflicting_duplicate_cpi_rows_stop_the_reader(raw_dir, tmp_path):
+    from carbonshare.data import raw_blue as rb
+
+    cpi = _copy(raw_dir, tmp_path, rb.CPI_DATAHUB_FILE)
+    lines = cpi.read_bytes().split(b"\n")
+    denmark = next(line for line in lines if line.startswith(b"Denmark,"))
+    cpi.write_bytes(cpi.read_bytes() + denmark.replace(b"9.33", b"9.99") + b"\n")
+    with pytest.raises(DataError, match="'Denmark' has two values for 1995"):
+        rb.read_cpi_datahub(tmp_path)
