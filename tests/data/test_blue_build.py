@@ -10,6 +10,7 @@ import pytest
 from carbonshare.data import blue, load_countries, sources
 from carbonshare.data.blue_names import BlueLog, map_codes, map_names
 from carbonshare.data.build_blue import build_blue, main, write_blue
+from carbonshare.data.bundled import read_panel_file
 from carbonshare.data.names import build_name_index, match_country
 from carbonshare.data.raw import read_mapping
 from carbonshare.errors import DataError
@@ -21,7 +22,7 @@ def fresh(raw_dir):
 
 
 def test_shipped_panel_and_flags_equal_fresh_build(fresh):
-    panel = blue.read_blue_panel_file(blue.BUNDLED / blue.BLUE_PANEL_FILE)
+    panel = read_panel_file(blue.BUNDLED / blue.BLUE_PANEL_FILE)
     pd.testing.assert_frame_equal(panel, fresh["panel"], check_exact=False, rtol=1e-9)
     flags = blue.read_blue_flags_file(blue.BUNDLED / blue.BLUE_FLAGS_FILE)
     pd.testing.assert_frame_equal(flags, fresh["flags"].astype(object), check_dtype=False)
@@ -29,30 +30,14 @@ def test_shipped_panel_and_flags_equal_fresh_build(fresh):
 
 def test_shipped_files_equal_fresh_build_bytes(fresh, tmp_path):
     write_blue(fresh, tmp_path)
-    for name in (
-        blue.BLUE_PANEL_FILE,
-        blue.BLUE_FLAGS_FILE,
-        blue.BLUE_CSCC_FILE,
-        blue.BLUE_COASTAL_FILE,
-        blue.BURIAL_RATES_FILE,
-        blue.BLUE_SOURCES_FILE,
-        blue.BLUE_REPORT_FILE,
-    ):
+    for name in blue.BLUE_FILES:
         assert (tmp_path / name).read_bytes() == (blue.BUNDLED / name).read_bytes(), name
 
 
 def test_main_writes_every_blue_file(raw_dir, tmp_path):
     assert main(["--raw", str(raw_dir), "--out", str(tmp_path)]) == 0
     names = {p.name for p in tmp_path.iterdir()}
-    assert names == {
-        blue.BLUE_PANEL_FILE,
-        blue.BLUE_FLAGS_FILE,
-        blue.BLUE_CSCC_FILE,
-        blue.BLUE_COASTAL_FILE,
-        blue.BURIAL_RATES_FILE,
-        blue.BLUE_SOURCES_FILE,
-        blue.BLUE_REPORT_FILE,
-    }
+    assert names == set(blue.BLUE_FILES)
     assert not list(tmp_path.glob("*.part"))
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from carbonshare.data.bundled import read_panel_file
 from carbonshare.errors import DataError
 
 BUNDLED = Path(__file__).with_name("bundled")
@@ -31,6 +32,16 @@ BLUE_COASTAL_FILE = "blue_coastal.csv"
 BLUE_REPORT_FILE = "blue_build_report.json"
 #: cited table written by the build from build_blue.BURIAL_RATES (not from the raw folder)
 BURIAL_RATES_FILE = "blue_burial_rates.csv"
+#: every file the blue build writes
+BLUE_FILES = (
+    BLUE_PANEL_FILE,
+    BLUE_FLAGS_FILE,
+    BLUE_CSCC_FILE,
+    BLUE_COASTAL_FILE,
+    BURIAL_RATES_FILE,
+    BLUE_SOURCES_FILE,
+    BLUE_REPORT_FILE,
+)
 
 #: first and last year of the blue-carbon panel
 FIRST_YEAR, LAST_YEAR = 1996, 2024
@@ -92,12 +103,6 @@ def _path(name: str) -> Path:
     return path
 
 
-def read_blue_panel_file(path: Path) -> pd.DataFrame:
-    """Read a blue panel CSV written by the build (index iso3, year; float columns)."""
-    df = pd.read_csv(path, dtype={"iso3": str, "year": int}, keep_default_na=False, na_values=[""])
-    return df.set_index(["iso3", "year"]).astype(float)
-
-
 def read_blue_flags_file(path: Path) -> pd.DataFrame:
     """Read a blue flags CSV written by the build (index iso3, year; str columns)."""
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -107,7 +112,7 @@ def read_blue_flags_file(path: Path) -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def _panel() -> pd.DataFrame:
-    return read_blue_panel_file(_path(BLUE_PANEL_FILE))
+    return read_panel_file(_path(BLUE_PANEL_FILE))
 
 
 @lru_cache(maxsize=1)

@@ -76,7 +76,7 @@ BURIAL_RATES = (
 CSCC_DIGITS = 6
 
 
-class Series:
+class Column:
     """Values and flags of one panel column as (iso3, year) Series."""
 
     def __init__(self, values: pd.Series, flags: pd.Series | None = None):
@@ -101,7 +101,7 @@ def _long_to_series(df: pd.DataFrame, column: str) -> pd.Series:
 # --------------------------------------------------------------------------- areas
 
 
-def mangrove_series(raw: Path, countries: pd.DataFrame, log: BlueLog) -> Series:
+def mangrove_series(raw: Path, countries: pd.DataFrame, log: BlueLog) -> Column:
     """GMW v3 mangrove area, annual 1996-2020 by linear interpolation between epochs.
 
     Epoch values (1996, 2007-2010, 2015-2020) are as published (French
@@ -127,21 +127,17 @@ def mangrove_series(raw: Path, countries: pd.DataFrame, log: BlueLog) -> Series:
     flags = pd.concat([flags, pd.DataFrame("absent", index=absent, columns=flags.columns)])
     log.notes["mangrove_epochs"] = epochs
     log.notes["mangrove_countries"] = int(len(area))
-    return Series(_stack(values), _stack(flags))
+    return Column(_stack(values), _stack(flags))
 
 
-def habitat_series(raw: Path, habitat: str, countries: pd.DataFrame, log: BlueLog) -> Series:
+def habitat_series(raw: Path, habitat: str, countries: pd.DataFrame, log: BlueLog) -> Column:
     """OHI salt-marsh or seagrass extent: one snapshot repeated in every year (``static``).
 
     Regions are summed into their economy (``main`` and ``part`` regions of
     ``blue_ohi_regions.csv``); the snapshot year itself is unflagged; a
     country with no region in the layer has 0 km² (``absent``).
     """
-    df = rb.read_ohi_habitat(raw, habitat)
-    regions = ohi_regions(countries, df["entity"], log)
-    df = df.assign(iso3=df["entity"].map(regions["iso3"]))
-    log.drop(f"ohi_{habitat}", "OHI region outside the country table", _left_out(df, regions))
-    df = df[df["iso3"] != ""]
+    df = _by_region(rb.read_ohi_habitat(raw, habitat), f"ohi_{habitat}", countries, log)
     years = sorted(set(df["year"]))
     if len(years) != 1:
         raise DataError(f"OHI {habitat}: expected one snapshot year, found {years}")
@@ -157,12 +153,29 @@ def habitat_series(raw: Path, habitat: str, countries: pd.DataFrame, log: BlueLo
     log.notes[f"{habitat}_below_{MIN_ECOSYSTEM_KM2}_km2"] = sorted(
         area.index[(area > 0) & (area < MIN_ECOSYSTEM_KM2)]
     )
-    return Series(_stack(values), _stack(flags))
+    return Column(_stack(values), _stack(flags))
 
 
-def _left_out(df: pd.DataFrame, regions: pd.DataFrame) -> list[str]:
-    ids = sorted(set(df.loc[df["iso3"] == "", "entity"]))
-    return [f"{i} {regions.loc[i, 'rgn_name']}" for i in ids]
+def _by_region(
+    df: pd.DataFrame,
+    source: str,
+    countries: pd.DataFrame,
+    log: BlueLog,
+    roles: tuple[str, ...] = ("main", "part"),
+) -> pd.DataFrame:
+    """Rows of OHI regions (ids in ``entity``) whose role is in ``roles``, with ``iso3``;
+    the others are logged with their reason."""
+    regions = ohi_regions(countries, df["entity"], log)
+    role = df["entity"].map(regions["role"])
+    reasons = {
+        "": "OHI region outside the country table",
+        "part": "outlying part of an economy: score not used",
+    }
+    for key, reason in reasons.items():
+        if key not in roles:
+            ids = sorted(set(df.loc[role == key, "entity"]))
+            log.drop(source, reason, [f"{i} {regions.loc[i, 'rgn_name']}" for i in ids])
+    return df.assign(iso3=df["entity"].map(regions["iso3"]))[role.isin(roles)]
 
 
 def _stack(wide: pd.DataFrame) -> pd.Series:
@@ -174,32 +187,19 @@ def _stack(wide: pd.DataFrame) -> pd.Series:
 # --------------------------------------------------------------------------- scores
 
 
-def ocean_health_series(raw: Path, countries: pd.DataFrame, log: BlueLog) -> Series:
+def ocean_health_series(raw: Path, countries: pd.DataFrame, log: BlueLog) -> Column:
     """Ocean Health Index overall score of each economy's own OHI region, 2012-2024.
 
     Outlying parts (``part`` regions) are not averaged in; years before 2012
     stay NaN (no OHI score exists for them).
     """
-    df = rb.read_ohi_scores(raw)
-    regions = ohi_regions(countries, df["entity"], log)
-    role = df["entity"].map(regions["role"])
-    df = df.assign(iso3=df["entity"].map(regions["iso3"]))
-    log.drop(
-        "ohi_scores",
-        "outlying part of an economy: score not used",
-        _named(df[role == "part"], regions),
-    )
-    log.drop("ohi_scores", "OHI region outside the country table", _named(df[role == ""], regions))
-    return Series(_long_to_series(df[role == "main"], "ohi"))
-
-
-def _named(df: pd.DataFrame, regions: pd.DataFrame) -> list[str]:
-    return [f"{i} {regions.loc[i, 'rgn_name']}" for i in sorted(set(df["entity"]))]
+    df = _by_region(rb.read_ohi_scores(raw), "ohi_scores", countries, log, roles=("main",))
+    return Column(_long_to_series(df, "ohi"))
 
 
 def cpi_series(
     raw: Path, countries: pd.DataFrame, aggregates: frozenset[str], log: BlueLog
-) -> Series:
+) -> Column:
     """Corruption Perceptions Index on 0-100: datahub 1995-2011 x 10 (``rescaled``),
     TI's own 2012-2024 time series as published.
 
@@ -232,18 +232,18 @@ def cpi_series(
     flags = pd.Series(
         np.where(values.index.get_level_values("year") <= 2011, "rescaled", ""), index=values.index
     )
-    return Series(values, flags)
+    return Column(values, flags)
 
 
-def science_series(raw: Path, countries: pd.DataFrame, log: BlueLog) -> Series:
+def science_series(raw: Path, countries: pd.DataFrame, log: BlueLog) -> Column:
     """SCImago Environmental Science (ASJC 2300) documents, 1996-2016; later years NaN."""
     df = map_names(rb.read_scimago(raw), "scimago", countries, log)
-    return Series(_long_to_series(df, "documents"))
+    return Column(_long_to_series(df, "documents"))
 
 
 def mpa_series(
     raw: Path, countries: pd.DataFrame, aggregates: frozenset[str], log: BlueLog
-) -> Series:
+) -> Column:
     """Marine protected share of the EEZ (%), OHI/WDPA spliced with WDI ER.MRN.PTMR.ZS.
 
     Rule: OHI v2017 (WDPA 2017) protected area / EEZ area x 100 for
@@ -254,11 +254,7 @@ def mpa_series(
     adjustment. Agreement of OHI and WDI on their 2013-2017 overlap is
     recorded in the build report (``mpa_overlap``) and tested.
     """
-    df = rb.read_mpa_ohi(raw)
-    regions = ohi_regions(countries, df["entity"], log)
-    df = df.assign(iso3=df["entity"].map(regions["iso3"]))
-    log.drop("ohi_mpa", "OHI region outside the country table", _left_out(df, regions))
-    df = df[df["iso3"] != ""]
+    df = _by_region(rb.read_mpa_ohi(raw), "ohi_mpa", countries, log)
     sums = df.groupby(["vintage", "iso3", "year"])[["a_prot_km2", "a_tot_km2"]].sum()
     pct = (100.0 * sums["a_prot_km2"] / sums["a_tot_km2"]).rename("pct")
     v17 = pct.loc[2017]
@@ -286,7 +282,7 @@ def mpa_series(
             ]
         ),
     }
-    return Series(values, flags)
+    return Column(values, flags)
 
 
 # --------------------------------------------------------------------------- policy
@@ -294,7 +290,7 @@ def mpa_series(
 
 def agreements_series(
     raw: Path, countries: pd.DataFrame, aggregates: frozenset[str], log: BlueLog
-) -> Series:
+) -> Column:
     """Climate agreements joined by the end of each year: UNFCCC + Doha Amendment + Paris (0-3).
 
     An instrument counts from the year of the country's own act
@@ -310,10 +306,10 @@ def agreements_series(
     joined = first.to_numpy(float)[:, :, None] <= years[None, None, :]  # NaN -> False
     wide = pd.DataFrame(joined.sum(axis=1).astype(float), index=first.index, columns=list(YEARS))
     log.notes["agreements_parties"] = {c: int(first[c].notna().sum()) for c in first.columns}
-    return Series(_stack(wide))
+    return Column(_stack(wide))
 
 
-def carbon_market_series(raw: Path, countries: pd.DataFrame, log: BlueLog) -> Series:
+def carbon_market_series(raw: Path, countries: pd.DataFrame, log: BlueLog) -> Column:
     """Carbon pricing in force per country-year: ETS (0/1) + carbon tax (0/1), 0-2.
 
     Implemented initiatives of the World Bank Carbon Pricing Dashboard (April
@@ -365,10 +361,10 @@ def carbon_market_series(raw: Path, countries: pd.DataFrame, log: BlueLog) -> Se
             on.loc[row.iso3, [y for y in years if row.start <= y <= row.end]] = 1.0
         wide.loc[:, years] += on
     log.notes["carbon_market_last_year"] = last
-    return Series(_stack(wide))
+    return Column(_stack(wide))
 
 
-def climate_risk_series(raw: Path, countries: pd.DataFrame, aggregates, log: BlueLog) -> Series:
+def climate_risk_series(raw: Path, countries: pd.DataFrame, aggregates, log: BlueLog) -> Column:
     """Germanwatch Global CRI score at the year of the events it ranks.
 
     Edition 2017 (events of 2015) at 2015, edition 2020 (events of 2018) at
@@ -381,7 +377,7 @@ def climate_risk_series(raw: Path, countries: pd.DataFrame, aggregates, log: Blu
     named = map_names(e17[e17["code"] == ""], "cri2017", countries, log)
     e20 = map_names(rb.read_cri(raw, 2020), "cri2020", countries, log)
     df = pd.concat([coded.assign(year=2015), named.assign(year=2015), e20.assign(year=2018)])
-    return Series(_long_to_series(df, "score"))
+    return Column(_long_to_series(df, "score"))
 
 
 # --------------------------------------------------------------------------- tables
