@@ -262,14 +262,20 @@ def test_mpa_sources_agree_where_they_overlap(panel, mpa_raw):
 # ------------------------------------------------------------------ climate agreements
 
 
-def test_agreement_score_on_known_dates(panel):
+def test_agreement_score_on_known_dates(panel, flags):
     """UNFCCC, Doha, Paris acts: Indonesia 1994-08-23, 2014-09-30, 2016-10-31;
-    United States 1992-10-15, none, 2021-01-20 (the status file keeps the re-acceptance)."""
+    United States 1992-10-15, none, and Paris accepted 2016-09-03, left 2020-11-04,
+    re-accepted 2021-01-20 (the status file keeps only the last: the rest is a
+    flagged correction)."""
     idn = panel.loc["IDN", "climate_agreements_score"]
     assert idn[1996] == 1 and idn[2013] == 1 and idn[2014] == 2 and idn[2015] == 2
     assert idn[2016] == 3 and idn[2020] == 3
     usa = panel.loc["USA", "climate_agreements_score"]
-    assert usa[1996] == 1 and usa[2019] == 1 and usa[2021] == 2
+    assert usa[1996] == 1 and usa[2015] == 1
+    assert usa[2016] == 2 and usa[2019] == 2 and usa[2020] == 1 and usa[2021] == 2
+    usa_flags = flags.loc["USA", "climate_agreements_score"]
+    assert set(usa_flags[usa_flags != ""].index) == {2016, 2017, 2018, 2019}
+    assert (flags["climate_agreements_score"] == "corrected").sum() == 4
     assert np.isnan(panel.loc[("TWN", 2010), "climate_agreements_score"])  # in no treaty file
     assert panel["climate_agreements_score"].dropna().isin([0, 1, 2, 3]).all()
 

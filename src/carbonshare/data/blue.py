@@ -70,6 +70,7 @@ FLAG_WORDS: dict[str, str] = {
     "absent": "country absent from a global habitat map: area taken as 0 km²",
     "rescaled": "CPI 1995-2011 published on 0-10, multiplied by 10",
     "spliced": "MPA share from another source or vintage than OHI/WDPA 2017",
+    "corrected": "membership the treaty status file overwrites, from a cited correction table",
 }
 
 #: reference case of METHODS B7 (Ricke et al. 2018)

@@ -60,6 +60,8 @@ YEARS = range(FIRST_YEAR, LAST_YEAR + 1)
 #: EU ETS membership (first and last year in the system), mappings/blue_eu_ets.csv
 EU_ETS_FILE = "blue_eu_ets.csv"
 EU_ETS_INITIATIVE = "EU ETS"
+#: memberships the treaty status files overwrite (current status only)
+TREATY_CORRECTIONS_FILE = "blue_treaty_corrections.csv"
 #: smallest habitat area taken as a real ecosystem (OHI raster artefacts are smaller)
 MIN_ECOSYSTEM_KM2 = 0.01
 #: long-term carbon burial rates, g C m-2 yr-1, mean and s.e. (METHODS B5)
@@ -294,19 +296,48 @@ def agreements_series(
     """Climate agreements joined by the end of each year: UNFCCC + Doha Amendment + Paris (0-3).
 
     An instrument counts from the year of the country's own act
-    (ratification, acceptance, accession, approval or succession) on. A
-    country in none of the three files (e.g. Taiwan, Kosovo, territories)
-    stays NaN. Kyoto Protocol ratification dates are not in the raw files:
-    Kyoto counts only through the Doha Amendment (its second period).
+    (ratification, acceptance, accession, approval or succession) on. The
+    status files give each country's *current* act only; earlier
+    memberships they overwrite (the United States in Paris 2016-2020) are
+    added from ``mappings/blue_treaty_corrections.csv`` (flag
+    ``corrected``): a membership counts in year y when joined on or before
+    31 Dec y and not left by then. A country in none of the three files
+    (e.g. Taiwan, Kosovo, territories) stays NaN. Kyoto Protocol
+    ratification dates are not in the raw files: Kyoto counts only through
+    the Doha Amendment (its second period).
     """
     df = map_codes(rb.read_treaties(raw), "treaty_status", countries, aggregates, log)
-    first = df.assign(year=df["date"].dt.year).groupby(["iso3", "instrument"])["year"].min()
-    first = first.unstack("instrument")
-    years = np.array(list(YEARS))
-    joined = first.to_numpy(float)[:, :, None] <= years[None, None, :]  # NaN -> False
-    wide = pd.DataFrame(joined.sum(axis=1).astype(float), index=first.index, columns=list(YEARS))
-    log.notes["agreements_parties"] = {c: int(first[c].notna().sum()) for c in first.columns}
-    return Column(_stack(wide))
+    first = df.groupby(["iso3", "instrument"])["date"].min().rename("joined").reset_index()
+    fixes = rw.read_mapping(TREATY_CORRECTIONS_FILE)
+    unknown = sorted(set(fixes["iso3"]) - set(first["iso3"]))
+    if unknown:
+        raise DataError(f"{TREATY_CORRECTIONS_FILE}: {unknown} are in no treaty status file")
+    fixes = fixes.assign(
+        joined=pd.to_datetime(fixes["joined"], format="%Y-%m-%d"),
+        left=pd.to_datetime(fixes["left"].replace("", None), format="%Y-%m-%d"),
+    )
+
+    def score(spans: pd.DataFrame) -> pd.DataFrame:
+        members = {}
+        for row in spans.itertuples():
+            on = [
+                y for y in YEARS
+                if row.joined.year <= y and (pd.isna(row.left) or row.left.year > y)
+            ]  # fmt: skip
+            key = (row.iso3, row.instrument)
+            members[key] = members.get(key, set()) | set(on)
+        wide = pd.DataFrame(0.0, index=sorted(set(first["iso3"])), columns=list(YEARS))
+        for (iso3, _), years in members.items():
+            wide.loc[iso3, sorted(years)] += 1.0
+        return wide
+
+    spans = first.assign(left=pd.NaT)
+    raw_score = score(spans)
+    wide = score(pd.concat([spans, fixes[["iso3", "instrument", "joined", "left"]]]))
+    flags = pd.DataFrame(np.where(wide != raw_score, "corrected", ""), index=wide.index,
+                         columns=wide.columns)  # fmt: skip
+    log.notes["agreements_parties"] = first.groupby("instrument").size().to_dict()
+    return Column(_stack(wide), _stack(flags))
 
 
 def carbon_market_series(raw: Path, countries: pd.DataFrame, log: BlueLog) -> Column:

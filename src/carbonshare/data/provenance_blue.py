@@ -140,8 +140,9 @@ BLUE_SOURCES: tuple[dict[str, str], ...] = (
             "vintage": vintage,
             "licence": "openclimatedata data package (ODC-PDDL/CC0 style); UN treaty data public",
             "transformation": "counts from the year of the country's own act (ratification, "
-            "acceptance, accession, approval, succession); EUU dropped (WB aggregate); Kyoto "
-            "Protocol ratification dates are not in the files",
+            "acceptance, accession, approval, succession); EUU dropped (WB aggregate); memberships "
+            "the file overwrites from mappings/blue_treaty_corrections.csv; Kyoto Protocol "
+            "ratification dates are not in the files",
         }
         for name, raw_file, repo, path, commit, vintage in (
             (
