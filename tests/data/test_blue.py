@@ -110,6 +110,7 @@ def _habitat(raw_dir, habitat):
         ("seagrass", [209], "CHN", 2020),
         ("saltmarsh", [163], "USA", 2017),
         ("saltmarsh", [180], "GBR", 2017),
+        ("saltmarsh", [209], "CHN", 2017),
     ],
 )
 def test_static_habitat_equals_raw_every_year(panel, flags, raw_dir, habitat, rgn_ids, iso3, snap):
@@ -273,6 +274,8 @@ def test_agreement_score_on_known_dates(panel, flags):
     usa = panel.loc["USA", "climate_agreements_score"]
     assert usa[1996] == 1 and usa[2015] == 1
     assert usa[2016] == 2 and usa[2019] == 2 and usa[2020] == 1 and usa[2021] == 2
+    chn = panel.loc["CHN", "climate_agreements_score"]  # 1993-01-05, 2014-06-02, 2016-09-03
+    assert chn[2013] == 1 and chn[2014] == 2 and chn[2015] == 2 and chn[2016] == 3
     usa_flags = flags.loc["USA", "climate_agreements_score"]
     assert set(usa_flags[usa_flags != ""].index) == {2016, 2017, 2018, 2019}
     assert (flags["climate_agreements_score"] == "corrected").sum() == 4

@@ -60,6 +60,17 @@ def test_unmapped_name_is_an_error():
         map_names(df, "gmw3", load_countries(), log)
 
 
+def test_name_table_pointing_outside_the_country_table_is_an_error(monkeypatch):
+    import carbonshare.data.blue_names as bn
+
+    table = read_mapping("blue_names.csv")
+    table.loc[(table["source"] == "gmw3") & (table["name"] == "Indonesia"), "iso3"] = "IDX"
+    monkeypatch.setattr(bn, "read_mapping", lambda name: table.copy())
+    df = pd.DataFrame({"entity": ["Indonesia"], "year": [2000]})
+    with pytest.raises(DataError, match="IDX.*not in the country table"):
+        map_names(df, "gmw3", load_countries(), BlueLog())
+
+
 def test_unknown_code_is_an_error_and_aggregates_are_logged():
     log = BlueLog()
     df = pd.DataFrame({"entity": ["usa", "wld", "hkg"], "year": [2019] * 3})

@@ -395,7 +395,9 @@ def carbon_market_series(raw: Path, countries: pd.DataFrame, log: BlueLog) -> Co
     return Column(_stack(wide))
 
 
-def climate_risk_series(raw: Path, countries: pd.DataFrame, aggregates, log: BlueLog) -> Column:
+def climate_risk_series(
+    raw: Path, countries: pd.DataFrame, aggregates: frozenset[str], log: BlueLog
+) -> Column:
     """Germanwatch Global CRI score at the year of the events it ranks.
 
     Edition 2017 (events of 2015) at 2015, edition 2020 (events of 2018) at
@@ -414,7 +416,9 @@ def climate_risk_series(raw: Path, countries: pd.DataFrame, aggregates, log: Blu
 # --------------------------------------------------------------------------- tables
 
 
-def cscc_table(raw: Path, countries: pd.DataFrame, aggregates, log: BlueLog) -> pd.DataFrame:
+def cscc_table(
+    raw: Path, countries: pd.DataFrame, aggregates: frozenset[str], log: BlueLog
+) -> pd.DataFrame:
     """Ricke et al. (2018) CSCC of every case: ``iso3, case, cscc_low, cscc_median, cscc_high``."""
     df = map_codes(rb.read_cscc(raw), "cscc_ricke2018", countries, aggregates, log, keep=("WLD",))
     cols = ["iso3", "case", "cscc_low", "cscc_median", "cscc_high"]
