@@ -94,6 +94,16 @@ def map_codes(
     Raises
     ------
     DataError  for a code that is neither (naming it).
+
+    Examples
+    --------
+    >>> from carbonshare.data import load_countries
+    >>> log = BlueLog()
+    >>> df = pd.DataFrame({"entity": ["usa", "wld", "ksv"]})
+    >>> map_codes(df, "ti_cpi", load_countries(), frozenset({"WLD"}), log)["iso3"].tolist()
+    ['USA', 'XKX']
+    >>> log.dropped
+    {'ti_cpi': {'World Bank aggregate': ['WLD']}}
     """
     import pycountry
 

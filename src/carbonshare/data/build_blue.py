@@ -60,6 +60,8 @@ YEARS = range(FIRST_YEAR, LAST_YEAR + 1)
 #: EU ETS membership (first and last year in the system), mappings/blue_eu_ets.csv
 EU_ETS_FILE = "blue_eu_ets.csv"
 EU_ETS_INITIATIVE = "EU ETS"
+#: last year of the Carbon Pricing Dashboard export (data last updated 2022-04-01)
+CARBON_PRICING_LAST_YEAR = 2022
 #: memberships the treaty status files overwrite (current status only)
 TREATY_CORRECTIONS_FILE = "blue_treaty_corrections.csv"
 #: smallest habitat area taken as a real ecosystem (OHI raster artefacts are smaller)
@@ -381,7 +383,7 @@ def carbon_market_series(raw: Path, countries: pd.DataFrame, log: BlueLog) -> Co
             ),
         ]
     )
-    last = 2022
+    last = CARBON_PRICING_LAST_YEAR
     years = list(range(FIRST_YEAR, last + 1))
     wide = pd.DataFrame(0.0, index=countries.index, columns=list(YEARS))
     wide.loc[:, last + 1 :] = np.nan
