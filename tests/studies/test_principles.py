@@ -327,22 +327,39 @@ def test_excluded_entities_are_recorded():
         rules=[{"rule": "grandfathering"}, {"rule": "egalitarian"}],
         output={"figures": False, "report": False},
     )
+    # default rule (METHODS A1, as the alliance study): nearest year within the window
+    result = run_principles(cfg, panel=panel)
+    assert list(result.shares.index) == ["A", "B", "C"]
+    assert result.manifest.exclusions == []
+    assert result.manifest.repairs == [
+        {"entity": "B", "field": "co2_t", "action": "nearest-year fill",
+         "detail": "missing 2018: 2018 <- 2019"}
+    ]  # fmt: skip
+    assert result.shares.loc["B", "grandfathering"] == pytest.approx(3 / 6)
+    # fill: exclude drops B, and says so with its share of population and emissions
+    cfg.data.fill = "exclude"
     result = run_principles(cfg, panel=panel)
     assert list(result.shares.index) == ["A", "C"]
     assert result.manifest.exclusions == [{"entity": "B", "reason": "no co2_t in 2018"}]
+    assert result.excluded_text == (
+        "1 entity excluded, holding 25 % of population, 50 % of emissions"
+    )
 
 
 def test_user_panel_bad_input(tmp_path):
-    from carbonshare.studies.principles import read_user_panel
+    from carbonshare.data.userdata import read_user_panel
 
-    with pytest.raises(DataError, match="does not exist"):
-        read_user_panel(tmp_path / "none.csv", "firm", "year")
+    def read(path, column):
+        return read_user_panel(path, entity_column=column, entities="other")
+
+    with pytest.raises(DataError, match="not found"):
+        read(tmp_path / "none.csv", "firm")
     csv = tmp_path / "firms.csv"
     csv.write_text("firm,year,co2\nA,2020,1\nA,2020,2\n")
-    with pytest.raises(DataError, match="entity A has two rows for 2020"):
-        read_user_panel(csv, "firm", "year")
+    with pytest.raises(DataError, match="duplicate rows for A"):
+        read(csv, "firm")
     with pytest.raises(DataError, match="has no column 'plant'"):
-        read_user_panel(csv, "plant", "year")
+        read(csv, "plant")
     csv.write_text("firm,year,co2,population,gdp_usd\nA,2020,1,-5,1\nB,2020,2,3,1\n")
     cfg = PrinciplesConfig(
         data={"source": "csv", "path": csv, "entity_column": "firm"},
@@ -351,5 +368,6 @@ def test_user_panel_bad_input(tmp_path):
         output={"figures": False, "report": False},
     )  # fmt: skip
     cfg.data.emissions = "co2"
-    with pytest.raises(DataError, match="only 1 entities have complete"):
+    # a negative population is a data error naming the cell (not an exclusion for another reason)
+    with pytest.raises(DataError, match=r"firms.csv: .*population for A in 2020 is -5"):
         run_principles(cfg)

@@ -77,9 +77,13 @@ def _summary(result, out: Path, console) -> None:
         )
     console.print(table)
     console.print(
-        f"winners / losers against [bold]{ref}[/bold]; {len(result.manifest.exclusions)} entities "
-        f"excluded (see manifest.json); outputs in [bold]{out}[/bold]"
+        f"[bold]{result.excluded_text}[/bold] (excluded.csv); "
+        f"{len(result.manifest.repairs)} missing values filled (data.fill: "
+        f"{result.config.data.fill})"
     )
+    for text in result.manifest.warnings:
+        console.print(f"[yellow]warning[/yellow]: {text}")
+    console.print(f"winners / losers against [bold]{ref}[/bold]; outputs in [bold]{out}[/bold]")
 
 
 def _fmt(value, spec: str = ".3f") -> str:
