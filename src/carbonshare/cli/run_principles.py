@@ -9,7 +9,9 @@ from carbonshare.cli.run import (
     NoFiguresOption,
     NoReportOption,
     OutOption,
+    PanelOption,
     PrintConfigOption,
+    SheetOption,
     app,
     run_study,
 )
@@ -22,6 +24,8 @@ def principles(
     print_config: PrintConfigOption = False,
     no_figures: NoFiguresOption = False,
     no_report: NoReportOption = False,
+    panel: PanelOption = None,
+    sheet: SheetOption = None,
 ) -> None:
     """Allocation principles compared: equity, efficiency (ZSG-DEA), hybrid rules.
 
@@ -35,6 +39,14 @@ def principles(
     from carbonshare.studies.principles import STEPS, WRITE_STEPS, PrinciplesConfig, run_principles
 
     cfg = load_config(PrinciplesConfig, config)
+    if panel is not None or sheet is not None:
+        from carbonshare.studies.common import validate_config
+        from carbonshare.studies.principles import DataConfig
+
+        update = {"sheet": sheet} if sheet is not None else {}
+        if panel is not None:
+            update |= {"source": "csv", "path": panel}
+        cfg.data = validate_config(DataConfig, cfg.data.model_dump() | update, source="(--panel)")
     ran = run_study(
         cfg,
         run_principles,

@@ -392,10 +392,11 @@ def panel_from_table(
                 "name the entity column"
             )
     else:
-        ecol = next((lower[c] for c in COUNTRY_COLUMNS if c in lower), None)
+        search = COUNTRY_COLUMNS if entities == "countries" else (*COUNTRY_COLUMNS, "entity")
+        ecol = next((lower[c] for c in search if c in lower), None)
         if ecol is None:
             raise DataError(
-                f"{source}: no country column; name one of {', '.join(COUNTRY_COLUMNS)} "
+                f"{source}: no country column; name one of {', '.join(search)} "
                 f"(columns are {list(df.columns)})" + _delimiter_hint(df)
             )
     ycol = lower.get(year_column.lower())

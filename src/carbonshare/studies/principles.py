@@ -74,7 +74,11 @@ class DataConfig(StudyConfig):
         description="entities of a user panel: countries (names/codes resolved to ISO3), other "
         "(provinces, firms: names kept) or auto (countries if every name is one)",
     )
-    entity_column: str = "entity"
+    entity_column: str | None = Field(
+        None,
+        description="entity column of a user panel (default: the first of iso3, iso2, m49, "
+        "code, country_code, country, country_name, name, entity)",
+    )
     year_column: str = "year"
     emissions: str = Field("co2_t", description="annual emissions column, t CO2")
     population: str = Field("population", description="population column, persons")
