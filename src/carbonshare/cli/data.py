@@ -266,6 +266,7 @@ def export(
     """Export the bundled data to CSV, Parquet or Excel."""
     from carbonshare.data import indicator_catalog, load_countries, load_panel, sources
 
+    _check_output_file(out)
     fmt = _export_format(out, fmt)
     cols = [s.strip() for s in indicators.split(",")] if indicators else None
     if cols and fmt is not ExportFormat.xlsx and table is not ExportTable.panel:
@@ -279,7 +280,6 @@ def export(
         "sources": sources,
         "indicators": lambda: indicator_catalog().reset_index(),
     }
-    _check_output_file(out)
     # write next to the target and rename when complete: no half-written file on Ctrl-C
     tmp = out.with_name(f".{out.name}.partial")
     try:

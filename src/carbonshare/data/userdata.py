@@ -288,16 +288,17 @@ def _resolve_entities(
     if spelled.isna().any() or (spelled == "").any():
         row = int(((spelled.isna()) | (spelled == "")).to_numpy().argmax())
         raise DataError(f"{source}: row {row + 2} has no {column}; fill the {column} column")
+    hint = ""
     if entities == "auto":
-        share = _share_resolving(spelled)
-        if share == 1.0:
-            entities = "countries"
-        elif share >= 0.5:
-            harmonise_countries(spelled, source=source)  # raises, naming the unknown ones
-        else:
-            entities = "other"
+        # a country column name, or names that are mostly countries: countries
+        share = 1.0 if column.lower() in COUNTRY_COLUMNS else _share_resolving(spelled)
+        entities = "countries" if share >= 0.5 else "other"
+        hint = " (entities that are not countries: set data.kind: other)"
     if entities == "countries":
-        mapping = harmonise_countries(spelled, source=source)
+        try:
+            mapping = harmonise_countries(spelled, source=source)
+        except DataError as exc:
+            raise DataError(f"{exc}{hint}") from None
         ids = spelled.map(mapping)
         changed = {k: v for k, v in mapping.items() if k != v}
     else:
@@ -370,8 +371,9 @@ def panel_from_table(
         code, country_code, country, country_name, name).
     year_column : the year column.
     entities : ``"countries"`` (resolve to ISO3), ``"other"`` (provinces,
-        firms: names kept, stripped) or ``"auto"`` (countries if every name
-        resolves; an error if most but not all do).
+        firms: names kept, stripped) or ``"auto"`` (countries if the column
+        is a country column such as ``iso3`` or ``country``, or if at least
+        half of the names are countries; then an unknown name is an error).
 
     Returns
     -------

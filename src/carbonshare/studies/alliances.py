@@ -785,7 +785,9 @@ def run_alliances(
             user = prepare_panel(panel, entities="countries")
             panel = user.panel
             for spelled, iso3 in user.mapping.items():
-                manifest.repair(iso3, "iso3", "country code resolved", f"{spelled!r} read as {iso3}")
+                manifest.repair(
+                    iso3, "iso3", "country code resolved", f"{spelled!r} read as {iso3}"
+                )
             manifest.add_sources([{"name": "user panel (panel=)", "kind": "user panel"}])
         countries = data.load_countries() if countries is None else countries
         matrix = indicator_matrix(panel, countries, config, manifest)

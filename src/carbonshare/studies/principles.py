@@ -332,6 +332,9 @@ def _complete_entities(panel: pd.DataFrame, config: PrinciplesConfig, manifest: 
                 f"columns are {list(panel.columns)}"
             )
     entities = panel.index.get_level_values(0).unique()
+    if len(entities) < 2:
+        raise DataError(_too_few_message(panel, config, entities, yearly + base))
+    _check_coverage(panel, config, yearly, base)
     reasons: dict[str, list[str]] = {}
     filled: dict[str, pd.DataFrame] = {}
     for col in (*yearly, *base):
@@ -393,17 +396,41 @@ def _complete_entities(panel: pd.DataFrame, config: PrinciplesConfig, manifest: 
     return sub, keep, _exclusion_table(panel, config, reasons)
 
 
+def _coverage(panel: pd.DataFrame, col: str) -> str:
+    yrs = panel[col].dropna().index.get_level_values(1)
+    return f"{yrs.min()}-{yrs.max()}" if len(yrs) else "no year"
+
+
+def _check_coverage(panel: pd.DataFrame, config: PrinciplesConfig, yearly, base) -> None:
+    """Years the whole panel lacks are not filled: a window outside the data is an error."""
+    first, last = config.history_start, config.base_year
+    for col in (*yearly, *base):
+        have = set(panel[col].dropna().index.get_level_values(1))
+        need = range(first, last + 1) if col in yearly else [last]
+        lacking = [y for y in need if y not in have]
+        if not lacking:
+            continue
+        cover = _coverage(panel, col)
+        if col in yearly and lacking[-1] < last and lacking == list(range(first, lacking[-1] + 1)):
+            fix = f"set history_start to {lacking[-1] + 1} or later"
+        else:
+            fix = "choose history_start and base_year inside the years the data cover"
+        span = f"{lacking[0]}-{lacking[-1]}" if len(lacking) > 1 else str(lacking[0])
+        raise DataError(
+            f"{col} has no value for any entity in {span} (the data cover {cover}; the study "
+            f"needs {first}-{last}); {fix}"
+        )
+
+
 def _too_few_message(panel, config, keep, columns) -> str:
-    n_all = panel.index.get_level_values(0).nunique()
+    ids = panel.index.get_level_values(0).unique()
+    n_all = len(ids)
     if n_all < 2:
         return (
-            f"the data hold {n_all} entity ({', '.join(map(str, panel.index.get_level_values(0).unique()))}); "
-            "the principles study shares a budget among at least 2 entities: add entities"
+            f"the data hold {n_all} entity ({', '.join(map(str, ids))}); the principles study "
+            "shares a budget among at least 2 entities: add entities"
         )
-    cover = []
-    for col in columns:
-        yrs = panel[col].dropna().index.get_level_values(1)
-        cover.append(f"{col} {yrs.min()}-{yrs.max()}" if len(yrs) else f"{col} no data")
+    cover = [f"{col} {_coverage(panel, col)}" for col in columns]
     return (
         f"only {len(keep)} of {n_all} entities have {', '.join(columns)} for "
         f"{config.history_start}-{config.base_year} (the data cover: {'; '.join(cover)}); "
