@@ -323,7 +323,7 @@ def _duplicate_error(df: pd.DataFrame, ids: pd.Series, column: str, keys: list[s
         both = " and ".join(repr(s) for s in spellings[:3])
         raise DataError(
             f"{source}: {both} are the same entity {first['id']} ({what} appears twice); "
-            "keep one spelling of each country"
+            "keep one spelling of each entity"
         )
     raise DataError(
         f"{source}: duplicate rows for {first['id']} ({what}); keep one row per entity and year"
