@@ -37,7 +37,7 @@ __all__ = ["arrow_map", "category_map", "choropleth_map", "sankey"]
 
 logger = logging.getLogger(__name__)
 
-_FONT = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif"
+_FONT = style.FONT_FAMILY
 
 
 def _fmt(v: Any) -> str:
@@ -296,7 +296,8 @@ def choropleth_map(
     Returns
     -------
     plotly.graph_objects.Figure; ``layout.meta["not_drawn"]`` lists ISO3 codes
-    with a value but neither a boundary nor a point.
+    with a value but neither a boundary nor a point; ``layout.meta["spread_note"]`` is
+    non-empty when the field is nearly constant (the note is also under the title).
     """
     import plotly.graph_objects as go
 
@@ -382,8 +383,11 @@ def choropleth_map(
             "cmax": hi,
         }
         fig.add_trace(_point_trace(small, small_text, marker, f"{label} (small countries)"))
+    note = style.spread_note(data)
+    if note:
+        title = f"{title}<br><sup>{note}</sup>" if title else note
     _layout(fig, title, height, legend=False)
-    fig.update_layout(meta={"not_drawn": missing, "no_data": sorted(no_data)})
+    fig.update_layout(meta={"not_drawn": missing, "no_data": sorted(no_data), "spread_note": note})
     return fig
 
 
