@@ -85,6 +85,17 @@ def _prepare(boundaries: dict | None, keep: set[str]) -> tuple[dict, dict[str, s
     return gj, names
 
 
+def _only(gj: dict, codes: list[str]) -> dict:
+    """The features of ``gj`` for ``codes`` only.
+
+    plotly deep-copies a trace's GeoJSON when the trace is built and again when the figure
+    is serialised; giving each trace only its own countries keeps a map of many traces
+    (one per alliance) at the cost of one world instead of one world per trace.
+    """
+    keep = set(codes)
+    return {**gj, "features": [f for f in gj["features"] if f["properties"]["iso3"] in keep]}
+
+
 def _small_points(
     codes: list[str], points: pd.DataFrame | None, what: str
 ) -> tuple[pd.DataFrame, list[str]]:
@@ -156,7 +167,7 @@ def _basemap_trace(gj: dict, names: dict[str, str], codes: list[str], label: str
     import plotly.graph_objects as go
 
     return go.Choropleth(
-        geojson=gj,
+        geojson=_only(gj, codes),
         featureidkey="properties.iso3",
         locations=codes,
         z=[0] * len(codes),
@@ -348,7 +359,7 @@ def choropleth_map(
         fig.add_trace(_basemap_trace(gj, names, no_data, "no data"))
     fig.add_trace(
         go.Choropleth(
-            geojson=gj,
+            geojson=_only(gj, codes),
             featureidkey="properties.iso3",
             locations=codes,
             z=transform(data.to_numpy()),
@@ -444,7 +455,7 @@ def category_map(
         ]
         fig.add_trace(
             go.Choropleth(
-                geojson=gj,
+                geojson=_only(gj, codes),
                 featureidkey="properties.iso3",
                 locations=codes,
                 z=[1] * len(codes),
