@@ -205,7 +205,7 @@ def group_labels(
     """
     w = weight.reindex(groups.index).fillna(float("-inf"))
     out = {}
-    for grp in category_order(groups.dropna().unique()):
+    for grp in category_order(groups.dropna().unique().tolist()):
         members = w[groups == grp].sort_values(ascending=False, kind="stable")
         lead = members.index[0]
         name = (names or {}).get(lead, lead)
