@@ -182,7 +182,7 @@ def test_write_tables_bad_format(tmp_path):
 def test_progress_marks_steps(tmp_path):
     from rich.console import Console
 
-    console = Console(file=open(tmp_path / "log.txt", "w"), force_terminal=False)
+    console = Console(file=open(tmp_path / "log.txt", "w"), force_terminal=True)
     with StudyProgress(["a", "b"], title="demo", console=console) as progress:
         progress("a")
         progress("b")
@@ -191,6 +191,52 @@ def test_progress_marks_steps(tmp_path):
     assert progress.done == ["a", "b", "extra"]
     assert progress.steps == ["a", "b", "extra"]
     assert "done" in (tmp_path / "log.txt").read_text()
+
+
+def test_progress_is_live_on_a_terminal():
+    import io
+    import re
+
+    from rich.console import Console
+
+    buf = io.StringIO()
+    console = Console(file=buf, force_terminal=True, width=100)
+    with StudyProgress(["load", "solve"], title="demo", console=console) as progress:
+        progress("load")
+        progress("solve")
+        # drawn while the study works, before the display closes
+        during = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", buf.getvalue())
+    assert "demo: solve" in during and "done load" in during
+    assert "done solve" in re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", buf.getvalue())
+
+
+def test_progress_is_quiet_when_not_a_terminal():
+    import io
+
+    from rich.console import Console
+
+    buf = io.StringIO()
+    console = Console(file=buf, force_terminal=False)
+    with StudyProgress(["load", "solve"], title="demo", console=console) as progress:
+        progress("load")
+        progress("solve")
+    assert progress.done == ["load", "solve"]
+    assert buf.getvalue() == ""
+
+
+def test_write_tables_data_dictionary(tmp_path):
+    from carbonshare.report.labels import Labels
+
+    labels = Labels({"co2_t": ("CO2 emissions", "t CO2", "sum over the window")})
+    t = pd.DataFrame({"co2_t": [1.0], "other": [2]}, index=pd.Index(["USA"], name="iso3"))
+    paths = write_tables({"emissions": t}, tmp_path, workbook="demo.xlsx", labels=labels)
+    assert tmp_path / "columns.csv" in paths
+    d = pd.read_csv(tmp_path / "columns.csv").fillna("")
+    assert d["column"].tolist() == ["iso3", "co2_t", "other"]
+    assert d.set_index("column").loc["co2_t", "unit"] == "t CO2"
+    sheets = pd.read_excel(tmp_path / "demo.xlsx", sheet_name=None)
+    assert list(sheets) == ["columns", "emissions"]
+    assert not (tmp_path / "columns.parquet").exists()
 
 
 def test_dump_config_comments_and_flow_lists():

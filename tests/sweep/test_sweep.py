@@ -74,3 +74,23 @@ def test_cli_writes_tables(tmp_path, capsys):
     summary = pd.read_csv(tmp_path / "summary.csv", index_col="variant")
     assert list(summary.index) == ["weights.method=entropy", "weights.method=equal"]
     assert "weights.method=equal" in capsys.readouterr().out
+
+
+def test_warnings_are_collected_once_per_sweep(serial, caplog):
+    # the bundled panel has forest rents only for 2016-2017: each variant warns about it,
+    # and the sweep reports that warning once, naming the variants
+    assert len(serial.warnings) >= 1
+    text, where = next(iter(serial.warnings.items()))
+    assert "FRT" in text and where == list(serial.shares.columns)
+
+
+def test_cli_log_lines_are_sentences():
+    import logging
+
+    from carbonshare.cli import _CleanFormatter
+
+    record = logging.LogRecord(
+        "carbonshare.sweep.alliances", logging.WARNING, "/x/sweep.py", 45, "FRT: %s", ("gap",), None
+    )
+    assert _CleanFormatter(debug=False).format(record) == "warning: FRT: gap"
+    assert "sweep.py" not in _CleanFormatter(debug=True).format(record)

@@ -51,7 +51,28 @@ def _root(
 ) -> None:
     _state["debug"] = debug
     level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(_CleanFormatter(debug))
+    logging.basicConfig(level=level, handlers=[handler])
+
+
+class _CleanFormatter(logging.Formatter):
+    """Log lines a user reads: the sentence, prefixed by ``warning:``/``error:`` when it is
+    one; the logger name (not a source location) only with ``--debug``."""
+
+    def __init__(self, debug: bool) -> None:
+        super().__init__()
+        self.debug = debug
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = record.getMessage()
+        if self.debug:
+            text = f"{record.name}: {text}"
+        if record.levelno >= logging.WARNING:
+            text = f"{record.levelname.lower()}: {text}"
+        if record.exc_info and self.debug:
+            text += "\n" + self.formatException(record.exc_info)
+        return text
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -71,8 +71,8 @@ def run_study(
         s for s, on in (("figures", cfg.output.figures), ("report", cfg.output.report)) if not on
     }
     shown = [*steps, *(s for s in write_steps if s not in skipped)]
-    quiet = not console.is_terminal  # a live display only on a terminal
-    with StudyProgress(shown, title=title, console=console, disable=quiet) as progress:
+    # live on a terminal, quiet when stderr is piped or redirected
+    with StudyProgress(shown, title=title, console=console) as progress:
         result = runner(cfg, out_dir=out, progress=progress)
     return result, console
 

@@ -351,6 +351,8 @@ def category_map(
     boundaries: dict | None = None,
     points: pd.DataFrame | None = None,
     legend_title: str | None = None,
+    order: Sequence[Any] | None = None,
+    legend_max: int | None = None,
 ) -> Any:
     """World map of countries coloured by category (e.g. alliance), with a legend.
 
@@ -362,6 +364,10 @@ def category_map(
         order. Beyond 18 categories colours repeat with a hatch pattern.
     boundaries, points : as in :func:`choropleth`.
     legend_title : default ``labels.name``.
+    order : category order of the legend (e.g. by share, largest first); default natural.
+    legend_max : name at most this many categories in the legend; the others share one
+        entry ("28 more"), drawn in the colours ``colors`` gives them (e.g. the greys of
+        :func:`style.ranked_category_colors`).
 
     Returns
     -------
@@ -373,10 +379,13 @@ def category_map(
     lab = labels.dropna()
     lab.index = lab.index.map(str)
     cats = style.category_order(lab.unique())
+    if order is not None:
+        cats = [c for c in order if c in set(cats)] + [c for c in cats if c not in set(order)]
     palette = dict(colors) if colors is not None else style.category_colors(cats)
     missing_colors = [c for c in cats if c not in palette]
     if missing_colors:
         raise DataError(f"colors has no colour for categories {missing_colors}; add them")
+    named = set(cats[:legend_max]) if legend_max is not None else set(cats)
     n_colors = style.MAX_DISTINCT
     hatch = {c: HATCHES[(i // n_colors) % len(HATCHES)] for i, c in enumerate(cats)}
     with _rc():
@@ -415,18 +424,29 @@ def category_map(
                     zorder=3,
                 )
             n = int((lab == cat).sum())
+            if cat in named:
+                handles.append(
+                    Patch(
+                        facecolor=palette[cat],
+                        edgecolor="#666666",
+                        linewidth=0.4,
+                        hatch=hatch[cat] or None,
+                        label=f"{cat} ({n})",
+                    )
+                )
+        rest = [c for c in cats if c not in named]
+        if rest:
             handles.append(
                 Patch(
-                    facecolor=palette[cat],
+                    facecolor=palette[rest[0]],
                     edgecolor="#666666",
                     linewidth=0.4,
-                    hatch=hatch[cat] or None,
-                    label=f"{cat} ({n})",
+                    label=f"{len(rest)} more ({int(lab.isin(rest).sum())})",
                 )
             )
         if no_data:
             handles.append(_no_data_patch())
-        ncol = min(len(handles), 6)
+        ncol = min(len(handles), 4 if max(len(h.get_label()) for h in handles) > 14 else 6)
         ax.legend(
             handles=handles,
             title=legend_title if legend_title is not None else (labels.name or None),

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -411,6 +411,7 @@ def category_map(
     colors: Mapping[Any, str] | None = None,
     points: pd.DataFrame | None = None,
     height: int = 520,
+    order: Sequence[Any] | None = None,
 ) -> Any:
     """Countries coloured by a category (e.g. alliance), with a legend.
 
@@ -424,6 +425,7 @@ def category_map(
         in sorted category order.
     points : where to draw countries without a boundary (see :func:`choropleth_map`).
     height : pixels.
+    order : category order of the legend (e.g. by share, largest first); default natural.
     """
     import plotly.graph_objects as go
 
@@ -434,6 +436,8 @@ def category_map(
     )
     small_labels = labels.reindex(small.index)
     cats = style.category_order(labels.unique())
+    if order is not None:
+        cats = [c for c in order if c in set(cats)] + [c for c in cats if c not in set(order)]
     labels = labels[[str(c) in names for c in labels.index]]
     palette = dict(colors) if colors is not None else style.category_colors(cats)
     legend_name = str(labels.name or "group")

@@ -47,6 +47,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from carbonshare.errors import ConfigError, DataError
+from carbonshare.report.labels import Labels
 
 __all__ = [
     "Manifest",
@@ -665,15 +666,23 @@ def write_tables(
     *,
     workbook: str | None = "tables.xlsx",
     formats: Sequence[str] = ("csv", "parquet"),
+    labels: Labels | None = None,
 ) -> list[Path]:
     """Write each table as ``<name>.csv`` / ``<name>.parquet`` and all as sheets of one workbook.
+
+    With ``labels`` (the study's label table) the data dictionary of every column (table,
+    column, label, unit, description) is written next to the tables as ``columns.csv`` and
+    as the first sheet, ``columns``, of the workbook, so every written table carries its
+    units.
 
     Parameters
     ----------
     tables : name -> DataFrame; a named index is written as columns.
     out_dir : directory (created if needed).
-    workbook : file name of the XLSX workbook, or ``None`` for none.
+    workbook : file name of the XLSX workbook (``<study>.xlsx``), or ``None`` for none.
     formats : any of ``"csv"`` and ``"parquet"``.
+    labels : the study's :class:`~carbonshare.report.labels.Labels`; None writes no
+        dictionary.
 
     Returns
     -------
@@ -697,7 +706,16 @@ def write_tables(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
+    if labels is not None:
+        if "columns" in tables:
+            raise ConfigError("a table named 'columns' would overwrite the data dictionary")
+        dictionary = labels.dictionary(tables)
+        dictionary.to_csv(out / "columns.csv", index=False)
+        paths.append(out / "columns.csv")
+        tables = {"columns": dictionary.set_index("table"), **tables}
     for name, df in tables.items():
+        if name == "columns" and labels is not None:
+            continue
         has_index = any(n is not None for n in df.index.names)
         if "csv" in formats:
             path = out / f"{name}.csv"
@@ -725,13 +743,19 @@ class StudyProgress:
     """A rich progress display over the named steps of a study (CLI side).
 
     Use as a context manager; the instance is the ``progress(step_name)``
-    callback: each call marks the previous step done and starts ``step_name``.
+    callback: each call marks the previous step done and starts ``step_name``,
+    redrawing the bar at once, so the display is live while the study works.
+    On a terminal each finished step also prints a ``done <step>`` line; when
+    the console is not a terminal (output piped or redirected to a file) the
+    display is quiet: no bar, no lines.
 
     Parameters
     ----------
     steps : the step names, in order (an unknown name is added on the fly).
     title : label of the overall bar.
     console : a ``rich.console.Console`` (default: stderr).
+    disable : True for no display; None (default) decides by the console:
+        live on a terminal, quiet otherwise.
 
     Examples
     --------
@@ -748,7 +772,7 @@ class StudyProgress:
         *,
         title: str = "study",
         console: Any | None = None,
-        disable: bool = False,
+        disable: bool | None = None,
     ) -> None:
         self.steps = list(steps)
         self.title = title
@@ -764,6 +788,8 @@ class StudyProgress:
         from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         console = self.console or Console(stderr=True)
+        if self.disable is None:
+            self.disable = not console.is_terminal
         self._progress = Progress(
             SpinnerColumn(),
             TextColumn("[bold]{task.description}"),
@@ -785,6 +811,8 @@ class StudyProgress:
             self._progress.update(self._task, total=len(self.steps))
         self._current = step
         self._progress.update(self._task, description=f"{self.title}: {step}")
+        if not self.disable:
+            self._progress.refresh()  # draw the new step now, not at the next tick
 
     def _finish_current(self) -> None:
         if self._current is not None:

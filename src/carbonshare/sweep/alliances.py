@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -39,18 +39,28 @@ class SweepResult:
     shares: pd.DataFrame
     alliances: pd.DataFrame
     summary: pd.DataFrame
+    warnings: dict[str, list[str]] = field(default_factory=dict)
+    """Each distinct warning of the runs -> the variants that raised it."""
 
 
-def _one_variant(config: Any) -> tuple[pd.Series, pd.Series]:
+def _one_variant(config: Any) -> tuple[pd.Series, pd.Series, list[str]]:
     from carbonshare.studies.alliances import run_alliances
 
     config = config.model_copy(
         update={"output": config.output.model_copy(update={"figures": False, "report": False})}
     )
-    result = run_alliances(config)
+    # a variant's warnings come back in its manifest and are logged once by the caller, so
+    # that runs in worker processes do not print each of them again over the status line
+    package = logging.getLogger("carbonshare")
+    level = package.level
+    package.setLevel(logging.ERROR)
+    try:
+        result = run_alliances(config)
+    finally:
+        package.setLevel(level)
     head = f"share_{config.allocation.methods[0]}"
     cs = result.country_shares
-    return cs[head], cs["alliance"]
+    return cs[head], cs["alliance"], list(result.manifest.warnings)
 
 
 def sweep_alliances(
@@ -106,10 +116,17 @@ def sweep_alliances(
             tasks.append(dask.delayed(_one_variant)(config))
         log.info("running %d variants on the dask %s scheduler", len(tasks), scheduler)
         outputs = list(dask.compute(*tasks, scheduler=scheduler))
-    shares = pd.concat([s for s, _ in outputs], axis=1, keys=labels)
-    alliances = pd.concat([a for _, a in outputs], axis=1, keys=labels)
+    shares = pd.concat([s for s, _, _ in outputs], axis=1, keys=labels)
+    alliances = pd.concat([a for _, a, _ in outputs], axis=1, keys=labels)
     shares.columns.name = alliances.columns.name = "variant"
-    return SweepResult(shares, alliances, _summary(shares, alliances))
+    warned: dict[str, list[str]] = {}
+    for label, (_, _, texts) in zip(labels, outputs, strict=True):
+        for text in texts:
+            warned.setdefault(text, []).append(label)
+    for text, where in warned.items():
+        every = len(where) == len(labels)
+        log.warning("%s (%s)", text, "every variant" if every else "variants " + ", ".join(where))
+    return SweepResult(shares, alliances, _summary(shares, alliances), warned)
 
 
 def _summary(shares: pd.DataFrame, alliances: pd.DataFrame) -> pd.DataFrame:

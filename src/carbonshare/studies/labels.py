@@ -1,0 +1,282 @@
+"""The label table of each study: human labels, units and descriptions of what it writes and plots.
+
+One :class:`~carbonshare.report.labels.Labels` per study, built from what the library already
+knows (the alliance study's indicator specs carry names and units; the rule registry names
+the rules), used for figure axes, legends and spokes, report table headers and the data
+dictionary ``tables/columns.csv`` written next to the tables.
+
+Shares are written in percent with ``_pct`` in the column name in every study.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from carbonshare.report.labels import COMMON, Labels
+
+if TYPE_CHECKING:
+    from carbonshare.studies.alliances_config import AlliancesConfig
+
+__all__ = ["METHOD_LABELS", "RULE_LABELS", "alliance_labels", "principles_labels",
+           "responsibility_labels", "rule_label"]  # fmt: skip
+
+#: Allocation methods of the alliance study.
+METHOD_LABELS = {"two_stage": "Two-stage Shapley", "shapley": "Shapley", "owen": "Owen"}
+
+#: Display names of the allocation rules (carbonshare.principles.registry names).
+RULE_LABELS = {
+    "grandfathering": "Grandfathering",
+    "egalitarian": "Egalitarian (equal per capita)",
+    "equal_cumulative_per_capita": "Equal cumulative per capita",
+    "ability_to_pay": "Ability to pay",
+    "ability_to_pay_reduction": "Ability to pay (reductions)",
+    "greenhouse_development_rights": "Greenhouse Development Rights",
+    "polluter_pays": "Polluter pays",
+    "economic_activity": "Economic activity",
+    "horizontal_equity": "Horizontal equity",
+    "vertical_equity": "Vertical equity",
+    "contraction_convergence": "Contraction and convergence",
+    "carbon_productivity": "Carbon productivity",
+    "benchmarking": "Benchmarking",
+    "zsg_dea": "ZSG-DEA",
+    "entropy_composite": "Entropy composite",
+    "mix_equity_efficiency": "Equity-efficiency mix",
+    "shapley": "Shapley value",
+    "alliance": "Alliance study (two-stage Shapley)",
+}
+
+PRINCIPLE_LABELS = {"Eq": "Equity", "Ef": "Efficiency", "El": "Ecology"}
+DIMENSION_LABELS = {"Sc": "Society", "Ec": "Economy", "Ev": "Environment"}
+
+
+def rule_label(rule: str) -> str:
+    """Display name of a rule (its registry name made readable if it has none).
+
+    Examples
+    --------
+    >>> rule_label("zsg_dea"), rule_label("my_rule")
+    ('ZSG-DEA', 'My rule')
+    """
+    return RULE_LABELS.get(rule, rule.replace("_", " ").capitalize())
+
+
+def alliance_labels(config: AlliancesConfig) -> Labels:
+    """Label table of the alliance study; indicator names and units come from ``config``.
+
+    Examples
+    --------
+    >>> from carbonshare.studies.alliances_config import AlliancesConfig
+    >>> labels = alliance_labels(AlliancesConfig())
+    >>> labels.title("FRT"), labels.title("share_two_stage_pct")
+    ('Forest rents (% of GDP)', 'Two-stage Shapley share (% of global emission rights)')
+    """
+    ind = {code: (spec.name, spec.unit, f"indicator {code}: {spec.column}, {spec.aggregation} "
+                  f"over the {spec.window} window")
+           for code, spec in config.indicators.items()}  # fmt: skip
+    share = "% of global emission rights"
+    cols: dict[str, Any] = {
+        **ind,
+        **{f"share_{m}_pct": (f"{lab} share", share, f"{lab} allocation of the emission rights")
+           for m, lab in METHOD_LABELS.items()},  # fmt: skip
+        **{m: lab for m, lab in METHOD_LABELS.items()},
+        **{f"{p}_pct": (f"{lab} part of the share", "percentage points",
+                        f"part of the head-method share due to the {lab.lower()} principle")
+           for p, lab in PRINCIPLE_LABELS.items()},  # fmt: skip
+        **{p: (f"{lab} score", "", f"principle score {p} (weighted sum over the grid column)")
+           for p, lab in PRINCIPLE_LABELS.items()},  # fmt: skip
+        **{d: (f"{lab} score", "", f"dimension score {d} (weighted sum over the grid row)")
+           for d, lab in DIMENSION_LABELS.items()},  # fmt: skip
+        "alliance": ("Alliance", "", "alliance number (see alliances.csv)"),
+        "size": ("Members", "countries", "number of member countries"),
+        "members": ("Members (ISO3)", "", "ISO3 codes of the members"),
+        "member_names": ("Member names", "", "names of the members"),
+        "continents": ("Continents", "", "continents of the members"),
+        "n_continents": ("Continents", "count", "number of continents of the members"),
+        "largest_members": ("Largest members", "", "members with the largest shares"),
+        "share_pct": ("Alliance share", share, "the alliance's head-method share"),
+        "rate_in_alliance_pct": ("Share of the alliance", "% of the alliance's rights",
+                                 "the country's share of its alliance's emission rights"),
+        "rank": ("Rank", "", "rank by the head-method share (1 = largest)"),
+        "developed": ("Developed", "", "developed country (UN M49 grouping)"),
+        "method": ("Method", "", "allocation method"),
+        "part": ("Part", "", "indicator or principle part of the share"),
+        "value": ("Value", "percentage points", "part of the share"),
+        "partner": ("Strongest partner", "", "ISO3 of argmax_j CRL_ij"),
+        "partner_name": ("Partner name", "", "name of the strongest partner"),
+        "crl": ("CRL with the partner", "", "carbon-reduction linkage (Eq. 8), relative units"),
+        "mutual": ("Mutual", "", "the partner's strongest partner is the country"),
+        "distance_km": ("Distance", "km", "great-circle distance between capitals"),
+        "ACI": ("ACI", "", "allocation comprehensive index Eq + Ef + El (Eq. 9)"),
+        "labour_cost": ("Labour cost", f"unit of {config.labour_cost.proxy}",
+                        f"labour-cost proxy L ({config.labour_cost.proxy}), window mean"),
+        "mass": ("Mass", "", "cube root of Sc Ec Ev (gravity-model mass, Eq. 8)"),
+        "included": ("Included", "", "the candidate enters the study"),
+        "indicator": ("Indicator", "", "indicator code (see weights.csv)"),
+        "column": ("Panel column", "", "column of the data panel"),
+        "aggregation": ("Aggregation", "", "sum or mean over the window"),
+        "window_asked": ("Window asked", "years", "window of the config"),
+        "window_used": ("Window used", "years", "years with data inside the window"),
+        "dimension": ("Dimension", "", "Sc society, Ec economy, Ev environment"),
+        "principle": ("Principle", "", "Eq equity, Ef efficiency, El ecology"),
+        "unit": ("Unit", "", "unit of the indicator"),
+        "weight": ("Weight", "", "indicator weight (the nine sum to 1)"),
+        "entropy": ("Entropy", "", "information entropy E_j (Eq. 5)"),
+        "divergence": ("Divergence", "", "1 - E_j (Eq. 6)"),
+    }
+    cols["name"] = ("Name", "", "country or indicator name")
+    return COMMON | Labels(
+        cols,
+        patterns={
+            r"(.+)_pct": ("{0} part of the share", "percentage points",
+                          "part of the head-method share due to indicator {0}"),
+            r"(.+)_norm": ("{0}, normalised", "0-1", "min-max normalised indicator (Eq. 2)"),
+        },  # fmt: skip
+        tables={"crl_matrix": ("CRL with {column}", "",
+                               "carbon-reduction linkage with {column} (Eq. 8), relative units")},
+    )  # fmt: skip
+
+
+def principles_labels(rules: Any = None) -> Labels:
+    """Label table of the principles study (rule names from the registry and the config).
+
+    ``rules`` is the study's rules table (index or column ``label`` -> ``rule``), so a rule
+    run under its own label is named by its rule.
+
+    Examples
+    --------
+    >>> principles_labels().title("zsg_dea", table="per_capita_t")
+    'ZSG-DEA (t CO2 per person)'
+    """
+    names = dict(RULE_LABELS)
+    if rules is not None and "rule" in getattr(rules, "columns", []):
+        labels = rules["label"] if "label" in rules.columns else rules.index
+        names.update(
+            {str(k): rule_label(str(r)) for k, r in zip(labels, rules["rule"], strict=True)}
+        )
+    return COMMON | Labels(
+        {
+            "label": ("Rule label", "", "column name of the rule in the outputs"),
+            "kind": ("Kind", "", "what the rule shares: allowance or burden"),
+            "principle": ("Principle", "", "equity, efficiency, hybrid or cooperative"),
+            "summary": ("Summary", "", "what the rule does"),
+            "params": ("Parameters", "", "the rule's parameters"),
+            "population": ("Population", "persons", "latest value up to the base year"),
+            "emissions_t": ("Emissions", "t CO2", "latest value up to the base year"),
+            "gini": ("Gini", "", "population-weighted Gini of allowances per person"),
+            "theil": ("Theil", "", "population-weighted Theil index"),
+            "cv": ("CV", "", "population-weighted coefficient of variation"),
+            "min": ("Minimum", "t CO2 per person", "smallest allowance per person"),
+            "max": ("Maximum", "t CO2 per person", "largest allowance per person"),
+            "range": ("Range", "t CO2 per person", "max - min allowance per person"),
+            "winners": ("Winners", "entities", "entities with a larger share than the reference"),
+            "losers": ("Losers", "entities", "entities with a smaller share than the reference"),
+            "shifted_share_pct": ("Shifted share", "% of the budget",
+                                  "share moved between entities against the reference"),
+            "top_winner": ("Top winner", "", "entity gaining most against the reference"),
+            "top_loser": ("Top loser", "", "entity losing most against the reference"),
+            "population_share_pct": ("Population share", "% of population",
+                                     "share of cumulative population"),
+            "fair_share_t": ("Fair share", "t CO2", "population share of the cumulative budget"),
+            "emitted_t": ("Emitted", "t CO2", "cumulative emissions up to the base year"),
+            "remaining_t": ("Remaining", "t CO2", "fair share - emitted"),
+            "allocated_t": ("Allocated", "t CO2", "allowance of the remaining budget"),
+            "deficit_t": ("Deficit", "t CO2", "negative remaining account"),
+            "income_ppp_per_capita": ("Income per person", "current PPP $ per person",
+                                      "GDP (PPP) / population"),
+            "capacity": ("Capacity", "current PPP $", "income above the development threshold"),
+            "responsibility_t": ("Responsibility", "t CO2", "cumulative emissions since start"),
+            "rci": ("RCI", "", "responsibility-capacity index (weights sum to 1)"),
+            "quota_before_t": ("Quota before", "t CO2", "initial quota (ZSG-DEA)"),
+            "quota_after_t": ("Quota after", "t CO2", "quota after ZSG-DEA reallocation"),
+            "efficiency_before": ("Efficiency before", "0-1", "DEA efficiency before"),
+            "efficiency_after": ("Efficiency after", "0-1", "DEA efficiency after"),
+        },
+        tables={
+            "shares_pct": ("{column}", "% of the budget", "allowance share, rule {column}"),
+            "raw_shares_pct": ("{column}", "% of the total",
+                               "share before burdens become allowances, rule {column}"),
+            "allowances_t": ("{column}", "t CO2", "allowance over the budget, rule {column}"),
+            "per_capita_t": ("{column}", "t CO2 per person",
+                             "allowance over the budget per person, rule {column}"),
+            "change_vs_reference": ("{column}", "percentage points",
+                                    "share under rule {column} minus the reference share"),
+            "rank_spearman": ("{column}", "", "Spearman rank correlation with rule {column}"),
+            "rank_kendall": ("{column}", "", "Kendall rank correlation with rule {column}"),
+            "pathway_t": ("{column}", "t CO2", "emissions allowed in year {column}"),
+        },
+        names=names,
+    )  # fmt: skip
+
+
+def responsibility_labels(stressor: str | None, unit: str, flow_unit: str) -> Labels:
+    """Label table of the responsibility study (stressor and units from the IO table).
+
+    Examples
+    --------
+    >>> responsibility_labels("CO2", "kt", "million EUR").title("production")
+    'Production-based (kt)'
+    """
+    s = stressor or "emissions"
+    u = unit
+
+    def acc(label: str, desc: str) -> tuple[str, str, str]:
+        return (label, u, f"{s} held under the {desc} perspective")
+
+    return COMMON | Labels(
+        {
+            "kind": ("Kind of holder", "", "sector, final demand, primary input or extraction"),
+            "holder": ("Holder", "", "sector or final-demand category holding the account"),
+            "production": acc("Production-based", "production"),
+            "consumption": acc("Consumption-based", "consumption (footprint)"),
+            "income": acc("Income-based", "income (downstream, Ghosh)"),
+            "extraction": acc("Extraction-based", "extraction"),
+            "shared_value_added": acc("Shared (alpha = value-added share)", "shared"),
+            "shared_final_demand": acc("Shared (alpha = final-demand share)", "shared"),
+            "carbon_emission_added": acc("Carbon emission added", "emission-added"),
+            "producer": acc("Producer", "producer"),
+            "consumer": acc("Consumer", "consumer"),
+            "shapley": acc("Shapley value", "Shapley (chain game)"),
+            "nucleolus": acc("Nucleolus", "nucleolus (chain game)"),
+            "member": ("Chain member", "", "member of the supply chain"),
+            "output": ("Output", flow_unit, "gross output of the member"),
+            "emissions": ("Emissions", u, f"direct {s} of the member"),
+            "primary_inputs": ("Primary inputs", flow_unit, "value added of the member"),
+            "final_sales": ("Final sales", flow_unit, "sales to final demand"),
+            "producing region": ("Producing region", "", "region where emitted"),
+            "sector": ("Sector", "", "sector of the input-output table"),
+            "backward": ("Backward linkage", "", "column sum of the Leontief inverse"),
+            "forward": ("Forward linkage", "", "row sum of the Ghosh inverse"),
+            "backward_index": ("Backward index", "", "normalised backward linkage (> 1: above"
+                               " average)"),
+            "forward_index": ("Forward index", "", "normalised forward linkage"),
+            "class": ("Class", "", "key, backward- or forward-oriented, independent"),
+            "output_multiplier": ("Output multiplier", f"{flow_unit} per {flow_unit}",
+                                  "column sum of the Leontief inverse"),
+            "producer_region": ("Producer region", "", "region of the producing sector"),
+            "consumer_region": ("Consumer region", "", "region of the final demand"),
+            "value": ("Flow", u, f"{s} from the producer to the consumer"),
+            "perspective": ("Perspective", "", "accounting perspective"),
+            "total": ("Total", u, "sum over all holders"),
+            "difference": ("Difference", u, "total - production-based total"),
+            "relative_difference": ("Relative difference", "", "difference / production total"),
+            "holders": ("Holders", "count", "holders with a non-zero account"),
+            "negative": ("Negative accounts", "count", "holders with a negative account"),
+            "conserved": ("Conserved", "", "the perspective redistributes the total exactly"),
+            "exports_embodied": ("Exports embodied", u, f"{s} embodied in exports"),
+            "imports_embodied": ("Imports embodied", u, f"{s} embodied in imports"),
+            "balance": ("Balance", u, "exports embodied - imports embodied"),
+            "value_added": ("Producer share alpha (value added)", "0-1",
+                            "producer part of shared responsibility"),
+            "final_demand": ("Producer share alpha (final demand)", "0-1",
+                             "producer part of shared responsibility"),
+        },
+        patterns={
+            r"(.+)_direct": ("{0} direct intensity", "stressor unit per output unit",
+                             "direct {0} per unit of output"),
+            r"(.+)_total": ("{0} total multiplier", "stressor unit per unit of final demand",
+                            "direct and indirect {0} per unit of final demand"),
+            r"(.+)_type_I": ("{0} type I multiplier", "", "total / direct {0}"),
+        },
+        tables={"embodied_trade": ("Consumed in {column}", u,
+                                   f"{s} produced in the row region, consumed in {{column}}")},
+    )  # fmt: skip
