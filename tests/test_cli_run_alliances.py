@@ -46,7 +46,7 @@ def test_run_without_figures_and_report(tmp_path, capsys):
         "group_max": 8,
     }
     shares = pd.read_csv(out / "tables" / "country_shares.csv")
-    assert abs(shares["share_two_stage"].sum() - 100) < 1e-9
+    assert abs(shares["share_two_stage_pct"].sum() - 100) < 1e-9
 
 
 def test_bad_config_exits_2_naming_the_field(tmp_path, capsys):

@@ -89,7 +89,7 @@ def test_float_format_variants(fmt, expected):
 def test_format_number_column_picks_precision_per_column():
     assert format_number_column(pd.Series([123456.7, 2.5])) == ["123,457", "2"]
     assert format_number_column(pd.Series([12.3456, 1.0])) == ["12.35", "1.00"]
-    assert format_number_column(pd.Series([0.0001234, 0.0005])) == ["0.000123", "0.0005"]
+    assert format_number_column(pd.Series([0.0001234, 0.0005])) == ["0.000123", "0.000500"]
     assert format_number_column(pd.Series([1, 2], dtype="Int64")) == ["1", "2"]
 
 

@@ -13,11 +13,11 @@ from carbonshare.studies.alliances_config import AlliancesConfig
 
 TABLES = (
     "indicators", "weights", "scores", "linkage", "crl_matrix", "alliances", "country_shares",
-    "top10", "decomposition", "selection", "missing_data", "windows", "statistics",
+    "top_decile", "decomposition", "selection", "missing_data", "windows", "statistics",
 )  # fmt: skip
 FIGURES = (
     "linkage_map", "alliance_map", "emission_rights_map", "radar_top_countries",
-    "principle_boxplots", "rate_kde",
+    "principle_boxplots", "rate_distribution",
 )  # fmt: skip
 
 
@@ -129,7 +129,7 @@ def test_outputs_exist(study):
         assert (out / "tables" / f"{name}.csv").stat().st_size > 0, name
         assert (out / "tables" / f"{name}.parquet").stat().st_size > 0, name
     sheets = pd.read_excel(out / "tables" / "alliances.xlsx", sheet_name=None)
-    assert set(sheets) == set(TABLES)
+    assert set(sheets) == {"columns", *TABLES} and list(sheets)[0] == "columns"
     for name in FIGURES:
         for suffix in ("png", "svg"):
             assert (out / "figures" / f"{name}.{suffix}").stat().st_size > 1000, name
@@ -139,13 +139,14 @@ def test_outputs_exist(study):
 def test_country_shares_table_columns(study):
     _, out = study
     cs = pd.read_csv(out / "tables" / "country_shares.csv", keep_default_na=False)
-    for col in ("iso3", "name", "alliance", "share_two_stage", "share_shapley", "share_owen",
+    for col in ("iso3", "name", "alliance", "share_two_stage_pct", "share_shapley_pct",
+                "share_owen_pct",
                 "Eq_pct", "Ef_pct", "El_pct", "POP_pct", "FAR_pct", "rank", "continent",
                 "developed"):  # fmt: skip
         assert col in cs.columns, col
     assert cs["rank"].iloc[0] == 1
     assert "NAM" in set(cs["iso3"])  # Namibia's code survives the CSV round trip
-    top = pd.read_csv(out / "tables" / "top10.csv")
+    top = pd.read_csv(out / "tables" / "top_decile.csv")
     assert len(top) == round(0.1 * len(cs))
 
 

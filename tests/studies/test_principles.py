@@ -70,15 +70,20 @@ def test_rule_answers_on_real_data(study):
 def test_outputs_written(study):
     result, out = study
     tables = {p.name for p in (out / "tables").iterdir()}
-    for name in ("shares", "allowances_t", "per_capita_t", "inequality", "winners_losers",
+    for name in ("shares_pct", "allowances_t", "per_capita_t", "inequality", "winners_losers",
                  "rank_spearman", "zsg_dea", "ecpc_account", "gdr_rci", "pathway_t"):  # fmt: skip
         assert f"{name}.csv" in tables and f"{name}.parquet" in tables
-    assert "tables.xlsx" in tables
+    assert "principles.xlsx" in tables and "columns.csv" in tables
     figures = {p.name for p in (out / "figures").iterdir()}
     for stem in ("per_capita_dot_plot", "dumbbell_egalitarian", "map_grandfathering"):
         assert f"{stem}.png" in figures and f"{stem}.svg" in figures
-    shares = pd.read_csv(out / "tables" / "shares.csv", index_col="iso3")
+    shares = pd.read_csv(out / "tables" / "shares_pct.csv", index_col="iso3")
     assert shares.loc["CHN", "name"] == "China"
+    # written in percent: each rule column sums to 100, equal to the fractions x 100
+    np.testing.assert_allclose(shares.drop(columns="name").sum(), 100.0, atol=1e-7)
+    assert shares.loc["CHN", "grandfathering"] == pytest.approx(
+        100 * result.shares.loc["CHN", "grandfathering"]
+    )
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["study"] == "principles"
     assert manifest["config"]["budget"]["warming"] == 1.5
@@ -172,7 +177,7 @@ def test_user_csv_of_provinces(tmp_path):
     assert any("1 entities have no 'sector'" in n and "Gansu" in n for n in result.manifest.notes)
     # the entropy composite reads the panel's own column names (co2, gdp)
     assert list(result.shares.columns).count("entropy_composite") == 1
-    assert (tmp_path / "out" / "tables" / "shares.csv").is_file()
+    assert (tmp_path / "out" / "tables" / "shares_pct.csv").is_file()
 
 
 def test_shapley_rule_from_a_game_file(tmp_path):
@@ -417,7 +422,9 @@ def test_one_missing_value_does_not_drop_a_country(tmp_path, capsys):
     manifest = json.loads((out / "manifest.json").read_text())
     assert n == len(manifest["exclusions"]) and n < 26
     assert "% of population" in line and "% of emissions" in line
-    shares = pd.read_csv(out / "tables" / "shares.csv", keep_default_na=False, index_col="iso3")
+    shares = pd.read_csv(
+        out / "tables" / "shares_pct.csv", keep_default_na=False, index_col="iso3"
+    )
     assert "NAM" in shares.index and shares.loc["NAM", "name"] == "Namibia"
     assert {"entity": "NAM", "field": "co2_t", "action": "nearest-year fill",
             "detail": "missing 1990: 1990 <- 1991"} in manifest["repairs"]  # fmt: skip

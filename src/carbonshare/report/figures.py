@@ -17,6 +17,7 @@ study can name those countries in its caption.
 from __future__ import annotations
 
 import logging
+import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,11 @@ logger = logging.getLogger(__name__)
 
 #: Resolution of the PNG written by :func:`save_figure`.
 DPI = 200
+
+#: No figure grows past this many inches a side, whatever the data (show the top items and
+#: put the rest in the tables); and no PNG past MAX_PNG_PIXELS a side (the DPI is lowered).
+MAX_INCHES = 16.0
+MAX_PNG_PIXELS = 3200
 
 RC = {
     "font.size": 9,
@@ -75,7 +81,8 @@ HATCHES = ("", "////", "\\\\\\\\", "xxx", "...", "ooo")
 def _figure(width: float, height: float) -> Any:
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(width, height), layout="constrained")
+    size = (min(width, MAX_INCHES), min(height, MAX_INCHES))
+    return Figure(figsize=size, layout="constrained")
 
 
 def _rc() -> Any:
@@ -88,14 +95,20 @@ def save_figure(fig: Any, path_without_suffix: str | Path) -> list[Path]:
     """Write ``fig`` as ``<path>.png`` (200 dpi) and ``<path>.svg``; return both paths.
 
     SVG text stays text (editable in Inkscape/Illustrator); no creation date is
-    written, so the same figure gives the same SVG bytes.
+    written, so the same figure gives the same SVG bytes. The saved area is the
+    figure's tight bounding box (titles and legends outside the axes are kept whole);
+    the PNG is at most :data:`MAX_PNG_PIXELS` a side (the resolution is lowered for a
+    larger figure).
     """
     stem = Path(path_without_suffix)
     stem.parent.mkdir(parents=True, exist_ok=True)
     png, svg = stem.with_name(stem.name + ".png"), stem.with_name(stem.name + ".svg")
     with _rc():
-        fig.savefig(png, dpi=DPI, facecolor="white", metadata={"Software": None})
-        fig.savefig(svg, facecolor="white", metadata={"Date": None})
+        # the tight box lies within the figure (constrained layout), up to its padding
+        dpi = min(DPI, MAX_PNG_PIXELS / (max(fig.get_size_inches()) + 0.5))
+        kw = {"facecolor": "white", "bbox_inches": "tight", "pad_inches": 0.1}
+        fig.savefig(png, dpi=dpi, metadata={"Software": None}, **kw)
+        fig.savefig(svg, metadata={"Date": None}, **kw)
     return [png, svg]
 
 
@@ -441,12 +454,13 @@ def category_map(
                     facecolor=palette[rest[0]],
                     edgecolor="#666666",
                     linewidth=0.4,
-                    label=f"{len(rest)} more ({int(lab.isin(rest).sum())})",
+                    label=f"{len(rest)} more, in greys ({int(lab.isin(rest).sum())})",
                 )
             )
         if no_data:
             handles.append(_no_data_patch())
-        ncol = min(len(handles), 4 if max(len(h.get_label()) for h in handles) > 14 else 6)
+        longest = max(len(h.get_label()) for h in handles)
+        ncol = min(len(handles), 2 if longest > 30 else 3 if longest > 14 else 6)
         ax.legend(
             handles=handles,
             title=legend_title if legend_title is not None else (labels.name or None),
@@ -470,6 +484,7 @@ def arrow_map(
     title: str = "",
     colors: Mapping[Any, str] | None = None,
     boundaries: dict | None = None,
+    legend: bool = True,
 ) -> Any:
     """Arrows from each country's capital to its partner's, over a light basemap.
 
@@ -481,6 +496,8 @@ def arrow_map(
     title : figure title.
     colors : group -> colour.
     boundaries : GeoJSON for the basemap.
+    legend : draw the legend of the groups; False when a category map with the same
+        colours sits next to it (a legend of dozens of groups would dwarf the map).
 
     Returns
     -------
@@ -540,7 +557,7 @@ def arrow_map(
                 zorder=3,
             )
         ax.scatter(pts["x"], pts["y"], s=4, color="#333333", zorder=4, linewidths=0)
-        if color_by is not None:
+        if color_by is not None and legend:
             handles = [
                 Line2D([], [], color=palette[k], lw=1.6, label=f"{k} ({int((groups == k).sum())})")
                 for k in cats
@@ -685,7 +702,10 @@ def box_by_group(
                     ax.scatter(p + jitter, d, s=7, color="#222222", alpha=0.6, lw=0, zorder=3)
             ax.plot([], [], "s", color=colors[col], label=str(col), ms=8)
         counts = g.value_counts()
-        ax.set_xticks(np.arange(len(order)), [f"{o}\n(n={int(counts.get(o, 0))})" for o in order])
+        ax.set_xticks(
+            np.arange(len(order)),
+            [f"{textwrap.fill(str(o), 14)}\n(n={int(counts.get(o, 0))})" for o in order],
+        )
         ax.set_xlim(-0.6, len(order) - 0.4)
         ax.grid(axis="x", visible=False)
         if ylabel:
@@ -878,7 +898,9 @@ def strip_by_group(
             col = palette.get(grp, "#555555")
             if len(d) >= min_density_points and np.ptp(d) > 0:
                 density_groups.append(grp)
-                parts = ax.violinplot(d, positions=[row], orientation="horizontal", widths=0.8, showextrema=False)
+                parts = ax.violinplot(
+                    d, positions=[row], orientation="horizontal", widths=0.8, showextrema=False
+                )
                 for body in parts["bodies"]:
                     body.set_facecolor(col)
                     body.set_alpha(0.25)

@@ -33,7 +33,10 @@ import pandas as pd
 from carbonshare.errors import DataError
 from carbonshare.report import _assets, style
 
-__all__ = ["Report", "format_number_column"]
+__all__ = ["SECTIONS", "Report", "format_number_column"]
+
+#: The sections every study report has, in this order (a study may add its own between).
+SECTIONS = ("Summary", "Method", "Caveats and exclusions", "Results", "Config", "Provenance")
 
 logger = logging.getLogger(__name__)
 
@@ -80,10 +83,13 @@ def format_number_column(values: pd.Series) -> list[str]:
     >>> format_number_column(pd.Series([1990, 2020])), format_number_column(pd.Series([83_160_871]))
     (['1990', '2020'], ['83,160,871'])
 
-    A small value in a column of large ones is never shown as a bare zero:
+    A small value in a column of large ones keeps 3 significant digits (never a bare zero);
+    numerical noise prints in scientific notation:
 
-    >>> format_number_column(pd.Series([20.19, 0.00123, 0.0]))
-    ['20.19', '0.00123', '0.00']
+    >>> format_number_column(pd.Series([20.19, 0.00123, 0.0312, 0.0]))
+    ['20.19', '0.00123', '0.0312', '0.00']
+    >>> format_number_column(pd.Series([0.4936, 1.39e-17]))
+    ['0.4936', '1.39e-17']
     """
     x = pd.to_numeric(values, errors="coerce").astype("float64").to_numpy()
     finite = x[np.isfinite(x)]
@@ -111,8 +117,8 @@ def format_number_column(values: pd.Series) -> list[str]:
             out.append("inf" if v > 0 else "-inf")
         else:
             text = fmt.format(v)
-            if v != 0 and not any(ch in "123456789" for ch in text):
-                # a small value in a column of large ones keeps its significant digits
+            if not is_int and 0 < abs(v) < 1 and len(text.lstrip("-0.").replace(".", "")) < 3:
+                # a small value in a column of large ones keeps 3 significant digits
                 text = style.format_number(v)
             out.append(text)
     return out
@@ -442,6 +448,34 @@ class Report:
             f"<pre>{html.escape(text)}</pre></details>"
         )
         return self._add("json", str(title), body)
+
+    def add_provenance(self, manifest: Mapping[str, Any]) -> Report:
+        """Add the "Provenance" section from a run manifest (``Manifest.to_dict()``).
+
+        Data sources and vintages, software versions and step timings as tables, the whole
+        manifest as collapsible JSON; every study report ends with it.
+        """
+        self.add_section("Provenance")
+        sources = manifest.get("sources") or []
+        if sources:
+            self.add_table(pd.DataFrame(sources), "Data sources", caption="Sources and vintages "
+                           "of the data this run read.")  # fmt: skip
+        versions = manifest.get("versions") or {}
+        timings = manifest.get("timings_s") or {}
+        run = {"study": manifest.get("study", ""), "created (UTC)": manifest.get("created_utc", "")}
+        run |= {f"{k} version": v for k, v in versions.items()}
+        run |= {f"step {k} (s)": style.format_number(v) for k, v in timings.items()}
+        self.add_table(
+            pd.Series(run, name="value").rename_axis("item").astype(str).to_frame(),
+            "Run",
+            caption="Software versions and the wall-clock time of each step.",
+        )
+        return self.add_json("Manifest (manifest.json)", manifest)
+
+    @property
+    def section_titles(self) -> list[str]:
+        """Titles of the sections, in order (for tests of the report's structure)."""
+        return [s.title for s in self._sections if s.title]
 
     # ------------------------------------------------------------------ output
     def _toc(self) -> str:

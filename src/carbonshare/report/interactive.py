@@ -247,11 +247,17 @@ def _log_ticks(lo: float, hi: float) -> list[float]:
     return out
 
 
-def _long_legend_below(fig: Any, n_entries: int, height: int) -> None:
-    """Put a legend of more than 12 entries under the map, in rows, and grow the figure."""
+def _long_legend_below(fig: Any, n_entries: int, height: int, longest: int = 14) -> None:
+    """Put a legend of more than 12 entries under the map, in rows, and grow the figure.
+
+    Entries are as wide as the longest label (``longest`` characters, with its count), so
+    long names ("Democratic Republic of the Congo +14 (15)") never overlap their neighbours.
+    """
     if n_entries <= 12:
         return
-    rows = int(np.ceil(n_entries / 8)) + 1  # + the title line
+    entrywidth = max(110, int(6.2 * longest) + 34)
+    per_row = max(1, min(8, 1000 // entrywidth))
+    rows = int(np.ceil(n_entries / per_row)) + 1  # + the title line
     fig.update_layout(legend_title_side="top left")
     fig.update_layout(
         height=height + 24 * rows,
@@ -261,7 +267,7 @@ def _long_legend_below(fig: Any, n_entries: int, height: int) -> None:
             "xanchor": "left",
             "y": 0,
             "yanchor": "top",
-            "entrywidth": 110,
+            "entrywidth": entrywidth,
             "bordercolor": "rgba(0,0,0,0)",
         },
         margin={"b": 24 * rows + 10},
@@ -491,7 +497,8 @@ def category_map(
         legend={"title": {"text": legend_name}},
         meta={"not_drawn": missing, "no_data": sorted(no_data)},
     )
-    _long_legend_below(fig, len(cats), height)
+    longest = max((len(f"{c} ({(labels == c).sum()})") for c in cats), default=0)
+    _long_legend_below(fig, len(cats), height, longest)
     return fig
 
 
@@ -652,7 +659,7 @@ def arrow_map(
     _layout(fig, title, height, legend=color_by is not None)
     if color_by is not None:
         fig.update_layout(legend={"title": {"text": group_name}})
-        _long_legend_below(fig, len(cats), height)
+        _long_legend_below(fig, len(cats), height, max((len(str(c)) for c in cats), default=0))
     fig.update_layout(meta={"unlinked": unlinked})
     return fig
 

@@ -72,7 +72,8 @@ class Labels:
     ----------
     columns : exact name -> Column (or a ``(label, unit, description)`` tuple).
     patterns : regular expression -> Column; the expression must match the whole name and
-        its groups fill ``{0}``, ``{1}`` ... of the label, unit and description.
+        its groups (by their display name in ``names``) fill ``{0}``, ``{1}`` ... of the
+        label, unit and description.
     tables : table name -> Column used for every column of that table not found otherwise
         (``{column}`` in its text is the column's display name from ``names``, else the
         column name), for wide tables whose columns are entities, rules or years.
@@ -85,6 +86,7 @@ class Labels:
     ...     {"FRT": ("Forest rents", "% of GDP")},
     ...     patterns={r"(.+)_pct": ("{0} part of the share", "percentage points")},
     ...     tables={"crl": ("CRL with {column}", "", "linkage")},
+    ...     names={"FRT": "Forest rents"},
     ... )
     >>> labels.title("FRT"), labels.title("FRT_pct"), labels.title("USA", table="crl")
     ('Forest rents (% of GDP)', 'Forest rents part of the share (percentage points)', 'CRL with USA')
@@ -122,7 +124,7 @@ class Labels:
         for rx, col in self.patterns:
             m = rx.fullmatch(key)
             if m:
-                groups = [self.label(g) for g in m.groups()]
+                groups = [self.names.get(g, g) for g in m.groups()]
                 return col.format(*groups)
         if table is not None and table in self.tables:
             col = self.tables[table]
@@ -200,6 +202,7 @@ COMMON = Labels(
         "reason": ("Reason", "", "why the entity was left out"),
         "rule": ("Rule", "", "allocation rule (see rules.csv)"),
         "action": ("Action", "", "what was done to the data"),
+        "field": ("Field", "", "the indicator or column repaired"),
         "detail": ("Detail", "", "the repair in full: year <- source year"),
         "years_missing": ("Years missing", "year", "years without data in the window"),
         "statistic": ("Statistic", "", "name of the summary statistic"),

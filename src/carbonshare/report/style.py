@@ -278,6 +278,8 @@ def format_number(x: float, sig: int = 3) -> str:
     --------
     >>> [format_number(v) for v in (1234567.8, 20.19, 0.000412, 0.0, float("nan"))]
     ['1,234,568', '20.2', '0.000412', '0', '']
+    >>> format_number(1.39e-17)  # below 1e-6: scientific notation, not 17 zeros
+    '1.39e-17'
     """
     import math
 
@@ -287,6 +289,8 @@ def format_number(x: float, sig: int = 3) -> str:
     if x == 0:
         return "0"
     digits = int(math.floor(math.log10(abs(x))))
+    if digits < -6:
+        return f"{x:.{sig}g}"
     if digits >= sig - 1:
         return f"{x:,.0f}"
     return f"{x:,.{sig - 1 - digits}f}"

@@ -705,7 +705,7 @@ class AllianceResult:
             "crl_matrix": crl,
             "alliances": self.alliance_table,
             "country_shares": self.country_shares,
-            "top10": self.top,
+            "top_decile": self.top,
             "decomposition": self.decomposition,
             "selection": self.matrix.selection,
             "missing_data": self.matrix.missing,

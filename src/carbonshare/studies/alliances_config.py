@@ -284,7 +284,7 @@ class AllocationConfig(StudyConfig):
         default_factory=lambda: ["two_stage", "shapley", "owen"],
         description="solutions computed side by side; the first is the headline share",
     )
-    top_fraction: float = Field(0.1, gt=0, le=1, description="fraction of countries in `top10`")
+    top_fraction: float = Field(0.1, gt=0, le=1, description="fraction of countries in `top_decile`")
 
     @field_validator("methods")
     @classmethod

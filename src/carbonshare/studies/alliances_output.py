@@ -7,18 +7,28 @@ only chooses what to show from an :class:`~carbonshare.studies.alliances.Allianc
 from __future__ import annotations
 
 import logging
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from carbonshare.report import style
 from carbonshare.studies.common import ProgressCallback, write_tables
+from carbonshare.studies.labels import alliance_labels
 
 if TYPE_CHECKING:
     from carbonshare.studies.alliances import AllianceResult
 
-__all__ = ["METHOD_MARKDOWN", "figure_data", "write", "write_figures", "write_report"]
+__all__ = [
+    "METHOD_MARKDOWN",
+    "figure_data",
+    "write",
+    "write_figures",
+    "write_report",
+    "written_tables",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +44,9 @@ RADAR_SCALES = {
 }
 
 METHOD_LABELS = {"two_stage": "two-stage Shapley", "shapley": "Shapley", "owen": "Owen"}
+
+#: Alliances with their own colour in maps and legends (the largest by share); the rest grey.
+N_COLORED_ALLIANCES = 18
 
 METHOD_MARKDOWN = r"""
 **Data (step 1).** For each country *i* the nine indicators of Table 1 of Zhou et al. (2024):
@@ -71,8 +84,17 @@ def figure_data(result: AllianceResult) -> dict[str, pd.DataFrame | pd.Series]:
     """What the figures show, as labelled pandas objects (no plotting)."""
     cs = result.country_shares
     head = result.config.allocation.methods[0]
+    labels = alliance_labels(result.config)
     share = cs[f"share_{head}"].rename("share of global emission rights (%)")
     alliance = cs["alliance"].rename("alliance")
+    # alliances named by their lead country ("DR Congo +14"), ranked by share for colours
+    names = cs["name"].to_dict()
+    group_label = style.group_labels(cs["alliance"], cs[f"share_{head}"], names)
+    ranked = list(result.alliance_table.index)
+    alliance_label = cs["alliance"].map(group_label).rename("alliance")
+    colors = style.ranked_category_colors(
+        [group_label[a] for a in ranked], n_distinct=N_COLORED_ALLIANCES
+    )
     codes = list(result.grid.index)
     parts = cs[[f"{c}_pct" for c in codes]].set_axis(codes, axis=1)
     n_radar = result.config.output.top_radar
@@ -84,6 +106,7 @@ def figure_data(result: AllianceResult) -> dict[str, pd.DataFrame | pd.Series]:
         radar = parts.loc[top].div(cs.loc[top, f"share_{head}"], axis=0)
     radar = radar.clip(lower=0.0)
     radar.index = [f"{cs.at[i, 'name']} ({i})" for i in radar.index]
+    radar.columns = [textwrap.fill(labels.label(c), 16) for c in radar.columns]
     sizes = cs["alliance"].map(cs["alliance"].value_counts())
     out_cfg = result.config.output
     big = sizes[sizes >= out_cfg.group_min_size].index
@@ -94,17 +117,24 @@ def figure_data(result: AllianceResult) -> dict[str, pd.DataFrame | pd.Series]:
     points = result.countries.loc[cs.index, ["capital_lat", "capital_lon"]].set_axis(
         ["lat", "lon"], axis=1
     )
+    members = result.alliance_table["member_names"].map(lambda t: _shorten(str(t), 90))
+    partner = result.linkage["partner"].reindex(cs.index)
     hover = pd.DataFrame(
         {
-            "alliance": alliance,
-            "share %": share.round(4),
+            "alliance": alliance_label,
+            "members": cs["alliance"].map(members),
+            "share (%)": share.map(style.format_number),
             "rank": cs["rank"],
-            "strongest partner": result.linkage["partner"].reindex(cs.index),
+            "strongest partner": partner.map(lambda p: names.get(p, p)),
         }
     )
     return {
         "share": share,
         "alliance": alliance,
+        "alliance_label": alliance_label,
+        "alliance_order": [group_label[a] for a in ranked],
+        "alliance_colors": colors,
+        "labels": labels,
         "links": result.linkage.loc[cs.index, ["partner"]],
         "points": points,
         "radar": radar,
@@ -113,6 +143,19 @@ def figure_data(result: AllianceResult) -> dict[str, pd.DataFrame | pd.Series]:
         "in_shown": in_shown,
         "hover": hover,
     }
+
+
+def _shorten(text: str, width: int) -> str:
+    """``text`` cut at a comma to at most ``width`` characters, with how many were left out."""
+    if len(text) <= width:
+        return text
+    items = text.split(", ")
+    kept: list[str] = []
+    for item in items:
+        if len(", ".join([*kept, item])) > width:
+            break
+        kept.append(item)
+    return f"{', '.join(kept)} and {len(items) - len(kept)} more"
 
 
 def write_figures(result: AllianceResult, out_dir: Path) -> list[Path]:
@@ -135,11 +178,18 @@ def write_figures(result: AllianceResult, out_dir: Path) -> list[Path]:
         "linkage_map": F.arrow_map(
             d["links"],
             d["points"],
-            color_by=d["alliance"],
-            title=f"Strongest carbon-reduction partner of each of {n} countries (argmax CRL)",
+            color_by=d["alliance_label"],
+            colors=d["alliance_colors"],
+            legend=False,
+            title=f"Strongest carbon-reduction partner of each of {n} countries (argmax CRL), "
+            "coloured by alliance as in alliance_map",
         ),
         "alliance_map": F.category_map(
-            d["alliance"],
+            d["alliance_label"],
+            colors=d["alliance_colors"],
+            order=d["alliance_order"],
+            legend_max=N_COLORED_ALLIANCES,
+            legend_title="alliance (lead country + other members), largest share first",
             title=f"{n_all} carbon-reduction alliances ({ALLIANCE_METHODS[method]})",
         ),
         "emission_rights_map": F.choropleth(
@@ -157,35 +207,49 @@ def write_figures(result: AllianceResult, out_dir: Path) -> list[Path]:
         ),
         "principle_boxplots": F.box_by_group(
             d["principle_pct"][shown],
-            d["alliance"][shown],
+            d["alliance_label"][shown],
             title=f"Contribution of the three principles to the shares, the {n_shown} largest "
             "alliances (by members)",
-            ylabel="% of the country's share",
+            ylabel="part of the country's share (%)",
         ),
-        "rate_kde": F.kde_by_group(
+        "rate_distribution": F.strip_by_group(
             d["rate"][shown],
             d["alliance"][shown],
-            title=f"Distribution of shares within the {n_shown} largest alliances (by members)",
-            xlabel="country's share of its alliance's emission rights (%)",
-            support=(0.0, 100.0),
+            group_labels=dict(zip(d["alliance"], d["alliance_label"], strict=True)),
+            colors={a: d["alliance_colors"][lab]
+                    for a, lab in zip(d["alliance"], d["alliance_label"], strict=True)},
+            title=f"Members' shares of their alliance, the {n_shown} largest alliances "
+            "(by members)",
+            xlabel=d["labels"].title("rate_in_alliance_pct"),
         ),
-    }
+    }  # fmt: skip
     paths: list[Path] = []
     for name, fig in made.items():
         paths.extend(F.save_figure(fig, fig_dir / name))
+        meta = getattr(fig, "carbonshare_meta", None)
+        if meta:  # what each figure could not show, or its data range (manifest.json)
+            result.manifest.extra.setdefault("figures", {})[name] = meta
         plt.close(fig)
     return paths
 
 
-def _fmt_table(df: pd.DataFrame) -> pd.DataFrame:
-    return df.rename(
-        columns={f"share_{m}": f"{label} share %" for m, label in METHOD_LABELS.items()}
-        | {"Eq_pct": "equity %", "Ef_pct": "efficiency %", "El_pct": "ecology %"}
-    )
+#: Shares in percent carry ``_pct`` in their names in the written tables (all studies).
+PCT_NAMES = {f"share_{m}": f"share_{m}_pct" for m in METHOD_LABELS}
+
+
+def written_tables(result: AllianceResult) -> dict[str, pd.DataFrame]:
+    """The tables as written (``tables/``): :meth:`AllianceResult.tables` with PCT_NAMES."""
+    return {name: df.rename(columns=PCT_NAMES) for name, df in result.tables().items()}
+
+
+def _labelled(result: AllianceResult, table: str, df: pd.DataFrame | None = None) -> pd.DataFrame:
+    """A table (default: the written one) with human headers, label and unit, for the report."""
+    frame = (result.tables()[table] if df is None else df).rename(columns=PCT_NAMES)
+    return alliance_labels(result.config).rename(frame, table)
 
 
 def write_report(result: AllianceResult, out_dir: Path, figure_paths: list[Path]) -> Path:
-    """report.html: interactive maps, sortable tables, method, config and data notes."""
+    """report.html: summary, method, caveats and exclusions, results, config, provenance."""
     from carbonshare.report import Report
     from carbonshare.report import interactive as I
 
@@ -197,46 +261,83 @@ def write_report(result: AllianceResult, out_dir: Path, figure_paths: list[Path]
     n_all = stats["n_alliances"]
     top1 = cs.iloc[0]
     largest_alliance = result.alliance_table.iloc[0]
+    repairs = pd.DataFrame(result.manifest.repairs, columns=["entity", "field", "action", "detail"])
+    fmt = style.format_number
     rep = Report(
         "Carbon-reduction alliances and emission rights",
         f"Zhou et al. (2024) method on the bundled data: {len(cs)} countries, {n_all} alliances",
     )
+    rep.add_section("Summary")
     rep.add_markdown(
         f"- **{len(cs)} countries** enter the study ({stats['n_excluded']} candidates excluded, "
-        f"{stats['n_repairs']} data repairs; see *Data*).\n"
-        f"- **{n_all} alliances**; the largest by emission rights is alliance "
-        f"{result.alliance_table.index[0]} "
-        f"({largest_alliance['size']} members, {largest_alliance['share_pct']:.1f} % of global "
-        f"rights; continents: {largest_alliance['continents']}).\n"
+        f"{len(repairs)} data repairs; see *Caveats and exclusions*).\n"
+        f"- **{n_all} alliances**; the largest by emission rights is "
+        f"{d['alliance_label'][cs['alliance'] == result.alliance_table.index[0]].iloc[0]} "
+        f"(alliance {result.alliance_table.index[0]}: {largest_alliance['size']} members, "
+        f"{fmt(largest_alliance['share_pct'])} % of global rights; continents: "
+        f"{largest_alliance['continents']}).\n"
         f"- The largest {METHOD_LABELS[head]} share goes to **{top1['name']}** "
-        f"({top1[f'share_{head}']:.2f} %); the top {len(result.top)} countries hold "
-        f"{stats['top_share_pct']:.1f} %; largest / smallest country share = "
-        f"{stats['max_min_ratio']:.3g}.\n",
-        title="Summary",
+        f"({fmt(top1[f'share_{head}'])} %); the top decile ({len(result.top)} countries) holds "
+        f"{fmt(stats['top_share_pct'])} %; largest / smallest country share = "
+        f"{fmt(stats['max_min_ratio'])}.\n",
     )
+
+    rep.add_section("Method")
+    rep.add_markdown(METHOD_MARKDOWN)
+    rep.add_table(
+        _labelled(result, "weights"), "Indicator weights",
+        caption=f"{cfg.weights.method} weights of the nine indicators.",
+    )  # fmt: skip
+
+    rep.add_section("Caveats and exclusions")
     close = result.linkage.sort_values("distance_km").iloc[0]
     rep.add_markdown(
         f"The linkage CRL divides by the squared distance between capitals, so a pair of very "
         f"close capitals dominates it: the closest pair here is {close['name']} – "
-        f"{close['partner_name']} ({close['distance_km']:.1f} km). Read the shares with that in "
-        "mind; `docs/reproduction.md` lists every difference from the paper's data.",
+        f"{close['partner_name']} ({fmt(close['distance_km'])} km). Read the shares with that "
+        "in mind; `docs/reproduction.md` lists every difference from the paper's data.",
         title="Caveat",
     )
+    for warning in result.manifest.warnings:
+        rep.add_markdown(f"- **Warning**: {warning}")
+    sel = result.matrix.selection
+    rep.add_table(
+        _labelled(result, "selection", sel[~sel["included"]].drop(columns="included")),
+        "Excluded countries",
+        caption="Candidates (countries with capital coordinates) left out, and why.",
+    )
+    if len(repairs):
+        rep.add_table(
+            _labelled(result, "repairs", repairs),
+            "Data repairs",
+            caption=f"The {len(repairs)} repairs of this run (also in manifest.json): missing "
+            "years filled and windows narrowed.",
+        )
+    rep.add_table(_labelled(result, "windows"), "Time windows")
+    for note in result.manifest.notes:
+        rep.add_markdown(f"- {note}")
 
-    rep.add_section("Maps")
+    rep.add_section("Results")
     # every map already shows the country's name; the hover adds what the map does not show
     hover = d["hover"]
     rep.add_plotly(
         I.category_map(
-            d["alliance"], hover=hover.drop(columns="alliance"), title=f"{n_all} alliances"
+            d["alliance_label"],
+            hover=hover.drop(columns="alliance"),
+            colors=d["alliance_colors"],
+            order=d["alliance_order"],
+            title=f"{n_all} alliances, named by their member with the largest share",
         ),
         "Alliances",
-        caption=f"Alliances: {ALLIANCE_METHODS[cfg.alliances.method]}; hover for details.",
+        caption=f"Alliances: {ALLIANCE_METHODS[cfg.alliances.method]}. Each alliance is named "
+        f"by its member with the largest share (+ the number of other members) and listed "
+        f"largest share first; the {N_COLORED_ALLIANCES} largest have their own colours, the "
+        "others are grey. Hover for the members.",
     )
     rep.add_plotly(
         I.choropleth_map(
             d["share"],
-            hover=hover.drop(columns="share %"),
+            hover=hover.drop(columns="share (%)"),
             title="Share of global emission rights (%)",
             legend_label="share (%)",
             log_color=True,
@@ -251,85 +352,73 @@ def write_report(result: AllianceResult, out_dir: Path, figure_paths: list[Path]
             d["links"],
             d["points"],
             hover=hover.drop(columns=["alliance", "strongest partner"]),
-            color_by=d["alliance"],
+            color_by=d["alliance_label"],
+            colors=d["alliance_colors"],
             title="Strongest carbon-reduction partner",
         ),  # fmt: skip
         "Linkage vectors",
-        caption="Arrow from each country's capital to its strongest partner (argmax CRL).",
+        caption="Arrow from each country's capital to its strongest partner (argmax CRL), "
+        "coloured by alliance as in the map above.",
     )
-
-    rep.add_section("Tables")
     rep.add_table(
-        _fmt_table(result.alliance_table.drop(columns=["share_pct"])),
+        _labelled(result, "alliances", result.alliance_table.drop(columns=["share_pct"])),
         "Alliances",
         caption="Shares in % of global emission rights; equity/efficiency/ecology: parts of the "
         f"{METHOD_LABELS[head]} share (percentage points).",
     )
-    rep.add_table(_fmt_table(result.top), f"Top {len(result.top)} countries")
+    top_pct = 100 * cfg.allocation.top_fraction
+    rep.add_table(
+        _labelled(result, "top_decile"),
+        f"{'Top decile' if top_pct == 10 else f'Top {fmt(top_pct)} %'}: the {len(result.top)} "
+        "countries with the largest shares",
+        caption=f"The top {fmt(top_pct)} % of the {len(cs)} countries "
+        "by share (config allocation.top_fraction); tables/top_decile.csv.",
+    )
     cols = ["name", "alliance", "rank", "continent", "developed"]
     cols += [f"share_{m}" for m in cfg.allocation.methods] + ["Eq_pct", "Ef_pct", "El_pct"]
     cols += ["rate_in_alliance_pct"]
-    rep.add_table(_fmt_table(cs[cols]), "Country shares", caption="Click a header to sort.")
     rep.add_table(
-        result.weight_details, "Indicator weights",
-        caption=f"{cfg.weights.method} weights of the nine indicators.",
+        _labelled(result, "country_shares", cs[cols]), "Country shares",
+        caption="Click a header to sort.",
     )  # fmt: skip
     rep.add_table(
-        result.scores, "Scores", caption="Sc, Ec, Ev, Eq, Ef, El, ACI, labour cost, mass."
-    )
-
+        _labelled(result, "scores"), "Scores",
+        caption="Dimension and principle scores, ACI (Eq. 9), labour cost and mass (Eq. 8).",
+    )  # fmt: skip
     figs = {p.stem: p for p in figure_paths if p.suffix == ".png"}
-    if figs:
-        rep.add_section("Figures")
-        groups = (
-            f"Alliances with at least {result.config.output.group_min_size} members (at most the "
-            f"{result.config.output.group_max} largest; config output.group_min_size / group_max); "
-            "the others are in alliances.csv and country_shares.csv."
-        )
-        titles = {
-            "radar_top_countries": (
-                "Indicator contributions of the top countries",
-                "Fraction of each country's share contributed by each indicator (the exact "
-                "decomposition of step 7; the fractions of a country add up to 1).",
-            ),
-            "principle_boxplots": (
-                "Contribution of the three principles per alliance",
-                "Equity, efficiency and ecology parts of each member's share, in % of that "
-                "share. " + groups,
-            ),
-            "rate_kde": (
-                "Distribution of shares within each alliance",
-                "Kernel density (Gaussian, Scott's bandwidth) of members' shares of their "
-                "alliance's emission rights. " + groups,
-            ),
-        }
-        for stem, (title, caption) in titles.items():
-            if stem in figs:
-                rep.add_image(figs[stem], title, caption=caption)
-
-    rep.add_section("Data")
-    sel = result.matrix.selection
-    rep.add_table(
-        sel[~sel["included"]].drop(columns="included"),
-        "Excluded countries",
-        caption="Candidates (countries with capital coordinates) left out, and why.",
+    groups = (
+        f"Alliances with at least {cfg.output.group_min_size} members (at most the "
+        f"{cfg.output.group_max} largest; config output.group_min_size / group_max), named by "
+        "their member with the largest share; the others are in alliances.csv and "
+        "country_shares.csv."
     )
-    missing = result.matrix.missing
-    repairs = missing[missing["action"] != "excluded"]
-    if len(repairs):
-        rep.add_table(
-            repairs,
-            "Repairs",
-            caption="Missing years of the included countries and how they were filled.",
-        )
-    rep.add_table(result.matrix.windows, "Time windows")
-    for note in result.manifest.notes:
-        rep.add_markdown(f"- {note}")
+    titles = {
+        "radar_top_countries": (
+            "Indicator contributions of the top countries",
+            "Fraction of each country's share contributed by each indicator (the exact "
+            "decomposition of step 7; the fractions of a country add up to 1).",
+        ),
+        "principle_boxplots": (
+            "Contribution of the three principles per alliance",
+            "Equity, efficiency and ecology parts of each member's share, in % of that "
+            "share. " + groups,
+        ),
+        "rate_distribution": (
+            "Distribution of shares within each alliance",
+            "Every member's share of its alliance's emission rights (points); a box for "
+            "alliances of 5 or more members; a density only from 20 members. The axis covers "
+            "every value. " + groups,
+        ),
+    }
+    for stem, (title, caption) in titles.items():
+        if stem in figs:
+            rep.add_image(figs[stem], title, caption=caption)
 
-    rep.add_section("Method")
-    rep.add_markdown(METHOD_MARKDOWN)
-    rep.add_json("Config", cfg)
-    rep.add_json("Run summary", {"statistics": stats, "timings_s": result.manifest.timings})
+    rep.add_section("Config")
+    rep.add_json("Config", cfg, expanded=True)
+    rep.add_provenance(
+        {**result.manifest.to_dict(), "statistics": stats}
+    )
     return rep.write(out_dir / "report.html")
 
 
@@ -343,7 +432,12 @@ def write(
     paths: list[Path] = []
     notify("tables")
     with manifest.step("tables"):
-        paths += write_tables(result.tables(), out_dir / "tables", workbook="alliances.xlsx")
+        paths += write_tables(
+            written_tables(result),
+            out_dir / "tables",
+            workbook="alliances.xlsx",
+            labels=alliance_labels(result.config),
+        )
     figure_paths: list[Path] = []
     if result.config.output.figures:
         notify("figures")

@@ -76,16 +76,27 @@ def alliance_labels(config: AlliancesConfig) -> Labels:
     share = "% of global emission rights"
     cols: dict[str, Any] = {
         **ind,
-        **{f"share_{m}_pct": (f"{lab} share", share, f"{lab} allocation of the emission rights")
-           for m, lab in METHOD_LABELS.items()},  # fmt: skip
+        **{
+            f"share_{m}_pct": (f"{lab} share", share, f"{lab} allocation of the emission rights")
+            for m, lab in METHOD_LABELS.items()
+        },  # fmt: skip
         **{m: lab for m, lab in METHOD_LABELS.items()},
-        **{f"{p}_pct": (f"{lab} part of the share", "percentage points",
-                        f"part of the head-method share due to the {lab.lower()} principle")
-           for p, lab in PRINCIPLE_LABELS.items()},  # fmt: skip
-        **{p: (f"{lab} score", "", f"principle score {p} (weighted sum over the grid column)")
-           for p, lab in PRINCIPLE_LABELS.items()},  # fmt: skip
-        **{d: (f"{lab} score", "", f"dimension score {d} (weighted sum over the grid row)")
-           for d, lab in DIMENSION_LABELS.items()},  # fmt: skip
+        **{
+            f"{p}_pct": (
+                f"{lab} part of the share",
+                "percentage points",
+                f"part of the head-method share due to the {lab.lower()} principle",
+            )
+            for p, lab in PRINCIPLE_LABELS.items()
+        },  # fmt: skip
+        **{
+            p: (f"{lab} score", "", f"principle score {p} (weighted sum over the grid column)")
+            for p, lab in PRINCIPLE_LABELS.items()
+        },  # fmt: skip
+        **{
+            d: (f"{lab} score", "", f"dimension score {d} (weighted sum over the grid row)")
+            for d, lab in DIMENSION_LABELS.items()
+        },  # fmt: skip
         "alliance": ("Alliance", "", "alliance number (see alliances.csv)"),
         "size": ("Members", "countries", "number of member countries"),
         "members": ("Members (ISO3)", "", "ISO3 codes of the members"),
@@ -94,8 +105,11 @@ def alliance_labels(config: AlliancesConfig) -> Labels:
         "n_continents": ("Continents", "count", "number of continents of the members"),
         "largest_members": ("Largest members", "", "members with the largest shares"),
         "share_pct": ("Alliance share", share, "the alliance's head-method share"),
-        "rate_in_alliance_pct": ("Share of the alliance", "% of the alliance's rights",
-                                 "the country's share of its alliance's emission rights"),
+        "rate_in_alliance_pct": (
+            "Share of the alliance",
+            "% of the alliance's rights",
+            "the country's share of its alliance's emission rights",
+        ),
         "rank": ("Rank", "", "rank by the head-method share (1 = largest)"),
         "developed": ("Developed", "", "developed country (UN M49 grouping)"),
         "method": ("Method", "", "allocation method"),
@@ -107,8 +121,11 @@ def alliance_labels(config: AlliancesConfig) -> Labels:
         "mutual": ("Mutual", "", "the partner's strongest partner is the country"),
         "distance_km": ("Distance", "km", "great-circle distance between capitals"),
         "ACI": ("ACI", "", "allocation comprehensive index Eq + Ef + El (Eq. 9)"),
-        "labour_cost": ("Labour cost", f"unit of {config.labour_cost.proxy}",
-                        f"labour-cost proxy L ({config.labour_cost.proxy}), window mean"),
+        "labour_cost": (
+            "Labour cost",
+            f"unit of {config.labour_cost.proxy}",
+            f"labour-cost proxy L ({config.labour_cost.proxy}), window mean",
+        ),
         "mass": ("Mass", "", "cube root of Sc Ec Ev (gravity-model mass, Eq. 8)"),
         "included": ("Included", "", "the candidate enters the study"),
         "indicator": ("Indicator", "", "indicator code (see weights.csv)"),
@@ -133,6 +150,7 @@ def alliance_labels(config: AlliancesConfig) -> Labels:
         },  # fmt: skip
         tables={"crl_matrix": ("CRL with {column}", "",
                                "carbon-reduction linkage with {column} (Eq. 8), relative units")},
+        names={code: spec.name for code, spec in config.indicators.items()},
     )  # fmt: skip
 
 
@@ -198,7 +216,7 @@ def principles_labels(rules: Any = None) -> Labels:
             "allowances_t": ("{column}", "t CO2", "allowance over the budget, rule {column}"),
             "per_capita_t": ("{column}", "t CO2 per person",
                              "allowance over the budget per person, rule {column}"),
-            "change_vs_reference": ("{column}", "percentage points",
+            "change_vs_reference_pct": ("{column}", "percentage points",
                                     "share under rule {column} minus the reference share"),
             "rank_spearman": ("{column}", "", "Spearman rank correlation with rule {column}"),
             "rank_kendall": ("{column}", "", "Kendall rank correlation with rule {column}"),
@@ -279,4 +297,6 @@ def responsibility_labels(stressor: str | None, unit: str, flow_unit: str) -> La
         },
         tables={"embodied_trade": ("Consumed in {column}", u,
                                    f"{s} produced in the row region, consumed in {{column}}")},
+        names={"value_added": "Value added", "employees": "Employees",
+               "self_employed": "Self-employed", "employment": "Employment"},
     )  # fmt: skip

@@ -37,6 +37,7 @@ from carbonshare.studies.common import (
     exclusion_share,
     write_study,
 )
+from carbonshare.studies.labels import principles_labels
 
 __all__ = [
     "STEPS",
@@ -609,23 +610,33 @@ class PrinciplesResult:
                 out.insert(0, "name", self.names.reindex(out.index))
             return out
 
+        # shares are written in percent, with _pct in the name (one convention for all studies)
+        winners = self.winners_losers.rename_axis("rule")
+        winners = winners.assign(shifted_share=100.0 * winners["shifted_share"]).rename(
+            columns={"shifted_share": "shifted_share_pct"}
+        )
         tables = {
             "rules": self.rules,
-            "shares": named(self.shares),
-            "raw_shares": named(self.raw_shares),
+            "shares_pct": named(100.0 * self.shares),
+            "raw_shares_pct": named(100.0 * self.raw_shares),
             "allowances_t": named(self.allowances),
             "per_capita_t": named(self.per_capita),
             "inequality": self.inequality.rename_axis("rule"),
-            "change_vs_reference": named(self.change),
-            "winners_losers": self.winners_losers.rename_axis("rule"),
+            "change_vs_reference_pct": named(100.0 * self.change),
+            "winners_losers": winners,
             "rank_spearman": self.spearman.rename_axis("rule"),
             "rank_kendall": self.kendall.rename_axis("rule"),
             "pathway_t": named(self.pathway.rename(columns=str)),
             "excluded": self.excluded.rename_axis(idx_name),
         }
+        ecpc = self.ecpc
+        if ecpc is not None and "population_share" in ecpc.columns:
+            ecpc = ecpc.assign(population_share=100.0 * ecpc["population_share"]).rename(
+                columns={"population_share": "population_share_pct"}
+            )
         for key, table in (
             ("zsg_dea", self.zsg),
-            ("ecpc_account", self.ecpc),
+            ("ecpc_account", ecpc),
             ("gdr_rci", self.rci),
         ):
             if table is not None:
@@ -959,7 +970,9 @@ def _figure_data(result: PrinciplesResult) -> dict[str, Any]:
     )  # fmt: skip
     cols = [r for r in result.config.output.dot_rules if r in result.per_capita.columns]
     dots = result.per_capita.loc[top, cols or list(result.per_capita.columns)].set_axis(labels)
-    return {"top": top, "dots": dots}
+    names = principles_labels(result.rules)
+    dots.columns = [names.label(c) for c in dots.columns]
+    return {"top": top, "dots": dots, "labels": names}
 
 
 def _write(
@@ -973,7 +986,12 @@ def _write(
     paths: list[Path] = []
     notify("tables")
     with manifest.step("tables"):
-        paths += write_tables(result.tables(), out_dir / "tables")
+        paths += write_tables(
+            result.tables(),
+            out_dir / "tables",
+            workbook="principles.xlsx",
+            labels=principles_labels(result.rules),
+        )
     figure_paths: list[Path] = []
     if result.config.output.figures:
         notify("figures")
@@ -1005,7 +1023,7 @@ def _write_figures(result: PrinciplesResult, fig_dir: Path) -> list[Path]:
     fig = F.dot_plot(
         d["dots"],
         title="",
-        xlabel="t CO2 per person over the budget",
+        xlabel="allowance per person (t CO2 over the budget)",
     )
     paths += F.save_figure(fig, fig_dir / "per_capita_dot_plot")
     plt.close(fig)
@@ -1013,9 +1031,12 @@ def _write_figures(result: PrinciplesResult, fig_dir: Path) -> list[Path]:
         if rule not in result.per_capita.columns or rule == ref:
             continue
         labels = d["dots"].index
-        a = result.per_capita.loc[d["top"], ref].set_axis(labels).rename(ref)
-        b = result.per_capita.loc[d["top"], rule].set_axis(labels).rename(rule)
-        fig = F.dumbbell(a, b, title=f"{rule} vs {ref}", xlabel="t CO2 per person over the budget")
+        a_name, b_name = d["labels"].label(ref), d["labels"].label(rule)
+        a = result.per_capita.loc[d["top"], ref].set_axis(labels).rename(a_name)
+        b = result.per_capita.loc[d["top"], rule].set_axis(labels).rename(b_name)
+        fig = F.dumbbell(
+            a, b, title=f"{b_name} vs {a_name}", xlabel="allowance per person (t CO2 over the budget)"
+        )
         paths += F.save_figure(fig, fig_dir / f"dumbbell_{rule}")
         plt.close(fig)
     if result.names is not None:
@@ -1024,7 +1045,7 @@ def _write_figures(result: PrinciplesResult, fig_dir: Path) -> list[Path]:
                 continue
             fig = F.choropleth(
                 result.per_capita[rule],
-                title=f"Allowance per person over the budget, {rule}",
+                title=f"Allowance per person over the budget, {d['labels'].label(rule)}",
                 cmap="viridis",
                 legend_label="t CO2 per person",
             )
@@ -1033,17 +1054,39 @@ def _write_figures(result: PrinciplesResult, fig_dir: Path) -> list[Path]:
     return paths
 
 
-def _pct(df: pd.DataFrame) -> pd.DataFrame:
-    return df * 100.0
+METHOD_MARKDOWN = """
+**Budget.** The remaining global CO2 budget after the base year: IPCC AR6 WG1 Table SPM.2 for
+the chosen warming level and likelihood (less the emissions between the table's start and the
+base year), or a given number of tonnes.
+
+**Rules.** Each rule of the table below shares the budget among the entities (carbonshare's
+rule registry; `docs/principles.md` gives each equation). An *allowance* rule shares the
+budget directly; a *burden* rule shares a reduction, turned into allowances as base-year
+emissions minus the burden share of a cut of `burden_reduction` of those emissions, then
+rescaled to the budget. Shares are in % of the budget; allowances per person divide by
+base-year population.
+
+**Comparison.** Inequality of allowances per person weighted by population (Gini, Theil,
+coefficient of variation: every person counts once); winners and losers against the
+reference rule (share difference in percentage points; shifted share = sum of the gains);
+Spearman and Kendall rank correlations between the rules' shares.
+
+**Data.** Population and emissions of the base year; a missing year takes the nearest year
+with data inside the window (`data.fill`), and an entity without data is excluded; both are
+listed under *Caveats and exclusions*.
+"""
 
 
 def _write_report(result: PrinciplesResult, out_dir: Path) -> Path:
-    from carbonshare.report import Report
+    """report.html: summary, method, caveats and exclusions, results, config, provenance."""
+    from carbonshare.report import Report, style
 
     cfg = result.config
     ref = cfg.reference
     n = len(result.shares)
     ineq = result.inequality
+    labels = principles_labels(result.rules)
+    tables = result.tables()
     most_equal = ineq["gini"].idxmin() if ineq["gini"].notna().any() else "-"
     least_equal = ineq["gini"].idxmax() if ineq["gini"].notna().any() else "-"
     rep = Report(
@@ -1051,19 +1094,32 @@ def _write_report(result: PrinciplesResult, out_dir: Path) -> Path:
         f"{len(cfg.rules)} rules, {n} entities, base year {cfg.base_year}, "
         f"budget {result.budget_t / 1e9:.4g} GtCO2",
     )
+    budget_source = (
+        f"IPCC AR6 Table SPM.2, {cfg.budget.warming} °C / {cfg.budget.likelihood} %"
+        if cfg.budget.source == "ipcc"
+        else "given"
+    )
+    rep.add_section("Summary")
     rep.add_markdown(
         f"- **Budget**: {result.budget_t / 1e9:.4g} GtCO2 after {cfg.base_year} "
-        f"({'IPCC AR6 Table SPM.2, ' + str(cfg.budget.warming) + ' °C / ' + str(cfg.budget.likelihood) + ' %' if cfg.budget.source == 'ipcc' else 'given'}).\n"
+        f"({budget_source}).\n"
         f"- **Entities**: {n} ({result.excluded_text}; missing years filled by "
-        f"`data.fill: {cfg.data.fill}`, see Exclusions and data repairs).\n"
-        f"- **Most equal per-capita allowances** (population-weighted Gini): {most_equal}; "
-        f"**least equal**: {least_equal}.\n"
-        f"- Winners and losers are measured against **{ref}**. Burden rules (polluter pays, GDR, "
-        f"horizontal / vertical equity, ability-to-pay reductions) are turned into allowances with "
-        f"a {cfg.burden_reduction:.0%} cut from base-year emissions.\n",
-        title="Summary",
+        f"`data.fill: {cfg.data.fill}`, see Caveats and exclusions).\n"
+        f"- **Most equal per-capita allowances** (population-weighted Gini): "
+        f"{labels.label(most_equal)}; **least equal**: {labels.label(least_equal)}.\n"
+        f"- Winners and losers are measured against **{labels.label(ref)}**. Burden rules "
+        f"(polluter pays, GDR, horizontal / vertical equity, ability-to-pay reductions) are "
+        f"turned into allowances with a {cfg.burden_reduction:.0%} cut from base-year "
+        "emissions.\n"
     )
-    rep.add_section("Exclusions and data repairs")
+    rep.add_section("Method")
+    rep.add_markdown(METHOD_MARKDOWN)
+    rep.add_table(
+        labels.rename(tables["rules"], "rules"),
+        "Rules run",
+        caption="Kind: what the rule shares (allowance or burden).",
+    )
+    rep.add_section("Caveats and exclusions")
     if result.manifest.warnings:
         rep.add_markdown(
             "\n".join(f"- **Warning**: {w}" for w in result.manifest.warnings), title="Warnings"
@@ -1077,95 +1133,88 @@ def _write_report(result: PrinciplesResult, out_dir: Path) -> Path:
         title="Exclusions",
     )
     if len(result.excluded):
-        rep.add_table(result.excluded, "Excluded entities")
+        rep.add_table(labels.rename(tables["excluded"], "excluded"), "Excluded entities")
     if result.manifest.repairs:
-        rep.add_table(pd.DataFrame(result.manifest.repairs), "Data repairs")
-    rep.add_section("Rules")
-    rep.add_table(
-        result.rules, "Rules run", caption="kind: what the rule shares (allowance or burden)."
-    )
-    entity = "entity" if result.names is None else "iso3"
-    shares = _pct(result.shares).rename_axis(entity)
-    if result.names is not None:
-        shares.insert(0, "name", result.names.reindex(shares.index))
-    rep.add_table(shares, "Allowance shares (%)", caption="Each rule column sums to 100 %.")
-    pc = result.per_capita.rename_axis(entity)
-    if result.names is not None:
-        pc.insert(0, "name", result.names.reindex(pc.index))
-    rep.add_table(pc, "Allowance per person (t CO2 over the budget)")
-    rep.add_section("Comparison")
-    rep.add_table(
-        ineq.rename_axis("rule"),
+        rep.add_table(labels.rename(pd.DataFrame(result.manifest.repairs)), "Data repairs")
+    if result.manifest.notes:
+        rep.add_markdown("\n".join(f"- {note}" for note in result.manifest.notes), title="Notes")
+
+    rep.add_section("Results")
+
+    def table(name: str, title: str, caption: str = "") -> None:
+        rep.add_table(labels.rename(tables[name], name), title, caption=caption)
+
+    table("shares_pct", "Allowance shares (% of the budget)", "Each rule column sums to 100 %.")
+    table("per_capita_t", "Allowance per person (t CO2 over the budget)")
+    table(
+        "inequality",
         "Inequality of per-capita allowances",
-        caption="Gini, Theil and CV weighted by population (every person counts once).",
+        "Gini, Theil and CV weighted by population (every person counts once).",
     )
-    rep.add_table(result.winners_losers.rename_axis("rule"), f"Winners and losers against {ref}")
-    rep.add_table(
-        result.spearman.rename_axis("rule"),
-        "Spearman rank correlation between rules",
-        float_format=".3f",
-    )
-    rep.add_table(
-        result.kendall.rename_axis("rule"),
-        "Kendall rank correlation between rules",
-        float_format=".3f",
-    )
-    if result.zsg is not None:
-        rep.add_table(
-            result.zsg.rename_axis(entity), "ZSG-DEA quotas and efficiencies before / after"
-        )
-    if result.ecpc is not None:
-        rep.add_table(
-            result.ecpc.rename_axis(entity), "Equal cumulative per capita account (t CO2)"
-        )
-    if result.rci is not None:
-        rep.add_table(
-            result.rci.rename_axis(entity),
+    table("winners_losers", f"Winners and losers against {labels.label(ref)}")
+    table("rank_spearman", "Spearman rank correlation between rules")
+    table("rank_kendall", "Kendall rank correlation between rules")
+    if "zsg_dea" in tables:
+        table("zsg_dea", "ZSG-DEA quotas and efficiencies before / after")
+    if "ecpc_account" in tables:
+        table("ecpc_account", "Equal cumulative per capita account")
+    if "gdr_rci" in tables:
+        table(
+            "gdr_rci",
             "Greenhouse Development Rights: responsibility and capacity",
-            caption=(
-                f"income_ppp_per_capita: {cfg.data.gdp_ppp} / {cfg.data.population}, current "
-                "international $ (PPP) per person; capacity counts income above the 7,500 PPP $ "
-                "development threshold (Baer et al. 2008)."
-            ),
+            f"Income per person: {cfg.data.gdp_ppp} / {cfg.data.population}, current "
+            "international $ (PPP) per person; capacity counts income above the 7,500 PPP $ "
+            "development threshold (Baer et al. 2008).",
         )
     if result.names is not None:
         from carbonshare.report import interactive as I
 
-        rep.add_section("Maps")
+        shares = 100.0 * result.shares
         for rule in cfg.output.map_rules:
             if rule not in result.per_capita.columns:
                 continue
+            name = labels.label(rule)
+            flat = style.spread_note(result.per_capita[rule], unit="t CO2 per person")
+            if flat:  # a flat map with a colour bar would pretend variation
+                rep.add_markdown(f"{flat} No map is drawn.", title=f"Map: {name}")
+                continue
             hover = pd.DataFrame(
                 {
-                    "country": result.names,
-                    "share %": shares[rule],
-                    "t per person": result.per_capita[rule],
+                    "share (%)": shares[rule].map(style.format_number),
+                    "t CO2 per person": result.per_capita[rule].map(style.format_number),
                 }
             )
             rep.add_plotly(
                 I.choropleth_map(
                     result.per_capita[rule],
                     hover=hover,
-                    title=f"Allowance per person under {rule} (t CO2)",
-                    legend_label="t per person",
+                    title=f"Allowance per person under {name} (t CO2 over the budget)",
+                    legend_label="t CO2 per person",
                 ),
-                f"Map: {rule}",
+                f"Map: {name}",
             )
     if cfg.output.figures:
-        rep.add_section("Figures")
         captions = {
             "per_capita_dot_plot": (
                 f"Allowance per person (t CO2 over the budget) by rule, the "
                 f"{cfg.output.figure_entities} largest emitters of {cfg.base_year}"
             ),
         }
+        # the maps are shown above, interactive; their static versions stay in figures/
         for path in sorted((out_dir / "figures").glob("*.png")):
             stem = path.stem
+            if stem.startswith("map_"):
+                continue
             caption = captions.get(stem, "")
+            title = "Allowance per person by rule"
             if stem.startswith("dumbbell_"):
-                caption = f"Allowance per person: {ref} (circle) vs {stem[9:]} (diamond)"
-            rep.add_image(path, stem.replace("_", " "), caption=caption)
-    rep.add_section("Run")
+                other = labels.label(stem.removeprefix("dumbbell_"))
+                title = f"{other} against {labels.label(ref)}"
+                caption = (
+                    f"Allowance per person: {labels.label(ref)} (circle) vs {other} (diamond)"
+                )
+            rep.add_image(path, title, caption=caption)
+    rep.add_section("Config")
     rep.add_json("Config", cfg)
-    rep.add_json("Manifest", result.manifest.to_dict())
+    rep.add_provenance(result.manifest.to_dict())
     return rep.write(out_dir / "report.html")

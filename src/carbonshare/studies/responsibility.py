@@ -32,6 +32,7 @@ from pydantic import Field
 
 from carbonshare.errors import ConfigError
 from carbonshare.studies.common import Manifest, ProgressCallback, StudyConfig
+from carbonshare.studies.labels import responsibility_labels
 
 __all__ = [
     "STEPS",
@@ -513,20 +514,28 @@ def _report(result: ResponsibilityResult, out_dir: Path, figure_paths: list[Path
             f"- **Supply chain**: {result.chain.name}, {len(result.chain.members)} "
             f"members, footprint {result.chain.footprint:,.1f} {unit}."
         )
-    for note in result.manifest.notes:
-        if not note.startswith("supply chain:"):
-            lines.append(f"- {note}")
-    rep.add_markdown("\n".join(lines), title="Summary")
+    rep.add_section("Summary")
+    rep.add_markdown("\n".join(lines))
+    labels = responsibility_labels(s, unit, t.units.get("Z", ""))
+    rep.add_section("Method")
+    rep.add_markdown(METHOD_MARKDOWN)
+    rep.add_section("Caveats and exclusions")
+    caveats = [f"- **Warning**: {w}" for w in result.manifest.warnings]
+    caveats += [f"- {n}" for n in result.manifest.notes if not n.startswith("supply chain:")]
+    caveats += [f"- Excluded {e['entity']}: {e['reason']}" for e in result.manifest.exclusions]
+    caveats += [f"- Repaired {r['entity']} {r['field']}: {r['action']} {r['detail']}"
+                for r in result.manifest.repairs]  # fmt: skip
+    rep.add_markdown("\n".join(caveats) or "No exclusion, repair or warning in this run.")
     if s is not None:
-        rep.add_section("Perspectives")
+        rep.add_section("Results: perspectives")
         rep.add_table(
-            result.reconciliation,
+            labels.rename(result.reconciliation.reset_index(), "reconciliation"),
             "Reconciliation",
             caption="Each perspective's total against the production-based total.",
         )
         acc = result.accounts.copy()
         rep.add_table(
-            acc.reset_index(),
+            labels.rename(acc.reset_index(), "accounts"),
             "Accounts",
             caption=f"{s} in {unit}; kind = sector, final demand (consumers or their "
             "direct emissions), primary input (income receivers), extraction.",
@@ -564,21 +573,24 @@ def _report(result: ResponsibilityResult, out_dir: Path, figure_paths: list[Path
             caption="Consumption (footprint) and the consumer part of shared "
             "responsibility, by final-demand category (and region).",
         )
-        rep.add_table(result.alpha.reset_index(), "Shared-responsibility producer shares alpha")
-        rep.add_section("Trade")
         rep.add_table(
-            result.regional.reset_index(),
+            labels.rename(result.alpha.reset_index(), "shared_alpha"),
+            "Shared-responsibility producer shares alpha",
+        )
+        rep.add_section("Results: trade")
+        rep.add_table(
+            labels.rename(result.regional.reset_index(), "regional_accounts"),
             "Regional accounts",
             caption="balance = exports embodied - imports embodied = production - consumption.",
         )
         rep.add_table(
-            result.embodied_trade.reset_index(),
+            labels.rename(result.embodied_trade.reset_index(), "embodied_trade"),
             "Emissions embodied in trade",
             caption="Rows: producing region; columns: consuming region.",
         )
-        rep.add_section("Supply chain")
+        rep.add_section("Results: supply chain")
         rep.add_table(
-            result.chain_accounts.reset_index(),
+            labels.rename(result.chain_accounts.reset_index(), "chain_accounts"),
             f"Chain accounts: {result.chain.name}",
             caption="Every column sums to the product's footprint.",
         )
@@ -588,9 +600,11 @@ def _report(result: ResponsibilityResult, out_dir: Path, figure_paths: list[Path
             caption="Shapley and nucleolus of the chain's emission game c(S) (see "
             "docs/responsibility.md).",
         )
-    rep.add_section("Multipliers and linkages")
-    rep.add_table(result.multipliers.reset_index(), "Multipliers")
-    rep.add_table(result.linkages.reset_index(), "Key-sector linkages")
+    rep.add_section("Results: multipliers and linkages")
+    rep.add_table(labels.rename(result.multipliers.reset_index(), "multipliers"), "Multipliers")
+    rep.add_table(
+        labels.rename(result.linkages.reset_index(), "linkages"), "Key-sector linkages"
+    )
     figs = {p.stem: p for p in figure_paths if p.suffix == ".png"}
     if "linkages" in figs:
         rep.add_image(
@@ -599,10 +613,34 @@ def _report(result: ResponsibilityResult, out_dir: Path, figure_paths: list[Path
             caption="Normalised backward (1'L) and forward (G1) linkages; > 1 on "
             "both = key sector. Per-perspective bar charts are in figures/.",
         )
-    rep.add_section("Run")
+    rep.add_section("Config")
     rep.add_json("Configuration", result.config.model_dump())
-    rep.add_json("Manifest", result.manifest.to_dict())
+    rep.add_provenance(result.manifest.to_dict())
     return rep.write(out_dir / "report.html")
+
+
+METHOD_MARKDOWN = """
+The table's emissions are redistributed among holders under each perspective; every
+perspective conserves the production-based total (see *Reconciliation*).
+
+- **Production**: direct emissions of each sector and of households.
+- **Consumption** (footprint): diag(e) L y, the emissions of the whole supply chain
+  attributed to the final demand it serves (L: Leontief inverse).
+- **Income** (downstream): the Ghosh model attributes emissions to the primary inputs
+  (value added) that enable them.
+- **Extraction**: emissions attributed to the sectors extracting fossil fuels.
+- **Shared responsibility**: a producer share alpha of each sector's emissions (alpha from
+  value added or from final demand) stays with the producer, the rest moves downstream.
+- **Carbon emission added**: emissions attributed along value added, analogous to value
+  added along the chain.
+- **Supply chain**: the emission game c(S) of the chain's members; Shapley value and
+  nucleolus.
+- **Multipliers and linkages**: output, value-added, employment and stressor multipliers
+  (direct: per unit of output; total: per unit of final demand); backward (Leontief) and
+  forward (Ghosh) linkages normalised by their mean (> 1 on both: key sector).
+
+`docs/responsibility.md` gives every equation and reference.
+"""
 
 
 def write_outputs(
@@ -618,7 +656,11 @@ def write_outputs(
     notify(WRITE_STEPS[0])
     with m.step(WRITE_STEPS[0]):
         tables = {k: _flat(v) for k, v in result.tables().items()}
-        paths += write_tables(tables, out_dir / "tables", workbook="responsibility.xlsx")
+        t = result.table
+        labels = responsibility_labels(result.stressor, t.units.get("F", ""), t.units.get("Z", ""))
+        paths += write_tables(
+            tables, out_dir / "tables", workbook="responsibility.xlsx", labels=labels
+        )
     figure_paths: list[Path] = []
     if result.config.output.figures:
         notify(WRITE_STEPS[1])
