@@ -228,6 +228,7 @@ def check_cmd(
     from rich.table import Table
 
     from carbonshare.games import (
+        DividendGame,
         balancedness_gap,
         convexity_violation,
         core_check,
@@ -236,13 +237,31 @@ def check_cmd(
         shapley_value,
         superadditivity_violation,
     )
-    from carbonshare.games.core import MAX_SUPERADDITIVE_PLAYERS
+    from carbonshare.games.core import MAX_SUPERADDITIVE_PLAYERS, abs_tol
+    from carbonshare.games.game import MAX_TABLE_PLAYERS
     from carbonshare.games.nucleolus import MAX_NUCLEOLUS_PLAYERS
 
     game = read_game(game_file, cost=True if cost else None)
-    scale = 1e-9 * max(1.0, abs(game.grand_value()))
     table = Table(title=f"{game_file.name}: {game.kind} game, {game.n} players", show_header=False)
     table.add_row("v(N)", f"{game.grand_value():.6g}")
+    convex_label = "concave" if game.cost else "convex"
+    if game.n > MAX_TABLE_PLAYERS:  # only a dividend game gets here: no table, closed forms
+        convex = isinstance(game, DividendGame) and game.dividends_nonnegative() and not game.cost
+        reason = f"2^n coalitions; limit {MAX_TABLE_PLAYERS} players"
+        table.add_row("superadditive", f"not checked ({reason})")
+        table.add_row(
+            convex_label,
+            "yes (every Harsanyi dividend >= 0)" if convex else f"not checked ({reason})",
+        )
+        for row in ("balanced (core non-empty)", "least-core epsilon"):
+            table.add_row(row, f"not checked ({reason})")
+        table.add_row(
+            "Shapley value in core",
+            "yes (convex game, Shapley 1971)" if convex else f"not checked ({reason})",
+        )
+        Console().print(table)
+        return
+    scale = abs_tol(game)  # 1e-9 of max |v(S)|: verdicts do not depend on the units
     label = "subadditive" if game.cost else "superadditive"
     if game.n <= MAX_SUPERADDITIVE_PLAYERS:
         worst, where = superadditivity_violation(game)
@@ -252,9 +271,8 @@ def check_cmd(
     else:
         table.add_row(label, f"not checked (3^n pairs; limit {MAX_SUPERADDITIVE_PLAYERS} players)")
     worst, where = convexity_violation(game)
-    label = "concave" if game.cost else "convex"
     table.add_row(
-        label,
+        convex_label,
         "yes" if worst >= -scale else f"no: S={where[0]}, i={where[1]}, j={where[2]} ({worst:.6g})",
     )
     if game.n <= MAX_NUCLEOLUS_PLAYERS:

@@ -48,6 +48,7 @@ from carbonshare.games.game import (
     check_table_size,
     popcount_table,
     shapley_weights,
+    value_unit,
 )
 
 logger = logging.getLogger(__name__)
@@ -158,7 +159,7 @@ def resolve_method(game: Game, method: str) -> str:
             "(use method='exact' or 'sample', or DividendGame.from_table(game))"
         )
     if method == "exact":
-        check_table_size(game.n)
+        check_table_size(game.n, "use method='closed-form' (dividend games) or 'sample'")
     return method
 
 
@@ -179,6 +180,7 @@ def shapley_exact_array(table: np.ndarray) -> np.ndarray:
     n = table.shape[0].bit_length() - 1
     if (1 << n) != table.shape[0] or n < 1:
         raise GameError(f"a Shapley table needs length 2^n, n >= 1; got {table.shape[0]}")
+    unit = value_unit(table)  # work in units of max |v|: no underflow at 1e-300
     w = shapley_weights(n)
     w_join = np.concatenate([w, [0.0]])  # coefficient of v(S) as "S without i": w(|S|)
     w_left = np.concatenate([[0.0], w])  # coefficient of v(S) as "S with i": w(|S|-1)
@@ -191,16 +193,16 @@ def shapley_exact_array(table: np.ndarray) -> np.ndarray:
     for start in range(0, 1 << n, size):
         high_count = (start >> low).bit_count()
         sizes = pc_low + high_count
-        block = table[start : start + size]
-        const += float(block @ w_join[sizes])
-        t = block * coef_member[sizes]
+        t = table[start : start + size] / unit
+        const += float(t @ w_join[sizes])
+        t *= coef_member[sizes]
         marg[:low] += bit_marginals(t)
         if n > low:
             total = t.sum()
             for k in range(low, n):
                 if start >> k & 1:
                     marg[k] += total
-    return marg - const
+    return (marg - const) * unit
 
 
 def shapley_sample(
