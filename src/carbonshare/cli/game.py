@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import json
 import math
 from enum import StrEnum
@@ -39,22 +40,39 @@ class Scheme(StrEnum):
     stratified = "stratified"
 
 
-def read_unions(path: Path) -> dict[str, list[str]]:
-    """Unions from CSV (columns ``player,union``) or JSON (``{"union": ["p", ...]}``)."""
+def read_unions(path: Path) -> dict[str, list[str]] | list[list[str]]:
+    """Unions from CSV (columns ``player,union``) or JSON: ``{"union": ["p", ...]}`` or a
+    list of lists ``[["A", "B"], ["C"]]``."""
     if not path.exists():
         raise GameError(f"unions file {path} does not exist")
     if path.suffix.lower() == ".json":
         try:
             doc = json.loads(path.read_text(encoding="utf-8-sig"))
-        except json.JSONDecodeError as exc:
-            raise GameError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
-        if not isinstance(doc, dict) or not all(isinstance(v, list) for v in doc.values()):
-            raise GameError(
-                f'{path}: unions JSON must map union -> list of players, e.g. {{"U1": ["A", "B"]}}'
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            why = (
+                f"not valid JSON ({exc.msg} at line {exc.lineno})"
+                if isinstance(exc, json.JSONDecodeError)
+                else "not UTF-8 text; save it as UTF-8"
             )
-        return {str(k): [str(p) for p in v] for k, v in doc.items()}
+            raise GameError(f"{path}: {why}") from None
+        names = lambda v: isinstance(v, list) and all(isinstance(p, str) for p in v)  # noqa: E731
+        if isinstance(doc, dict) and all(names(v) for v in doc.values()):
+            return {str(k): list(v) for k, v in doc.items()}
+        if isinstance(doc, list) and all(names(v) for v in doc):
+            return [list(v) for v in doc]
+        raise GameError(
+            f"{path}: unions JSON must map union -> list of players, "
+            f'{{"U1": ["A", "B"], "U2": ["C"]}}, or list the unions, [["A", "B"], ["C"]]'
+        )
     if path.suffix.lower() != ".csv":
         raise GameError(f"unions file {path} must end in .csv or .json")
+    try:
+        return _read_unions_csv(path)
+    except UnicodeDecodeError:
+        raise GameError(f"{path}: not UTF-8 text; save the unions CSV as UTF-8") from None
+
+
+def _read_unions_csv(path: Path) -> dict[str, list[str]]:
     with path.open(newline="", encoding="utf-8-sig") as fh:
         reader = csv.DictReader(fh)
         fields = [f.strip().lower() for f in reader.fieldnames or []]
@@ -75,14 +93,48 @@ def read_unions(path: Path) -> dict[str, list[str]]:
     return out
 
 
-@app.command("solve")
+GAME_FILE_HELP = (
+    "Game as .csv with columns coalition,value (a coalition with several members is one "
+    'quoted, comma-separated cell: "A,B",3; {} or an empty cell is the empty coalition; '
+    "every coalition once) or .json "
+    '({"players": [...], "values": {"A,B": 3, ...}} or "dividends").'
+)
+
+GAME_EPILOG = (
+    'Example game CSV, one row per line: coalition,value | {},0 | A,1 | B,1 | "A,B",3. The '
+    "members of a coalition are separated by commas in one quoted cell; the players are the "
+    "members of the largest coalition."
+)
+
+
+def _choice(option: str, given: str, names: list[str]) -> str:
+    """A validated choice (hyphens or underscores, any case) or one error line."""
+    name = given.strip().replace("_", "-").lower()
+    if name not in names:
+        close = difflib.get_close_matches(name, names, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise GameError(f"{option} {given!r} is not known; {hint}choose one of {', '.join(names)}")
+    return name
+
+
+@app.command("solve", epilog=GAME_EPILOG)
 def solve_cmd(
-    game_file: Annotated[Path, typer.Argument(help="Game as .json or .csv (coalition,value).")],
+    game_file: Annotated[Path, typer.Argument(help=GAME_FILE_HELP)],
     solution: Annotated[
-        SolutionName, typer.Option("--solution", "-s", help="Solution concept.")
-    ] = SolutionName.shapley,
+        str,
+        typer.Option(
+            "--solution",
+            "-s",
+            metavar="NAME",
+            help="Solution concept: " + ", ".join(s.value for s in SolutionName) + ".",
+        ),
+    ] = "shapley",
     unions: Annotated[
-        Path | None, typer.Option(help="A priori unions: CSV player,union or JSON.")
+        Path | None,
+        typer.Option(
+            help='A priori unions: CSV player,union; JSON {"U1": ["A", "B"], "U2": ["C"]} '
+            'or [["A", "B"], ["C"]].'
+        ),
     ] = None,
     cost: Annotated[bool, typer.Option("--cost", help="Treat the values as costs.")] = False,
     samples: Annotated[
@@ -96,8 +148,11 @@ def solve_cmd(
         int | None, typer.Option(help="Random seed for sampling (with --samples; default 0).")
     ] = None,
     scheme: Annotated[
-        Scheme | None,
-        typer.Option(help="Sampling scheme (with --samples; stratified: Shapley only)."),
+        str | None,
+        typer.Option(
+            metavar="NAME",
+            help="Sampling scheme (with --samples): antithetic, or stratified (Shapley only).",
+        ),
     ] = None,
     normalized: Annotated[
         bool, typer.Option("--normalized", help="Banzhaf normalised to sum to v(N).")
@@ -112,9 +167,11 @@ def solve_cmd(
 
     if out is not None and out.suffix.lower() not in (".csv", ".json"):
         raise GameError(f"--out {out} must end in .csv or .json")
+    name = _choice("--solution", solution, [s.value for s in SolutionName])
+    if scheme is not None:
+        scheme = _choice("--scheme", scheme, [s.value for s in Scheme])
     game = read_game(game_file, cost=True if cost else None)
     kw: dict = {}
-    name = solution.value
     if normalized:
         if name != "banzhaf":
             raise GameError(f"--normalized applies to banzhaf only, not {name}")
@@ -135,8 +192,8 @@ def solve_cmd(
         kw.update(method="sample", samples=samples, seed=0 if seed is None else seed, tol=tol)
         if scheme is not None and scheme != Scheme.antithetic:
             if name != "shapley":
-                raise GameError(f"--scheme {scheme.value} applies to shapley only")
-            kw["scheme"] = scheme.value
+                raise GameError(f"--scheme {scheme} applies to shapley only")
+            kw["scheme"] = scheme
     sol = solve(game, name, **kw)
     alloc = sol.allocation
     total = float(alloc.sum())
@@ -218,9 +275,9 @@ def _finite_or_null(obj):
     return obj
 
 
-@app.command("check")
+@app.command("check", epilog=GAME_EPILOG)
 def check_cmd(
-    game_file: Annotated[Path, typer.Argument(help="Game as .json or .csv (coalition,value).")],
+    game_file: Annotated[Path, typer.Argument(help=GAME_FILE_HELP)],
     cost: Annotated[bool, typer.Option("--cost", help="Treat the values as costs.")] = False,
 ) -> None:
     """Properties of a game: superadditivity, convexity, balancedness (core non-empty)."""

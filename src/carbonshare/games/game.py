@@ -101,6 +101,17 @@ def additive_table(x: np.ndarray) -> np.ndarray:
     return out
 
 
+def _type_hint(name: Hashable, players: Sequence[Hashable]) -> str:
+    """Explain a player that differs from a known one only by type (1 vs "1")."""
+    same = next((p for p in players if str(p) == str(name)), None)
+    if same is None:
+        return ""
+    return (
+        f" ({name!r} is a {type(name).__name__} but the player is {same!r}, a "
+        f"{type(same).__name__}; write coalition members exactly as the players are named)"
+    )
+
+
 def format_coalition(players: Iterable[Hashable]) -> str:
     """Readable form of a coalition: ``{A,B}`` (``{}`` for the empty set)."""
     return "{" + ",".join(str(p) for p in players) + "}"
@@ -125,6 +136,8 @@ class Game(ABC):
             raise GameError("a game needs at least one player; got an empty player list")
         seen: dict[Hashable, int] = {}
         for k, p in enumerate(players):
+            if not isinstance(p, Hashable):
+                raise GameError(f"player {k} is {p!r}; a player name must be a string or number")
             if p in seen:
                 raise GameError(
                     f"player {p!r} is listed twice (positions {seen[p]} and {k}); "
@@ -167,11 +180,17 @@ class Game(ABC):
             coalition = [coalition]
         out: list[int] = []
         for p in coalition:
+            if not isinstance(p, Hashable):
+                raise GameError(
+                    f"coalition member {p!r} is not a player name; a coalition is a flat list "
+                    "of names, e.g. ['A', 'B']"
+                )
             k = self.index.get(p)
             if k is None:
                 raise GameError(
                     f"unknown player {p!r} in coalition {format_coalition(coalition)}; "
                     f"the game's players are {format_coalition(self.players)}"
+                    + _type_hint(p, self.players)
                 )
             if k in out:
                 raise GameError(
@@ -363,9 +382,17 @@ class TabularGame(Game):
 
     @classmethod
     def from_array(
-        cls, players: Sequence[Hashable], table: np.ndarray, *, cost: bool = False
+        cls,
+        players: Sequence[Hashable],
+        table: np.ndarray,
+        *,
+        cost: bool = False,
+        given: np.ndarray | None = None,
     ) -> TabularGame:
         """Game from a float array of length 2^n indexed by bitmask (bit k = players[k]).
+
+        ``given`` (bool, same length) marks the coalitions that have a value; the others
+        are reported as missing (v(empty) defaults to 0).
 
         Examples
         --------
@@ -381,7 +408,9 @@ class TabularGame(Game):
                 f"a table for {game.n} players needs 2^{game.n} = {1 << game.n} values "
                 f"indexed by bitmask; got an array of shape {table.shape}"
             )
-        game._table = _validated_table(game.players, table, None)
+        if given is not None and not given[0]:
+            table[0], given[0] = 0.0, True
+        game._table = _validated_table(game.players, table, given)
         return game
 
     @classmethod

@@ -31,6 +31,7 @@ from pathlib import Path
 from carbonshare.errors import GameError
 from carbonshare.games.dividend import DividendGame
 from carbonshare.games.game import Game, TabularGame
+from carbonshare.games.io_csv import read_csv_game
 
 logger = logging.getLogger(__name__)
 
@@ -77,15 +78,33 @@ def read_game(path: str | Path, *, cost: bool | None = None) -> Game:
         if suffix == ".json":
             return _read_json(path, cost)
         if suffix == ".csv":
-            return _read_csv(path, cost)
+            return read_csv_game(path, bool(cost))
     except GameError as exc:
         raise GameError(f"{path}: {exc}") from None
     raise GameError(f"game file {path} must end in .json or .csv (got {suffix or 'no suffix'!r})")
 
 
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """json object hook: a key given twice is an error (json would keep the last silently)."""
+    out: dict[str, object] = {}
+    for key, value in pairs:
+        if key in out:
+            raise GameError(
+                f"the key {key!r} is given twice in one JSON object (JSON keeps only the last "
+                "value); give each coalition (and each field) once"
+            )
+        out[key] = value
+    return out
+
+
 def _read_json(path: Path, cost: bool | None) -> Game:
     try:
-        doc = json.loads(path.read_text(encoding="utf-8-sig"))
+        doc = json.loads(path.read_text(encoding="utf-8-sig"), object_pairs_hook=_unique_keys)
+    except UnicodeDecodeError as exc:
+        raise GameError(
+            f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); "
+            "save the file as UTF-8"
+        ) from None
     except json.JSONDecodeError as exc:
         raise GameError(f"not valid JSON ({exc.msg} at line {exc.lineno})") from None
     if not isinstance(doc, dict):
@@ -131,39 +150,6 @@ def _read_json(path: Path, cost: bool | None) -> Game:
     if key == "dividends":
         return DividendGame(players, pairs, cost=is_cost)
     return TabularGame(players, pairs, cost=is_cost)
-
-
-def _read_csv(path: Path, cost: bool | None) -> TabularGame:
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        rows = list(csv.reader(fh))
-    rows = [r for r in rows if r and any(c.strip() for c in r)]
-    if not rows:
-        raise GameError("the CSV is empty; it needs a header 'coalition,value' and one row each")
-    header = [h.strip().lower() for h in rows[0]]
-    if "coalition" not in header or "value" not in header:
-        raise GameError(
-            f"the CSV header is {rows[0]}; it must have columns 'coalition' and 'value'"
-        )
-    ci, vi = header.index("coalition"), header.index("value")
-    pairs = []
-    where = []
-    for line, row in enumerate(rows[1:], start=2):
-        if len(row) <= max(ci, vi):
-            raise GameError(f"line {line} has {len(row)} fields; expected 'coalition,value'")
-        if len(row) > len(header):
-            raise GameError(
-                f"line {line} has {len(row)} fields but the header has {len(header)}; quote "
-                f'a coalition with several members, e.g. "A,B",3'
-            )
-        try:
-            coal = parse_coalition(row[ci])
-        except GameError as exc:
-            raise GameError(f"line {line}: {exc}") from None
-        pairs.append((coal, _number(row[vi], coal, line)))
-        where.append(f"line {line}")
-    _check_listed_once(pairs, where)
-    players = _infer_players(pairs)
-    return TabularGame(players, pairs, cost=bool(cost))
 
 
 def _infer_players(pairs: list[tuple[tuple[Hashable, ...], object]]) -> list[Hashable]:
