@@ -304,18 +304,15 @@ def check_cmd(
     convex_label = "concave" if game.cost else "convex"
     if game.n > MAX_TABLE_PLAYERS:  # only a dividend game gets here: no table, closed forms
         convex = isinstance(game, DividendGame) and game.dividends_nonnegative() and not game.cost
-        reason = f"2^n coalitions; limit {MAX_TABLE_PLAYERS} players"
-        table.add_row("superadditive", f"not checked ({reason})")
-        table.add_row(
-            convex_label,
-            "yes (every Harsanyi dividend >= 0)" if convex else f"not checked ({reason})",
-        )
-        for row in ("balanced (core non-empty)", "least-core epsilon"):
-            table.add_row(row, f"not checked ({reason})")
-        table.add_row(
-            "Shapley value in core",
-            "yes (convex game, Shapley 1971)" if convex else f"not checked ({reason})",
-        )
+        unknown = f"not checked (2^n coalitions; limit {MAX_TABLE_PLAYERS} players)"
+        for row, because in (
+            ("superadditive", "convex"),
+            (convex_label, "every Harsanyi dividend >= 0"),
+            ("balanced (core non-empty)", "convex, Shapley 1971"),
+            ("least-core epsilon", None),
+            ("Shapley value in core", "convex, Shapley 1971"),
+        ):
+            table.add_row(row, f"yes ({because})" if convex and because else unknown)
         Console().print(table)
         return
     scale = abs_tol(game)  # 1e-9 of max |v(S)|: verdicts do not depend on the units

@@ -8,12 +8,18 @@ JSON (one object)::
 
 ``"values"`` may also be an object keyed by coalition strings
 (``{"A,B": 3.0, "{}": 0}``). A dividend game uses ``"dividends"`` instead of
-``"values"`` (unlisted coalitions have dividend 0).
+``"values"`` (unlisted coalitions have dividend 0). Without ``"players"``, the
+players of a table are the members of its largest coalition, in the order
+written there, and those of a dividend game every player named, in order of
+appearance. A key given twice in one JSON object is an error (JSON itself
+would keep the last value silently).
 
 CSV: two columns ``coalition,value``; a coalition is written ``A,B`` (quoted
 by the CSV writer), optionally in braces ``{A,B}``; ``{}`` or an empty cell
-is the empty coalition. Without a player list the players are the members of
-the largest coalition (the grand coalition), in the order written there.
+is the empty coalition. The players are the members of the largest coalition
+(the grand coalition), in the order written there. The reader is vectorised
+(:mod:`carbonshare.games.io_csv`): a 25-player file is parsed straight into
+bitmasks without a Python object per row.
 
 Every table must list each non-empty coalition exactly once; errors name the
 file, the line and the coalition at fault.
@@ -132,6 +138,14 @@ def _read_json(path: Path, cost: bool | None) -> Game:
                 coal = parse_coalition(coal)
             if not isinstance(coal, list | tuple):
                 raise GameError(f"'{key}' entry {pos}: coalition {coal!r} must be a list of names")
+            odd = next(
+                (m for m in coal if isinstance(m, bool) or not isinstance(m, str | int)), None
+            )
+            if odd is not None:
+                raise GameError(
+                    f"'{key}' entry {pos}: coalition member {odd!r} is not a player name; a "
+                    'coalition is a flat list of names, e.g. ["A", "B"]'
+                )
             pairs.append((tuple(coal), entry["value"]))
     else:
         raise GameError(f"'{key}' must be a list of {{coalition, value}} objects or an object")
@@ -142,7 +156,9 @@ def _read_json(path: Path, cost: bool | None) -> Game:
     )
     _check_listed_once(pairs, where)
     players = doc.get("players")
-    if players is None:
+    if players is None and key == "dividends":  # every named player, in order of appearance
+        players = list(dict.fromkeys(p for coal, _ in pairs for p in coal))
+    elif players is None:
         players = _infer_players(pairs)
     elif not isinstance(players, list):
         raise GameError(f"'players' must be a list of names; got {players!r}")
