@@ -9,14 +9,23 @@ Run: ``.venv/bin/python benchmarks/bench_games.py [--quick]``
    peak RSS).
 3. Nucleolus of a 12-player table game (< 1 s).
 4. Sampled Shapley error against the exact value vs the number of samples.
+5. Reading and solving a game CSV (issue 9, item 16): a 25-player CSV (2^25 rows, written
+   to a temporary folder) through ``carbonshare game solve`` in a child process: wall
+   time and peak RSS of the child (target <= 4 GB), and the reader alone in bytes per
+   coalition above the interpreter's baseline (target <= 100 B).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -148,10 +157,78 @@ def bench_sampling() -> None:
             )
 
 
+def write_csv_game(path: Path, n: int, seed: int = 0) -> None:
+    """A random n-player game as ``coalition,value`` CSV, written block by block: the
+    member strings of the low 16 players are built once, the high players appended."""
+    low = min(n, 16)
+    inner = [""]
+    for k in range(low):
+        inner = inner + [f"{c},p{k}" if c else f"p{k}" for c in inner]
+    rng = np.random.default_rng(seed)
+    with path.open("w") as fh:
+        fh.write("coalition,value\n")
+        for h in range(1 << (n - low)):
+            high = ",".join(f"p{k}" for k in range(low, n) if h >> (k - low) & 1)
+            vals = rng.random(len(inner)).tolist()
+            cells = [f"{c},{high}" if c and high else c or high or "{}" for c in inner]
+            if h == 0:
+                vals[0] = 0.0
+            fh.write("".join(f'"{c}",{v!r}\n' for c, v in zip(cells, vals, strict=True)))
+
+
+def child_run(code: str) -> tuple[float, float]:
+    """Wall time (s) and peak RSS (MB) of a fresh Python process running ``code``."""
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if status != 0:
+        raise RuntimeError(f"child failed ({status}): {code}")
+    return wall, usage.ru_maxrss / 1024.0
+
+
+def bench_csv_reader(n: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"game{n}.csv"
+        t0 = time.perf_counter()
+        write_csv_game(path, n)
+        size = path.stat().st_size
+        print(
+            f"game CSV n={n}: {1 << n} coalitions, {size / 1e9:.2f} GB written in "
+            f"{time.perf_counter() - t0:.0f} s"
+        )
+        _, base = child_run("import carbonshare.games, pyarrow.csv, pyarrow.compute")
+        t_read, rss_read = child_run(
+            f"from carbonshare.games import read_game; read_game({str(path)!r})"
+        )
+        per = (rss_read - base) * 2**20 / (1 << n)
+        print(
+            f"  read_game: {t_read:.1f} s, peak RSS {rss_read:.0f} MB (interpreter and imports "
+            f"{base:.0f} MB) -> {per:.0f} bytes per coalition (target <= 100); "
+            f"file read at {size / t_read / 1e6:.0f} MB/s"
+        )
+        t_cli, rss_cli = child_run(
+            "from carbonshare.cli import main; "
+            f"raise SystemExit(main(['game', 'solve', {str(path)!r}]))"
+        )
+        print(
+            f"  carbonshare game solve (exact Shapley): {t_cli:.1f} s, peak RSS {rss_cli:.0f} MB "
+            "(target <= 4096 MB)"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="skip n = 22 and n = 25")
+    parser.add_argument(
+        "--csv-players", type=int, default=25, help="players of the CSV benchmark (default 25)"
+    )
+    parser.add_argument("--only-csv", action="store_true", help="run only the CSV benchmark")
     args = parser.parse_args()
+    bench_csv_reader(20 if args.quick else args.csv_players)
+    if args.only_csv:
+        return
     bench_alliance()
     bench_nucleolus()
     bench_sampling()

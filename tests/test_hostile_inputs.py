@@ -177,6 +177,12 @@ GAME_CASES: list[Case] = [
         _solve(game="g.json"),
         ["'A,B'", "given twice", "keeps only the last"],
     ),
+    _game(
+        "json-latin-1",
+        '{"values": {"Caf\xe9": 1}}'.encode("latin-1"),
+        _solve(game="g.json"),
+        ["g.json", "not UTF-8", "0xe9"],
+    ),
     _game("json-invalid", '{"values": {"A": 1,', _solve(game="g.json"), ["not valid JSON"]),
     _game(
         "json-bad-kind",

@@ -29,8 +29,8 @@ import numpy as np
 from carbonshare.errors import GameError
 from carbonshare.games.game import MAX_TABLE_PLAYERS, TabularGame, format_coalition
 
-_BLOCK_BYTES = 1 << 24
-"""CSV text parsed per block (16 MB, about 250 000 rows of a 25-player game)."""
+_BLOCK_BYTES = 1 << 22
+"""CSV text parsed per block (4 MB, about 60 000 rows of a 25-player game)."""
 
 _MAX_NAMES = 62
 """Distinct names the int64 bitmasks can hold before the grand coalition is known."""
