@@ -183,6 +183,12 @@ GAME_CASES: list[Case] = [
         _solve(game="g.json"),
         ["g.json", "not UTF-8", "0xe9"],
     ),
+    _game(
+        "cost-flag-against-benefit-kind",
+        '{"kind": "benefit", "values": {"A": 1, "B": 1, "A,B": 3}}',
+        _solve("--cost", game="g.json"),
+        ['"kind": "benefit"', "--cost"],
+    ),
     _game("json-invalid", '{"values": {"A": 1,', _solve(game="g.json"), ["not valid JSON"]),
     _game(
         "json-bad-kind",
@@ -242,6 +248,31 @@ GAME_CASES: list[Case] = [
         "normalized-for-shapley", _MAJ, _solve("--normalized"), ["--normalized applies to banzhaf"]
     ),
     _game("out-without-suffix", _MAJ, _solve("--out", "{out}"), ["--out", "must end in .csv"]),
+    _game(
+        "out-in-missing-folder",
+        _MAJ,
+        _solve("--out", "{out}/x/a.json"),
+        ["folder", "does not exist"],
+    ),
+    _game(
+        "out-under-a-file",
+        _MAJ,
+        _solve("--out", "{tmp}/g.csv/a.json"),
+        ["g.csv", "is a file, not a folder"],
+    ),
+    _game(
+        "out-is-a-folder",
+        _MAJ,
+        _solve("--out", "{tmp}/d.json"),
+        ["d.json", "is a folder"],
+        **{"d.json/keep.txt": "x"},
+    ),
+    _game(
+        "out-under-proc",
+        _MAJ,
+        _solve("-s", "nucleolus", "--out", "/proc/a.json"),
+        ["/proc", "cannot write"],
+    ),
     # -- unions files ---------------------------------------------------------------------------
     _game(
         "unions-file-missing",

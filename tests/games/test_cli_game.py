@@ -247,3 +247,14 @@ def test_solve_help_shows_the_coalition_format(capsys):
     out = " ".join(capsys.readouterr().out.replace("│", " ").split())
     assert '"A,B",3' in out and "{} or an empty cell is the empty coalition" in out
     assert "shapley, owen, two-stage" in out
+
+
+def test_out_is_checked_before_solving_and_written_whole(majority, tmp_path, capsys):
+    """Issue 9 item 12 (game part): a bad --out fails in one line before any computing, and a
+    good one is written through a temporary sibling (no partial file is ever visible)."""
+    assert main(["game", "solve", str(majority), "--out", str(tmp_path / "no" / "a.json")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    out = tmp_path / "a.json"
+    assert main(["game", "solve", str(majority), "-s", "nucleolus", "--out", str(out)]) == 0
+    assert json.loads(out.read_text())["solution"] == "nucleolus"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "maj.csv"]

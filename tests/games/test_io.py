@@ -40,7 +40,9 @@ def test_cost_kind_round_trip_json(tmp_path):
     g = TabularGame(["a", "b"], {("a",): 3, ("b",): 4, ("a", "b"): 6}, cost=True)
     back = read_game(write_game(g, tmp_path / "c.json"))
     assert back.cost
-    assert read_game(tmp_path / "c.json", cost=False).cost is False
+    assert read_game(tmp_path / "c.json", cost=True).cost  # agrees with the file
+    with pytest.raises(GameError, match=r'says "kind": "cost" but cost=False was given'):
+        read_game(tmp_path / "c.json", cost=False)  # issue 9 item 9: no silent override
 
 
 def test_dividend_json(tmp_path):

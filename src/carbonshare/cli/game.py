@@ -6,6 +6,8 @@ import csv
 import difflib
 import json
 import math
+import os
+import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -165,8 +167,8 @@ def solve_cmd(
 
     from carbonshare.games import read_game, solve
 
-    if out is not None and out.suffix.lower() not in (".csv", ".json"):
-        raise GameError(f"--out {out} must end in .csv or .json")
+    if out is not None:
+        _check_out(out)
     name = _choice("--solution", solution, [s.value for s in SolutionName])
     if scheme is not None:
         scheme = _choice("--scheme", scheme, [s.value for s in Scheme])
@@ -246,22 +248,43 @@ def _show(value) -> str:
     return str(value)
 
 
+def _check_out(out: Path) -> None:
+    """Fail before any computing if ``--out`` cannot be written (suffix, folder, permissions)."""
+    if out.suffix.lower() not in (".csv", ".json"):
+        raise GameError(f"--out {out} must end in .csv or .json")
+    if out.is_dir():
+        raise GameError(f"--out {out} is a folder; give a file name ending in .csv or .json")
+    parent = out.parent
+    if not parent.is_dir():
+        what = "is a file, not a folder" if parent.exists() else "does not exist; create it first"
+        raise GameError(f"--out {out}: the folder {parent} {what}")
+    try:
+        with tempfile.NamedTemporaryFile(dir=parent, prefix=f".{out.name}.", delete=True):
+            pass
+    except OSError as exc:
+        raise GameError(f"--out {out}: cannot write to {parent} ({exc.strerror})") from None
+
+
 def _write_solution(sol, out: Path) -> None:
-    suffix = out.suffix.lower()
-    if suffix == ".csv":
+    """Write the allocation to .csv or .json atomically (a temporary sibling, then rename),
+    so an interrupted run never leaves a partial file."""
+    if out.suffix.lower() == ".csv":
         frame = sol.allocation.rename("value").to_frame()
         frame.index.name = "player"
-        frame.to_csv(out)
-    elif suffix == ".json":
+        text = frame.to_csv()
+    else:
         doc = {
             "solution": sol.diagnostics["solution"],
             "allocation": {str(k): float(v) for k, v in sol.allocation.items()},
             "diagnostics": _finite_or_null(sol.diagnostics),
         }
         text = json.dumps(doc, indent=1, default=str, allow_nan=False)
-        out.write_text(text, encoding="utf-8")
-    else:
-        raise GameError(f"--out {out} must end in .csv or .json")
+    tmp = out.with_name(f".{out.name}.partial")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _finite_or_null(obj):

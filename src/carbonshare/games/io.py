@@ -65,8 +65,9 @@ def read_game(path: str | Path, *, cost: bool | None = None) -> Game:
     Parameters
     ----------
     path : file path.
-    cost : override the kind (True = cost game); JSON files may set
-        ``"kind"``, CSV files are benefit games unless ``cost=True``.
+    cost : the kind (True = cost game) for files that do not say it: CSV files
+        are benefit games unless ``cost=True``; a JSON file's ``"kind"`` is used,
+        and a ``cost`` that contradicts it is an error.
 
     Returns
     -------
@@ -118,6 +119,12 @@ def _read_json(path: Path, cost: bool | None) -> Game:
     kind = doc.get("kind", "benefit")
     if kind not in ("benefit", "cost"):
         raise GameError(f"'kind' is {kind!r}; it must be 'benefit' or 'cost'")
+    if cost is not None and "kind" in doc and (kind == "cost") != bool(cost):
+        flag = "cost=True (--cost)" if cost else "cost=False"
+        raise GameError(
+            f'the file says "kind": "{kind}" but {flag} was given; remove one of them '
+            "(a game's kind is not overridden silently)"
+        )
     is_cost = (kind == "cost") if cost is None else bool(cost)
     if ("values" in doc) == ("dividends" in doc):
         raise GameError("give exactly one of 'values' (a table) or 'dividends'")
