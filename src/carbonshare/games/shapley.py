@@ -58,6 +58,10 @@ EXACT_CALLABLE_MAX_PLAYERS = 12
 
 _CHUNK_BITS = 20
 
+FUSED_MIN_PLAYERS = 16
+"""From this many players the exact Shapley value uses the compiled one-pass kernel
+(:mod:`carbonshare.games.kernels`); below, the numpy streaming version (no JIT start-up)."""
+
 
 @dataclass(frozen=True)
 class SampledValue:
@@ -166,10 +170,12 @@ def resolve_method(game: Game, method: str) -> str:
 def shapley_exact_array(table: np.ndarray) -> np.ndarray:
     """Exact Shapley value from a table of 2^n values indexed by bitmask.
 
-    Streams the table in blocks of 2^20 coalitions: the coefficient of v(S)
-    is t(|S|) = w(|S|-1) + w(|S|) for each member and the constant
-    -sum_S w(|S|) v(S) is shared by all players (see module docstring).
-    O(n 2^n) time; memory: the table plus O(2^20).
+    The coefficient of v(S) is t(|S|) = w(|S|-1) + w(|S|) for each member and
+    the constant -sum_S w(|S|) v(S) is shared by all players (see module
+    docstring). From 16 players, one compiled pass over the table
+    (:func:`carbonshare.games.kernels.shapley_fused`; memory: the table plus
+    O(2^8 + 2^(n-8))); below, numpy streams it in blocks of 2^20 coalitions
+    (O(n 2^n) time, the table plus O(2^20)).
 
     Examples
     --------
@@ -182,6 +188,24 @@ def shapley_exact_array(table: np.ndarray) -> np.ndarray:
         raise GameError(f"a Shapley table needs length 2^n, n >= 1; got {table.shape[0]}")
     unit = value_unit(table)  # work in units of max |v|: no underflow at 1e-300
     w = shapley_weights(n)
+    if n >= FUSED_MIN_PLAYERS:
+        from carbonshare.games.kernels import shapley_fused
+
+        return shapley_fused(table, unit, w)
+    return shapley_streamed(table, unit, w)
+
+
+def shapley_streamed(table: np.ndarray, unit: float, w: np.ndarray) -> np.ndarray:
+    """Exact Shapley value by numpy, streaming the table in blocks of 2^20 coalitions
+    (values divided by ``unit``; ``w`` the Shapley weights). The reference the compiled
+    kernel is tested against.
+
+    Examples
+    --------
+    >>> shapley_streamed(np.array([0.0, 1.0, 2.0, 6.0]), 8.0, shapley_weights(2)).tolist()
+    [2.5, 3.5]
+    """
+    n = table.shape[0].bit_length() - 1
     w_join = np.concatenate([w, [0.0]])  # coefficient of v(S) as "S without i": w(|S|)
     w_left = np.concatenate([[0.0], w])  # coefficient of v(S) as "S with i": w(|S|-1)
     coef_member = w_left + w_join
