@@ -303,3 +303,47 @@ def test_exact_shapley_uses_the_kernel_from_16_players():
     phi_s = shapley_exact_array(swapped)
     np.testing.assert_allclose(phi_s[[1, 0]], phi[:2], atol=1e-12)
     np.testing.assert_allclose(phi_s[2:], phi[2:], atol=1e-12)
+
+
+# --- the sampling scheme chosen by a pilot (issue 14, item 5) ---------------------------------
+
+
+def _weighted_majority():
+    w = {"p0": 4, "p1": 3, "p2": 3, "p3": 2, "p4": 2, "p5": 1, "p6": 1}
+    return TabularGame.from_function(list(w), lambda s: float(sum(w[p] for p in s) >= 9))
+
+
+def _smooth():
+    a = dict(zip([f"p{k}" for k in range(7)], np.random.default_rng(0).random(7), strict=True))
+    return TabularGame.from_function(list(a), lambda s: float(sum(a[p] for p in s)) ** 1.5)
+
+
+def _rmse(game, scheme, samples=200, seeds=60):
+    exact = shapley_value(game).to_numpy()
+    runs = [shapley_sample(game, samples=samples, seed=s, scheme=scheme) for s in range(seeds)]
+    err = np.mean([((r.values.to_numpy() - exact) ** 2).mean() for r in runs])
+    return float(np.sqrt(err)), [r.scheme for r in runs]
+
+
+def test_auto_scheme_is_never_worse_than_plain_permutations():
+    """On a weighted majority game antithetic pairs are worse than plain permutations (a
+    permutation and its reverse share the pivot); on a smooth game they are far better. The
+    default "auto" follows the better one on both, at equal permutations."""
+    maj, smooth = _weighted_majority(), _smooth()
+    plain_m, _ = _rmse(maj, "permutation")
+    anti_m, _ = _rmse(maj, "antithetic")
+    auto_m, chosen_m = _rmse(maj, "auto")
+    assert anti_m > 1.1 * plain_m  # the defect of the old default
+    assert auto_m <= 1.15 * plain_m and chosen_m.count("permutation") >= 50
+    plain_s, _ = _rmse(smooth, "permutation")
+    auto_s, chosen_s = _rmse(smooth, "auto")
+    assert auto_s <= 0.5 * plain_s and set(chosen_s) == {"antithetic"}
+
+
+def test_auto_scheme_bookkeeping():
+    res = shapley_sample(_weighted_majority(), samples=1000, seed=3)
+    assert res.samples == 1000 and res.scheme in ("permutation", "antithetic")
+    res = shapley_sample(_smooth(), samples=999, seed=3, scheme="antithetic")
+    assert res.samples == 1000 and res.scheme == "antithetic"
+    out = shapley_value(_smooth(), method="sample", samples=400, tol=1e-9)
+    assert out.attrs["scheme"] == "antithetic" and out.attrs["converged"] is False

@@ -38,6 +38,8 @@ class SolutionName(StrEnum):
 
 
 class Scheme(StrEnum):
+    auto = "auto"
+    permutation = "permutation"
     antithetic = "antithetic"
     stratified = "stratified"
 
@@ -153,7 +155,9 @@ def solve_cmd(
         str | None,
         typer.Option(
             metavar="NAME",
-            help="Sampling scheme (with --samples): antithetic, or stratified (Shapley only).",
+            help="Sampling scheme (with --samples): auto (default: antithetic pairs or plain "
+            "permutations, whichever a pilot finds less variable), permutation, antithetic, "
+            "or stratified (Shapley only).",
         ),
     ] = None,
     normalized: Annotated[
@@ -192,9 +196,9 @@ def solve_cmd(
         if name not in ("shapley", "owen"):
             raise GameError(f"--samples applies to shapley and owen, not {name}")
         kw.update(method="sample", samples=samples, seed=0 if seed is None else seed, tol=tol)
-        if scheme is not None and scheme != Scheme.antithetic:
-            if name != "shapley":
-                raise GameError(f"--scheme {scheme} applies to shapley only")
+        if scheme == Scheme.stratified and name != "shapley":
+            raise GameError(f"--scheme {scheme} applies to shapley only")
+        if scheme is not None:
             kw["scheme"] = scheme
     sol = solve(game, name, **kw)
     alloc = sol.allocation
@@ -227,6 +231,7 @@ def solve_cmd(
         "in_core_reason",
         "epsilon",
         "samples",
+        "scheme",
         "converged",
         "union_values",
         "zero_unions",

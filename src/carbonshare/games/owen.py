@@ -67,6 +67,7 @@ def owen_value(
     samples: int = 20_000,
     tol: float | None = None,
     seed: int | None = 0,
+    scheme: str = "auto",
 ) -> pd.Series:
     """Owen value with a priori unions.
 
@@ -76,8 +77,9 @@ def owen_value(
     unions : Series player -> union label, or mapping label -> players.
     method : ``"auto"`` (closed form for dividend games, exact for tables and
         callables with <= 12 players, else sampling), ``"closed-form"``,
-        ``"exact"`` or ``"sample"`` (union-preserving antithetic permutations).
-    samples, tol, seed : see :func:`~carbonshare.games.shapley.shapley_sample`.
+        ``"exact"`` or ``"sample"`` (union-preserving random permutations).
+    samples, tol, seed, scheme : see :func:`~carbonshare.games.shapley.shapley_sample`
+        (``scheme`` "auto", "permutation" or "antithetic").
 
     Returns
     -------
@@ -104,11 +106,12 @@ def owen_value(
         return allocation_series(game, game.owen_array(part.ids), "owen")
     if method == "exact":
         return allocation_series(game, owen_exact_array(game.table(), part.ids), "owen")
-    res = shapley_sample(game, samples=samples, tol=tol, seed=seed, unions=part.ids)
+    res = shapley_sample(game, samples=samples, tol=tol, seed=seed, unions=part.ids, scheme=scheme)
     out = res.values.rename("owen")
     out.attrs["std_error"] = res.std_error.to_dict()
     out.attrs["samples"] = res.samples
     out.attrs["converged"] = res.converged
+    out.attrs["scheme"] = res.scheme
     return out
 
 

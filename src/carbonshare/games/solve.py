@@ -72,7 +72,7 @@ def _least_core(game: Game, **kw) -> pd.Series:
 
 SOLUTIONS: dict[str, tuple[Callable[..., pd.Series], tuple[str, ...]]] = {
     "shapley": (shapley_value, ("method", "samples", "tol", "seed", "scheme")),
-    "owen": (owen_value, ("unions", "method", "samples", "tol", "seed")),
+    "owen": (owen_value, ("unions", "method", "samples", "tol", "seed", "scheme")),
     "two-stage": (two_stage_shapley, ("unions", "method", "on_zero", "samples", "seed")),
     "banzhaf": (banzhaf_value, ("normalized",)),
     "nucleolus": (_nucleolus, ("tol",)),
@@ -128,7 +128,15 @@ def solve(game: Game, solution: str, *, diag_tol: float = 1e-9, **kw) -> Solutio
     alloc = fn(game, **{k: v for k, v in kw.items() if v is not None})
     diag = diagnostics(game, alloc, tol=diag_tol)
     diag["solution"] = name
-    for key in ("std_error", "samples", "converged", "epsilon", "union_values", "zero_unions"):
+    for key in (
+        "std_error",
+        "samples",
+        "converged",
+        "scheme",
+        "epsilon",
+        "union_values",
+        "zero_unions",
+    ):
         if key in alloc.attrs:
             diag[key] = alloc.attrs[key]
     return Solution(alloc, diag)
