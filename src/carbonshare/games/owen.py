@@ -233,7 +233,7 @@ def two_stage_shapley(
         if members.size == 1:
             alloc[members] = union_value[u]
         elif np.isfinite(s) and not cancelled:
-            alloc[members] = union_value[u] * psi[members] / s
+            alloc[members] = union_value[u] * (psi[members] / s)  # no underflow at 1e-300
         elif on_zero == "raise":
             raise GameError(
                 f"union {label!r}: the Shapley values of its own subgame sum to 0, so its share "

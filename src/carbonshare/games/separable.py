@@ -142,7 +142,7 @@ def proportional(game: Game, weights: pd.Series | None = None) -> pd.Series:
         raise GameError(f"proportional allocation needs finite, non-negative {what}")
     if w.sum() == 0:
         raise GameError(f"the {what} sum to 0, so a proportional split is undefined; pass weights=")
-    return allocation_series(game, game.grand_value() * w / w.sum(), "proportional")
+    return allocation_series(game, game.grand_value() * (w / w.sum()), "proportional")
 
 
 def equal_split(game: Game) -> pd.Series:
