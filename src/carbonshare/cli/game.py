@@ -59,10 +59,9 @@ def read_unions(path: Path) -> dict[str, list[str]] | list[list[str]]:
                 else "not UTF-8 text; save it as UTF-8"
             )
             raise GameError(f"{path}: {why}") from None
-        names = lambda v: isinstance(v, list) and all(isinstance(p, str) for p in v)  # noqa: E731
-        if isinstance(doc, dict) and all(names(v) for v in doc.values()):
+        if isinstance(doc, dict) and all(_names(v) for v in doc.values()):
             return {str(k): list(v) for k, v in doc.items()}
-        if isinstance(doc, list) and all(names(v) for v in doc):
+        if isinstance(doc, list) and all(_names(v) for v in doc):
             return [list(v) for v in doc]
         raise GameError(
             f"{path}: unions JSON must map union -> list of players, "
@@ -74,6 +73,11 @@ def read_unions(path: Path) -> dict[str, list[str]] | list[list[str]]:
         return _read_unions_csv(path)
     except UnicodeDecodeError:
         raise GameError(f"{path}: not UTF-8 text; save the unions CSV as UTF-8") from None
+
+
+def _names(value) -> bool:
+    """True for a JSON list of player names."""
+    return isinstance(value, list) and all(isinstance(p, str) for p in value)
 
 
 def _read_unions_csv(path: Path) -> dict[str, list[str]]:
@@ -105,9 +109,10 @@ GAME_FILE_HELP = (
 )
 
 GAME_EPILOG = (
-    'Example game CSV, one row per line: coalition,value | {},0 | A,1 | B,1 | "A,B",3. The '
-    "members of a coalition are separated by commas in one quoted cell; the players are the "
-    "members of the largest coalition."
+    "Example game CSV (the players are the members of the largest coalition; a "
+    "coalition's members are separated by commas in one quoted cell):\n\n\b\n"
+    '    coalition,value\n    {},0\n    A,1\n    B,1\n    C,2\n    "A,B",3\n    "A,C",4\n'
+    '    "B,C",4\n    "A,B,C",6'
 )
 
 

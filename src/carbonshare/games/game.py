@@ -289,8 +289,8 @@ class Game(ABC):
         """The game as a benefit table in its own unit, for the core-type solvers.
 
         Returns ``(t, offset, sign, unit)``: ``t`` is the benefit table (the savings game
-        for a cost game) divided by ``unit`` = its max |value|, so that max |t| = 1 (the
-        zero game: t = 0, unit 1). An allocation y of t maps to the allocation
+        for a cost game) divided by ``unit``, its max |value| rounded up to a power of two
+        (:func:`value_unit`), so that 1/2 <= max |t| <= 1 (the zero game: t = 0, unit 1). An allocation y of t maps to the allocation
         ``offset + sign * unit * y`` of this game. Benefit game: offset 0, sign +1.
         Cost game: offset c({i}), sign -1. The savings are formed from the cost table
         already divided by its unit, so nothing overflows or underflows.

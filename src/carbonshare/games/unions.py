@@ -75,7 +75,7 @@ def partition(game: Game, unions: UnionsLike) -> Partition:
         for label, members in groups:
             if isinstance(members, str):
                 members = [members]
-            if not isinstance(members, list | tuple | set | frozenset | pd.Index | np.ndarray):
+            if not isinstance(members, Iterable):
                 raise GameError(
                     f"union {label!r} is {members!r}; give each union a list of player names"
                 )
