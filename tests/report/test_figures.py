@@ -220,3 +220,17 @@ def test_bar_ticks_stay_short_for_large_values():
     numeric = [lab for lab in labels if any(ch.isdigit() for ch in lab)]
     assert numeric and all(len(lab) <= 6 for lab in numeric), numeric
     assert any(lab.endswith(" M") for lab in numeric)
+
+
+def test_figure_size_is_bounded_whatever_the_data(tmp_path):
+    from PIL import Image
+
+    from carbonshare.report.figures import MAX_INCHES, MAX_PNG_PIXELS, _figure, save_figure
+
+    fig = _figure(40.0, 600.0)  # what 3000 rows at 0.2 inch would ask for
+    assert max(fig.get_size_inches()) <= MAX_INCHES
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1])
+    png, _ = save_figure(fig, tmp_path / "big")
+    with Image.open(png) as im:
+        assert max(im.size) <= MAX_PNG_PIXELS

@@ -171,7 +171,7 @@ def test_report_in_headless_chromium(study, tmp_path):
       return Array.from(document.querySelectorAll('.js-plotly-plot')).map(function (p) {
         var texts = [];
         p.data.forEach(function (t) { (t.text || []).forEach(function (x) {
-          if (String(x).indexOf('(IND)') >= 0) { texts.push(String(x)); } }); });
+          if (String(x).indexOf('<b>India</b> (IND)') === 0) { texts.push(String(x)); } }); });
         return texts;
       });
     })()"""
@@ -185,16 +185,17 @@ def test_report_in_headless_chromium(study, tmp_path):
     for plot in check.plots:
         assert plot["paths"] > 100, plot
         assert plot["nonblank_fraction"] > 0.05, plot
-    # hover on each map: country, alliance and share, each once
+    # hover on each map: country, alliance (named by its lead, India) and share, each once
     for texts in check.script_results[1]:
         assert texts, "India has no hover text"
         text = texts[0]
-        assert text.count("India") == 1 and text.count("alliance: 1") == 1, text
+        assert text.count("<b>India</b>") == 1 and text.count("alliance: India +17") == 1, text
         assert text.count("share") == 1, text
-    probe = check.script_results[0]
-    ids = [int(x) for x in probe["before"]]
-    assert [int(x) for x in probe["asc"]] == sorted(ids)
-    assert [int(x) for x in probe["desc"]] == sorted(ids, reverse=True)
+    probe = check.script_results[0]  # the first table: indicator weights, by code
+    codes = list(probe["before"])
+    assert "FRT" in codes
+    assert list(probe["asc"]) == sorted(codes)
+    assert list(probe["desc"]) == sorted(codes, reverse=True)
 
 
 def test_radar_data_both_scales(study):
@@ -238,3 +239,52 @@ def test_per_alliance_figures_follow_the_group_settings(study):
     every = shown(group_min_size=1, group_max=len(sizes))
     assert every == set(sizes.index)
     assert shown(group_max=2) == set(sorted(default)[:2])
+
+
+def test_report_structure_and_counts(study):
+    from PIL import Image
+
+    from carbonshare.report.figures import MAX_PNG_PIXELS
+    from carbonshare.report.structure import read_report
+
+    result, out = study
+    report = read_report(out / "report.html")
+    assert report.problems() == []
+    manifest = json.loads((out / "manifest.json").read_text())
+    # the summary, the manifest and the repairs table count the same repairs
+    n = len(manifest["repairs"])
+    assert manifest["statistics"]["n_repairs"] == n
+    assert report.table("Data repairs").rows == n
+    assert f"{n} data repairs" in (out / "report.html").read_text()
+    # the top table says what it is: the top decile
+    top = report.table("Top decile")
+    assert top.rows == len(result.top) == round(0.1 * len(result.country_shares))
+    assert f"the {len(result.top)} countries" in top.title
+    # the distribution figure shows every value (never clipped)
+    meta = manifest["figures"]["rate_distribution"]
+    (lo, hi), (dlo, dhi) = meta["x_limits"], meta["data_range"]
+    assert lo <= dlo and hi >= dhi and dhi == pytest.approx(
+        result.country_shares["rate_in_alliance_pct"][
+            result.country_shares["alliance"].isin(meta["groups_shown"])
+        ].max()
+    )
+    for png in (out / "figures").glob("*.png"):
+        with Image.open(png) as im:
+            assert max(im.size) <= MAX_PNG_PIXELS, png.name
+    # alliances are named by their lead country in the report's legends and tables
+    lead = result.country_shares.groupby("alliance")["share_two_stage"].idxmax()
+    largest = result.alliance_table.index[0]
+    name = result.country_shares.loc[lead[largest], "name"]
+    size = int(result.alliance_table.loc[largest, "size"])
+    assert f"{name} +{size - 1}" in (out / "report.html").read_text()
+
+
+def test_every_written_column_is_described(study):
+    _, out = study
+    columns = pd.read_csv(out / "tables" / "columns.csv", keep_default_na=False)
+    assert set(columns["table"]) == set(TABLES)
+    bare = columns.loc[columns["label"] == "", ["table", "column"]].values.tolist()
+    assert bare == []
+    units = columns.set_index(["table", "column"])["unit"]
+    assert units["indicators", "FRT"] == "% of GDP"
+    assert units["country_shares", "share_two_stage_pct"] == "% of global emission rights"

@@ -102,7 +102,8 @@ def test_report_in_headless_chromium(study, tmp_path):
     assert check.console_errors == []
     assert check.external_requests == []
     assert check.ready
-    assert len(check.plots) == 3  # one map per default map rule
+    # one map per default map rule, but for the nearly constant egalitarian one
+    assert len(check.plots) == 2
     for plot in check.plots:
         assert plot["paths"] > 100, plot
 
@@ -434,3 +435,33 @@ def test_one_missing_value_does_not_drop_a_country(tmp_path, capsys):
     # the exclusions are shown above the results
     assert html.index("Exclusions") < html.index("Allowance shares")
     assert manifest["excluded"] in html and manifest["complete"] is True
+
+
+def test_report_structure(study):
+    from carbonshare.report.structure import read_report
+
+    result, out = study
+    report = read_report(out / "report.html")
+    assert report.problems() == []  # standard sections, no map twice, bounded images
+    # every map is interactive once; its static version stays in figures/ only
+    maps = [t for t in report.titles() if t.startswith("Map")]
+    assert len(maps) == len(set(maps)) == len(result.config.output.map_rules)
+    # the egalitarian allowance per person is nearly constant: said, not mapped
+    egal = next(b for b in report.blocks if b.title == "Map: Egalitarian (equal per capita)")
+    assert egal.kind == "markdown"
+    assert "Nearly constant" in (out / "report.html").read_text()
+    # shares in percent under human headers
+    shares = report.table("Allowance shares")
+    assert "Grandfathering (% of the budget)" in shares.headers
+
+
+def test_every_written_column_is_described(study):
+    _, out = study
+    columns = pd.read_csv(out / "tables" / "columns.csv", keep_default_na=False)
+    bare = columns.loc[columns["label"] == "", ["table", "column"]].values.tolist()
+    assert bare == []
+    units = columns.set_index(["table", "column"])["unit"]
+    assert units["shares_pct", "zsg_dea"] == "% of the budget"
+    assert units["per_capita_t", "egalitarian"] == "t CO2 per person"
+    sheets = pd.read_excel(out / "tables" / "principles.xlsx", sheet_name=None)
+    assert list(sheets)[0] == "columns"

@@ -185,3 +185,15 @@ def test_net_output_false_applies_to_the_given_alpha_too():
     np.testing.assert_allclose(
         res.accounts["shared_given"].reindex(want.index).to_numpy(), want.to_numpy()
     )
+
+
+def test_report_structure_and_data_dictionary(written):
+    from carbonshare.report.structure import read_report
+
+    res, out = written
+    assert read_report(out / "report.html").problems() == []
+    columns = pd.read_csv(out / "tables" / "columns.csv", keep_default_na=False)
+    bare = columns.loc[columns["label"] == "", ["table", "column"]].values.tolist()
+    assert bare == []
+    unit = res.table.units["F"]
+    assert columns.set_index(["table", "column"]).loc[("accounts", "production"), "unit"] == unit

@@ -1142,7 +1142,10 @@ def _write_report(result: PrinciplesResult, out_dir: Path) -> Path:
     rep.add_section("Results")
 
     def table(name: str, title: str, caption: str = "") -> None:
-        rep.add_table(labels.rename(tables[name], name), title, caption=caption)
+        df = tables[name]
+        if df.index.name == "rule":  # rows are rules: show their names
+            df = df.set_axis(df.index.map(labels.label).rename("rule"))
+        rep.add_table(labels.rename(df, name), title, caption=caption)
 
     table("shares_pct", "Allowance shares (% of the budget)", "Each rule column sums to 100 %.")
     table("per_capita_t", "Allowance per person (t CO2 over the budget)")
