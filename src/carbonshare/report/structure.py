@@ -109,7 +109,7 @@ def read_report(path: str | Path) -> ReportStructure:
     sections: list[str] = []
     blocks: list[Block] = []
     current = ""
-    for k, (pos, what, m) in enumerate(events):
+    for k, (_pos, what, m) in enumerate(events):
         if what == "section":
             current = html.unescape(m.group(1))
             sections.append(current)
