@@ -263,10 +263,15 @@ def test_report_structure_and_counts(study):
     # the distribution figure shows every value (never clipped)
     meta = manifest["figures"]["rate_distribution"]
     (lo, hi), (dlo, dhi) = meta["x_limits"], meta["data_range"]
-    assert lo <= dlo and hi >= dhi and dhi == pytest.approx(
-        result.country_shares["rate_in_alliance_pct"][
-            result.country_shares["alliance"].isin(meta["groups_shown"])
-        ].max()
+    assert (
+        lo <= dlo
+        and hi >= dhi
+        and dhi
+        == pytest.approx(
+            result.country_shares["rate_in_alliance_pct"][
+                result.country_shares["alliance"].isin(meta["groups_shown"])
+            ].max()
+        )
     )
     for png in (out / "figures").glob("*.png"):
         with Image.open(png) as im:

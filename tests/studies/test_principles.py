@@ -423,9 +423,7 @@ def test_one_missing_value_does_not_drop_a_country(tmp_path, capsys):
     manifest = json.loads((out / "manifest.json").read_text())
     assert n == len(manifest["exclusions"]) and n < 26
     assert "% of population" in line and "% of emissions" in line
-    shares = pd.read_csv(
-        out / "tables" / "shares_pct.csv", keep_default_na=False, index_col="iso3"
-    )
+    shares = pd.read_csv(out / "tables" / "shares_pct.csv", keep_default_na=False, index_col="iso3")
     assert "NAM" in shares.index and shares.loc["NAM", "name"] == "Namibia"
     assert {"entity": "NAM", "field": "co2_t", "action": "nearest-year fill",
             "detail": "missing 1990: 1990 <- 1991"} in manifest["repairs"]  # fmt: skip
@@ -449,7 +447,7 @@ def test_report_structure(study):
     # the egalitarian allowance per person is nearly constant: said, not mapped
     egal = next(b for b in report.blocks if b.title == "Map: Egalitarian (equal per capita)")
     assert egal.kind == "markdown"
-    assert "Nearly constant" in (out / "report.html").read_text()
+    assert "Nearly constant" in (out / "report.html").read_text()  # and says why
     # shares in percent under human headers
     shares = report.table("Allowance shares")
     assert "Grandfathering (% of the budget)" in shares.headers

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from carbonshare.report import style
+from carbonshare.report.labels import Labels
 from carbonshare.studies.common import ProgressCallback, write_tables
 from carbonshare.studies.labels import alliance_labels
 
@@ -243,9 +244,23 @@ def written_tables(result: AllianceResult) -> dict[str, pd.DataFrame]:
 
 
 def _labelled(result: AllianceResult, table: str, df: pd.DataFrame | None = None) -> pd.DataFrame:
-    """A table (default: the written one) with human headers, label and unit, for the report."""
+    """A table (default: the written one) with human headers, label and unit, for the report;
+    an alliance number is followed by the alliance's name (its lead country), as in the maps."""
     frame = (result.tables()[table] if df is None else df).rename(columns=PCT_NAMES)
-    return alliance_labels(result.config).rename(frame, table)
+    cs = result.country_shares
+    names = style.group_labels(cs["alliance"], cs[f"share_{result.config.allocation.methods[0]}"],
+                               cs["name"].to_dict())  # fmt: skip
+    if "alliance" in frame.columns:
+        at = frame.columns.get_loc("alliance") + 1
+        frame = frame.copy()
+        frame.insert(at, "alliance_name", frame["alliance"].map(names))
+    elif frame.index.name == "alliance":
+        frame = frame.copy()
+        frame.insert(0, "alliance_name", frame.index.map(names))
+    labels = alliance_labels(result.config) | Labels(
+        {"alliance_name": ("Alliance name", "", "member with the largest share + others")}
+    )
+    return labels.rename(frame, table)
 
 
 def write_report(result: AllianceResult, out_dir: Path, figure_paths: list[Path]) -> Path:
@@ -369,9 +384,9 @@ def write_report(result: AllianceResult, out_dir: Path, figure_paths: list[Path]
     top_pct = 100 * cfg.allocation.top_fraction
     rep.add_table(
         _labelled(result, "top_decile"),
-        f"{'Top decile' if top_pct == 10 else f'Top {fmt(top_pct)} %'}: the {len(result.top)} "
+        f"{'Top decile' if top_pct == 10 else f'Top {top_pct:g} %'}: the {len(result.top)} "
         "countries with the largest shares",
-        caption=f"The top {fmt(top_pct)} % of the {len(cs)} countries "
+        caption=f"The top {top_pct:g} % of the {len(cs)} countries "
         "by share (config allocation.top_fraction); tables/top_decile.csv.",
     )
     cols = ["name", "alliance", "rank", "continent", "developed"]
@@ -416,9 +431,7 @@ def write_report(result: AllianceResult, out_dir: Path, figure_paths: list[Path]
 
     rep.add_section("Config")
     rep.add_json("Config", cfg, expanded=True)
-    rep.add_provenance(
-        {**result.manifest.to_dict(), "statistics": stats}
-    )
+    rep.add_provenance({**result.manifest.to_dict(), "statistics": stats})
     return rep.write(out_dir / "report.html")
 
 

@@ -1035,7 +1035,10 @@ def _write_figures(result: PrinciplesResult, fig_dir: Path) -> list[Path]:
         a = result.per_capita.loc[d["top"], ref].set_axis(labels).rename(a_name)
         b = result.per_capita.loc[d["top"], rule].set_axis(labels).rename(b_name)
         fig = F.dumbbell(
-            a, b, title=f"{b_name} vs {a_name}", xlabel="allowance per person (t CO2 over the budget)"
+            a,
+            b,
+            title=f"{b_name} vs {a_name}",
+            xlabel="allowance per person (t CO2 over the budget)",
         )
         paths += F.save_figure(fig, fig_dir / f"dumbbell_{rule}")
         plt.close(fig)
@@ -1177,9 +1180,15 @@ def _write_report(result: PrinciplesResult, out_dir: Path) -> Path:
             if rule not in result.per_capita.columns:
                 continue
             name = labels.label(rule)
-            flat = style.spread_note(result.per_capita[rule], unit="t CO2 per person")
-            if flat:  # a flat map with a colour bar would pretend variation
-                rep.add_markdown(f"{flat} No map is drawn.", title=f"Map: {name}")
+            values = result.per_capita[rule]
+            if style.spread_note(values):  # a flat map with a colour bar would pretend variation
+                rep.add_markdown(
+                    f"Nearly constant: every allowance per person lies between "
+                    f"{style.format_number(values.min())} and "
+                    f"{style.format_number(values.max())} t CO2; a map would show one colour, "
+                    "so none is drawn.",
+                    title=f"Map: {name}",
+                )
                 continue
             hover = pd.DataFrame(
                 {
@@ -1213,9 +1222,7 @@ def _write_report(result: PrinciplesResult, out_dir: Path) -> Path:
             if stem.startswith("dumbbell_"):
                 other = labels.label(stem.removeprefix("dumbbell_"))
                 title = f"{other} against {labels.label(ref)}"
-                caption = (
-                    f"Allowance per person: {labels.label(ref)} (circle) vs {other} (diamond)"
-                )
+                caption = f"Allowance per person: {labels.label(ref)} (circle) vs {other} (diamond)"
             rep.add_image(path, title, caption=caption)
     rep.add_section("Config")
     rep.add_json("Config", cfg)

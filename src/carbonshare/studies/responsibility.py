@@ -529,7 +529,9 @@ def _report(result: ResponsibilityResult, out_dir: Path, figure_paths: list[Path
     if s is not None:
         rep.add_section("Results: perspectives")
         rep.add_table(
-            labels.rename(result.reconciliation.reset_index(), "reconciliation"),
+            labels.rename(
+                result.reconciliation.rename(index=labels.label).reset_index(), "reconciliation"
+            ),
             "Reconciliation",
             caption="Each perspective's total against the production-based total.",
         )
@@ -602,9 +604,7 @@ def _report(result: ResponsibilityResult, out_dir: Path, figure_paths: list[Path
         )
     rep.add_section("Results: multipliers and linkages")
     rep.add_table(labels.rename(result.multipliers.reset_index(), "multipliers"), "Multipliers")
-    rep.add_table(
-        labels.rename(result.linkages.reset_index(), "linkages"), "Key-sector linkages"
-    )
+    rep.add_table(labels.rename(result.linkages.reset_index(), "linkages"), "Key-sector linkages")
     figs = {p.stem: p for p in figure_paths if p.suffix == ".png"}
     if "linkages" in figs:
         rep.add_image(
