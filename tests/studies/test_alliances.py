@@ -102,6 +102,7 @@ def test_country_selection_is_stated(study):
     assert (sel.loc[sel["included"], "reason"] == "").all()
     # Taiwan is not in the World Bank data; small states lack the ILOSTAT series
     assert "no population" in sel.loc["TWN", "reason"]
+    assert "Taiwan is not a World Bank economy" in sel.loc["TWN", "reason"]
     assert "no labour cost" in sel.loc["TUV", "reason"]
 
 
@@ -111,12 +112,13 @@ def test_manifest_records_repairs_exclusions_and_sources(study):
     assert manifest["study"] == "alliances"
     assert manifest["config"] == result.config.model_dump(mode="json")
     fields = {(r["entity"], r["field"], r["action"]) for r in manifest["repairs"]}
-    assert ("all countries", "FRT", "window narrowed") in fields
+    # forest rents run to 2021 (WDI DDF): no window is narrowed any more
+    assert not any(a == "window narrowed" for _, _, a in fields)
     assert any(a == "nearest-year fill" for _, _, a in fields)
     excluded = {e["entity"] for e in manifest["exclusions"]}
     sel = result.matrix.selection
     assert excluded == set(sel.index[~sel["included"]])
-    assert any("forest_rents_pct_gdp" in n for n in manifest["notes"])
+    assert not any("forest_rents_pct_gdp" in n for n in manifest["notes"])
     assert len(manifest["sources"]) > 5
     assert set(manifest["timings_s"]) >= {"indicator matrix", "allocation", "tables", "report"}
     assert manifest["statistics"]["n_countries"] == len(result.country_shares)

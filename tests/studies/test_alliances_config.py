@@ -135,8 +135,9 @@ def test_alternatives_run(bundled, changes):
     if changes.get("alliances__method") == "target":
         assert result.members.nunique() == 15
     if "missing__outside_years" in changes:
-        assert len(cs) > 168  # Venezuela and South Sudan come back with their last GDP
-        assert {"VEN", "SSD"} <= set(cs.index)
+        # ERI, SSD and VEN come back with their last forest rents (2011, 2015, 2014)
+        assert len(cs) == 174
+        assert {"VEN", "SSD", "ERI"} <= set(cs.index) and "PRK" not in cs.index
 
 
 def test_co2_intensity_reading_of_x3(bundled):

@@ -16,6 +16,7 @@ from carbonshare.data.bundled import (
     load_cepii_pairs,
     load_countries,
     load_panel,
+    panel_repairs,
     sources,
 )
 from carbonshare.data.catalog import INDICATOR_NAMES, ZHOU_INDICATORS
@@ -34,6 +35,7 @@ __all__ = [
     "load_countries",
     "load_panel",
     "panel_problems",
+    "panel_repairs",
     "read_panel",
     "sources",
     "to_iso3",

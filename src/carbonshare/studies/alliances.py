@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from carbonshare.data.coverage import country_note
 from carbonshare.errors import ConfigError, DataError
 from carbonshare.studies.alliances_config import AlliancesConfig
 from carbonshare.studies.common import Manifest, ProgressCallback
@@ -389,6 +390,9 @@ def indicator_matrix(
             f"no {row.column} for {row.indicator} ({row.detail}, {row.years_missing})"
         )
 
+    for iso3, why in reasons.items():
+        if why and country_note(iso3):
+            why.append(country_note(iso3))
     selection = pd.DataFrame(
         {
             "name": countries["name"].reindex(candidates).to_numpy(),

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, field_validator, model_validator
 
+from carbonshare.data.coverage import country_note
 from carbonshare.errors import ConfigError, DataError
 from carbonshare.studies.common import Manifest, StudyConfig
 
@@ -321,7 +322,8 @@ def _complete_entities(panel: pd.DataFrame, config: PrinciplesConfig, manifest: 
         if pd.isna(gdp.get(entity, np.nan)):
             missing.append(f"{d.gdp} in {config.base_year}")
         if missing:
-            reasons[entity] = "no " + "; no ".join(missing)
+            note = country_note(entity)
+            reasons[entity] = "no " + "; no ".join(missing) + (f" ({note})" if note else "")
             continue
         if wide_p.loc[entity].min() <= 0 or wide_e.loc[entity, config.base_year] <= 0:
             reasons[entity] = f"non-positive {d.population} or {d.emissions} in {config.base_year}"
