@@ -275,8 +275,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=BUNDLED, help=f"output folder ({BUNDLED})")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    from carbonshare.data.build_blue import build_blue, write_blue
+
     try:
-        paths = write_all(build_all(args.raw), args.out)
+        built = build_all(args.raw)
+        paths = write_all(built, args.out)
+        paths += write_blue(build_blue(args.raw, built["countries"]), args.out)  # blue carbon
     except DataError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2

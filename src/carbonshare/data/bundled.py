@@ -201,10 +201,15 @@ def load_cepii_pairs() -> pd.DataFrame:
     return _dyads().copy()
 
 
-def sources() -> pd.DataFrame:
+def sources(blue: bool = False) -> pd.DataFrame:
     """Provenance table: one row per raw file (source, repository, path,
-    commit, vintage, licence, transformation)."""
-    return pd.read_csv(_path(SOURCES_FILE), dtype=str, keep_default_na=False)
+    commit, vintage, licence, transformation); with ``blue=True`` followed by
+    the rows of the blue-carbon data (``bundled/blue_sources.csv``)."""
+    table = pd.read_csv(_path(SOURCES_FILE), dtype=str, keep_default_na=False)
+    if blue:
+        extra = pd.read_csv(_path("blue_sources.csv"), dtype=str, keep_default_na=False)
+        table = pd.concat([table, extra], ignore_index=True)
+    return table
 
 
 def read_repairs_file(path: Path) -> pd.DataFrame:
