@@ -90,7 +90,7 @@ def test_scores_weights_and_linkage(study):
     plogp = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
     g = 1 + plogp.sum(axis=0) / np.log(len(X))
     np.testing.assert_allclose(result.weights.to_numpy(), g / g.sum(), rtol=1e-12)
-    assert result.weight_details.loc["COP", "column"] == "gdp_usd / co2_t"
+    assert result.weight_details.loc["COP", "column"] == "gdp_usd / co2_wdi_t"
     assert result.weight_details.loc["POP", "column"] == "population"
 
 

@@ -24,9 +24,9 @@ def test_defaults_follow_the_paper():
         grid["POP"] == ("Sc", "Eq") and grid["COP"] == ("Ec", "Ef") and grid["FAR"] == ("Ev", "El")
     )
     coe = cfg.indicators["COE"]
-    assert (coe.column, coe.aggregation, coe.window) == ("co2_t", "sum", "cumulative")
+    assert (coe.column, coe.aggregation, coe.window) == ("co2_wdi_t", "sum", "cumulative")
     cop = cfg.indicators["COP"]
-    assert (cop.column, cop.per, cop.window) == ("gdp_usd", "co2_t", "mean")
+    assert (cop.column, cop.per, cop.window) == ("gdp_usd", "co2_wdi_t", "mean")
     assert all(s.direction == "positive" for s in cfg.indicators.values())
     assert cfg.weights.method == "entropy"
     assert cfg.normalisation.method == "minmax"

@@ -765,7 +765,7 @@ def run_alliances(
     --------
     >>> result = run_alliances()
     >>> len(result.country_shares), result.statistics["n_alliances"]
-    (168, 38)
+    (171, 39)
     >>> print(f"{result.country_shares['share_two_stage'].sum():.6f}")
     100.000000
     """
