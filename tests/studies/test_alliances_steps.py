@@ -156,7 +156,9 @@ def test_indicator_matrix_aggregates_and_ratio():
     bbb = panel.loc["BBB"]
     assert m.values.loc["BBB", "POP"] == pytest.approx(bbb["population"].sum() * 1e-9)
     assert m.values.loc["BBB", "GDP"] == pytest.approx(bbb["gdp_usd"].mean() * 1e-9)
-    assert m.values.loc["BBB", "COP"] == pytest.approx(bbb["gdp_usd"].sum() / bbb["co2_wdi_t"].sum())
+    assert m.values.loc["BBB", "COP"] == pytest.approx(
+        bbb["gdp_usd"].sum() / bbb["co2_wdi_t"].sum()
+    )
     assert m.labour_cost["BBB"] == pytest.approx(bbb["gdp_per_employed"].mean())
 
 
