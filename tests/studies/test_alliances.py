@@ -239,3 +239,19 @@ def test_per_alliance_figures_follow_the_group_settings(study):
     every = shown(group_min_size=1, group_max=len(sizes))
     assert every == set(sizes.index)
     assert shown(group_max=2) == set(sorted(default)[:2])
+
+
+def test_bundled_data_repairs_are_in_the_manifest(study):
+    """Values the data build filled (UNSD GDP) or read as missing (forest-rent zeros) are
+    marked in the manifest for the countries and windows the study uses."""
+    from carbonshare.data import repairs_used
+
+    result, _ = study
+    rep = [r for r in result.manifest.repairs if r["action"].startswith("bundled data")]
+    got = {(r["entity"], r["field"], r["detail"].split(":")[0]) for r in rep}
+    assert ("YEM", "GDP", "gdp_usd 2019") in got and ("YEM", "COP", "gdp_usd 2020") in got
+    assert ("GBR", "FRT", "forest_rents_pct_gdp 2019") in got
+    # YEM gdp_usd 2019-2020 (GDP and COP), GBR forest rents 2019-2020, TKM 2016-2017
+    gdp = repairs_used("gdp_usd", result.country_shares.index, (2016, 2020))
+    frt = repairs_used("forest_rents_pct_gdp", result.country_shares.index, (2016, 2020))
+    assert len(rep) == 2 * len(gdp) + len(frt) == 8

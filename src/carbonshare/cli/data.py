@@ -166,7 +166,10 @@ def sources_cmd() -> None:
     from carbonshare.data import sources
 
     con = _console()
-    con.print("[bold]Sources of the bundled data[/bold] (raw notes: SOURCES.md, SOURCES_BLUE.md)")
+    con.print(
+        "[bold]Sources of the bundled data[/bold] "
+        "(raw notes: SOURCES.md, SOURCES_BLUE.md, SOURCES_MORE.md)"
+    )
     for row in sources(blue=True).itertuples(index=False):
         table = Table(title=row.source, title_justify="left", show_header=False, expand=True)
         table.add_column("field", style="bold", no_wrap=True)

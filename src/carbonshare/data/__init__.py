@@ -17,6 +17,7 @@ from carbonshare.data.bundled import (
     load_countries,
     load_panel,
     panel_repairs,
+    repairs_used,
     sources,
 )
 from carbonshare.data.catalog import INDICATOR_NAMES, ZHOU_INDICATORS
@@ -37,6 +38,7 @@ __all__ = [
     "panel_problems",
     "panel_repairs",
     "read_panel",
+    "repairs_used",
     "sources",
     "to_iso3",
     "validate_panel",

@@ -251,6 +251,24 @@ def panel_repairs(column: str | None = None) -> pd.DataFrame:
     return df
 
 
+def repairs_used(column: str, entities, years: tuple[int, int]) -> pd.DataFrame:
+    """The build repairs of ``column`` for ``entities`` within ``years`` (inclusive).
+
+    A study that reads the bundled panel copies these rows into its manifest,
+    so a value filled from another source or derived by the build is never
+    used unmarked.
+
+    Examples
+    --------
+    >>> r = repairs_used("gdp_usd", ["VEN", "FRA"], (2016, 2020))
+    >>> r["year"].tolist(), r["source"].unique().tolist()
+    ([2016, 2017, 2018, 2019, 2020], ['unsd-ama'])
+    """
+    rep = panel_repairs(column)
+    keep = rep["iso3"].isin(list(entities)) & rep["year"].between(*years)
+    return rep[keep].reset_index(drop=True)
+
+
 def build_report() -> dict:
     """What the build left out of the panel, per raw file (aggregates,
     entities outside the country table)."""

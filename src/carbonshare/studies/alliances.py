@@ -782,7 +782,8 @@ def run_alliances(
     with manifest.step(STEPS[0]):
         from carbonshare import data
 
-        if panel is None:
+        bundled = panel is None
+        if bundled:
             panel = data.load_panel()
             manifest.add_sources(data.sources())
         else:  # a user panel: the one validation path of every user panel
@@ -796,6 +797,13 @@ def run_alliances(
         countries = data.load_countries() if countries is None else countries
         matrix = indicator_matrix(panel, countries, config, manifest)
         X = matrix.values
+        if bundled:  # values the data build filled or derived are marked in the manifest
+            for code, spec in config.indicators.items():
+                for col in filter(None, (spec.column, spec.per)):
+                    used = data.repairs_used(col, X.index, _window(config, spec.window))
+                    for r in used.itertuples():
+                        manifest.repair(r.iso3, code, f"bundled data: {r.action}",
+                                        f"{col} {r.year}: {r.detail}")  # fmt: skip
     grid = _grid(config)
 
     notify(STEPS[1])
