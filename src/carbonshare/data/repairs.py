@@ -90,7 +90,6 @@ def derive_ratio(
     ([0.5, 0.25], ['derived'])
     >>> rep["detail"].iloc[0]
     'n x 1e6 / d = 2 x 1e+06 / 8e+06; identity vs published in 2019: +0.0%'
-
     """
     key = ["iso3", "year"]
     both = numerator.merge(denominator, on=key, suffixes=("_n", "_d"))
