@@ -321,6 +321,7 @@ def test_excluded_entities_are_recorded():
         index=pd.MultiIndex.from_product([["A", "B", "C"], [2018, 2019]], names=["iso3", "year"]),
     )
     cfg = PrinciplesConfig(
+        data={"kind": "other"},  # A, B, C are not countries
         base_year=2019,
         history_start=2018,
         budget={"source": "tonnes", "tonnes": 10.0},
