@@ -164,6 +164,8 @@ def read_table(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFr
     if not path.is_file():
         raise DataError(f"panel file {path} not found; check the path")
     kind = _kind(path)
+    if sheet is not None and kind != "excel":
+        raise DataError(f"{path.name}: --sheet/sheet= applies to Excel files only")
     _sniff_content(path, kind)
     notes: list[str] = []
     if kind == "csv":
@@ -192,8 +194,6 @@ def read_table(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFr
         # a frame saved with its index, e.g. load_panel().to_parquet(...)
         if not isinstance(df.index, pd.RangeIndex):
             df = df.reset_index()
-    if sheet is not None and kind != "excel":
-        raise DataError(f"{path.name}: --sheet/sheet= applies to Excel files only")
     df.attrs["read_notes"] = notes
     return df
 
@@ -338,7 +338,7 @@ def _duplicate_error(df: pd.DataFrame, ids: pd.Series, column: str, keys: list[s
 _MISSING_WORDS = {"n/a", "na", "nan", "null", "none", "-", "--", "..", "...", "?", "missing"}
 
 
-def _numeric_or_text(df: pd.DataFrame, source: str) -> tuple[list[str], list[str]]:
+def _numeric_or_text(df: pd.DataFrame) -> tuple[list[str], list[str]]:
     """Split value columns into numeric and text attributes.
 
     A column is a text attribute (e.g. a sector) when it has words and no number,
@@ -450,7 +450,7 @@ def panel_from_table(
         values = df.drop(columns=[ecol, ycol, *identifiers])
         if identifiers:
             logger.info("%s: identifier column(s) %s not read as indicators", source, identifiers)
-        numeric, text = _numeric_or_text(values, source)
+        numeric, text = _numeric_or_text(values)
         attributes = values[text].assign(**{level: ids.to_numpy()}).groupby(level).first()
         if text:
             logger.info("%s: text column(s) %s read as entity attributes", source, text)
