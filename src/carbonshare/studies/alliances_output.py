@@ -296,6 +296,10 @@ def write_report(result: AllianceResult, out_dir: Path, figure_paths: list[Path]
         f"{fmt(stats['top_share_pct'])} %; largest / smallest country share = "
         f"{fmt(stats['max_min_ratio'])}.\n",
     )
+    if result.manifest.warnings:  # config values adjusted or windows narrowed: shown first
+        rep.add_markdown(
+            "\n".join(f"- **Warning**: {w}" for w in result.manifest.warnings), title="Warnings"
+        )
 
     rep.add_section("Method")
     rep.add_markdown(METHOD_MARKDOWN)
@@ -313,8 +317,6 @@ def write_report(result: AllianceResult, out_dir: Path, figure_paths: list[Path]
         "in mind; `docs/reproduction.md` lists every difference from the paper's data.",
         title="Caveat",
     )
-    for warning in result.manifest.warnings:
-        rep.add_markdown(f"- **Warning**: {warning}")
     sel = result.matrix.selection
     rep.add_table(
         _labelled(result, "selection", sel[~sel["included"]].drop(columns="included")),
