@@ -712,16 +712,15 @@ def write_tables(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
+    sheets = dict(tables)
     if labels is not None:
         if "columns" in tables:
             raise ConfigError("a table named 'columns' would overwrite the data dictionary")
         dictionary = labels.dictionary(tables)
         dictionary.to_csv(out / "columns.csv", index=False)
         paths.append(out / "columns.csv")
-        tables = {"columns": dictionary.set_index("table"), **tables}
+        sheets = {"columns": dictionary.set_index("table"), **sheets}
     for name, df in tables.items():
-        if name == "columns" and labels is not None:
-            continue
         has_index = any(n is not None for n in df.index.names)
         if "csv" in formats:
             path = out / f"{name}.csv"
@@ -735,7 +734,7 @@ def write_tables(
         path = out / workbook
         used: set[str] = set()
         with pd.ExcelWriter(path, engine="openpyxl") as writer:
-            for name, df in tables.items():
+            for name, df in sheets.items():
                 has_index = any(n is not None for n in df.index.names)
                 df.to_excel(writer, sheet_name=_sheet_name(name, used), index=has_index)
         paths.append(path)
