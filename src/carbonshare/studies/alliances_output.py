@@ -432,7 +432,7 @@ def write_report(result: AllianceResult, out_dir: Path, figure_paths: list[Path]
             rep.add_image(figs[stem], title, caption=caption)
 
     rep.add_section("Config")
-    rep.add_json("Config", cfg, expanded=True)
+    rep.add_json("Config", cfg)
     rep.add_provenance({**result.manifest.to_dict(), "statistics": stats})
     return rep.write(out_dir / "report.html")
 
