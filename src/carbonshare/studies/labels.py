@@ -168,9 +168,8 @@ def principles_labels(rules: Any = None) -> Labels:
     names = dict(RULE_LABELS)
     if rules is not None and "rule" in getattr(rules, "columns", []):
         labels = rules["label"] if "label" in rules.columns else rules.index
-        names.update(
-            {str(k): rule_label(str(r)) for k, r in zip(labels, rules["rule"], strict=True)}
-        )
+        for k, r in zip(labels, rules["rule"], strict=True):
+            names.setdefault(str(k), rule_label(str(r)))  # a label of its own is kept
     return COMMON | Labels(
         {
             "label": ("Rule label", "", "column name of the rule in the outputs"),
