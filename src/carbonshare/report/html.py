@@ -466,7 +466,7 @@ class Report:
         run |= {f"{k} version": v for k, v in versions.items()}
         run |= {f"step {k} (s)": style.format_number(v) for k, v in timings.items()}
         self.add_table(
-            pd.Series(run, name="value").rename_axis("item").astype(str).to_frame(),
+            pd.Series(run, name="Value").rename_axis("Item").astype(str).to_frame(),
             "Run",
             caption="Software versions and the wall-clock time of each step.",
         )
