@@ -128,8 +128,7 @@ class LeontiefSolver:
         )
         raise IOTableError(
             f"I - A is singular, so the Leontief inverse does not exist ({hint}); "
-            "check that every sector has positive value added or final demand "
-            "(drop empty sectors)"
+            "check that every sector has positive value added or final demand"
         ) from (exc if isinstance(exc, BaseException) else None)
 
     def solve(self, b: np.ndarray, *, trans: bool = False) -> np.ndarray:

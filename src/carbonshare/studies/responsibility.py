@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 from pydantic import Field
@@ -94,6 +95,11 @@ class ResponsibilityConfig(StudyConfig):
         None,
         description="sectors tagged as fossil-fuel extraction (default: the table's); "
         "'region/sector' for a multi-region table",
+    )
+    extraction_method: Literal["supply", "requirements"] = Field(
+        "supply",
+        description="extraction accounts: 'supply' traces each sector's fuel inputs to their "
+        "extraction sector (Ghosh); 'requirements' splits by total requirements L",
     )
     alpha: float | None = Field(
         None, ge=0.0, le=1.0, description="extra shared-responsibility variant with this alpha"
@@ -303,7 +309,9 @@ def run_responsibility(
     notify(STEPS[2])
     with manifest.step(STEPS[2]):
         if stressor is not None:
-            persp = acc.all_perspectives(table, stressor, alpha=config.alpha)
+            persp = acc.all_perspectives(
+                table, stressor, alpha=config.alpha, extraction_method=config.extraction_method
+            )
             if not config.net_output:
                 variants = {"value_added": "value_added", "final_demand": "final_demand"}
                 if config.alpha is not None:
@@ -344,6 +352,8 @@ def run_responsibility(
     with manifest.step(STEPS[4]):
         if stressor is not None:
             chain = _chain(config, table, stressor)
+            for r in chain.meta.get("repairs", []):
+                manifest.repair(r["entity"], r["field"], r["action"], r["detail"])
             chain_acc = chain_accounts(chain, consumer_player=config.chain.consumer_player)
             manifest.note(
                 f"supply chain: {chain.name}, {len(chain.members)} members, footprint "
