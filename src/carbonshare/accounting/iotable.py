@@ -336,6 +336,7 @@ class IOTable:
         self.extraction: pd.MultiIndex = self._resolve(extraction or [], "extraction")
         self._solver: LeontiefSolver | None = None
         self._shared_solvers: dict[tuple, LeontiefSolver] = {}
+        self._cache: dict[Any, Any] = {}  # stressor-independent solves (e.g. L y by region)
         labels = set(self.sectors.get_level_values(1)) & set(self.fd.get_level_values(1))
         if labels:
             raise IOTableError(

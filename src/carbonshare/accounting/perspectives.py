@@ -176,6 +176,21 @@ def _final_demand_by_region(table: IOTable) -> pd.DataFrame:
     return Yr[order + [r for r in Yr.columns if r not in order]]
 
 
+def _output_for_regions(table: IOTable) -> tuple[pd.Index, np.ndarray]:
+    """``L Y_r`` (sectors x consuming regions): the output each region's final demand needs.
+
+    It does not depend on the stressor, so it is solved once per table (all
+    regions as right-hand sides of one solve) and reused by every stressor and by
+    :func:`embodied_trade` and :func:`regional_accounts`.
+    """
+    key = ("L Y by region", table.solver().method)
+    if key not in table._cache:
+        Yr = _final_demand_by_region(table)
+        X = table.solver().solve(Yr.to_numpy()).reshape(table.n, -1)
+        table._cache[key] = (Yr.columns, X)
+    return table._cache[key]
+
+
 def embodied_trade(table: IOTable, stressor: str | None = None) -> pd.DataFrame:
     """Emissions by producing region (rows) for the final demand of each consuming region.
 
@@ -184,12 +199,9 @@ def embodied_trade(table: IOTable, stressor: str | None = None) -> pd.DataFrame:
     emissions embodied in trade (Peters 2008). Excludes ``F_Y``.
     """
     s = table.stressor(stressor)
-    Yr = _final_demand_by_region(table)
-    X = table.solver().solve(Yr.to_numpy())
+    regions, X = _output_for_regions(table)
     e = table.f(s) / table._safe_x()
-    contrib = pd.DataFrame(
-        e[:, None] * X.reshape(table.n, -1), index=table.sectors, columns=Yr.columns
-    )
+    contrib = pd.DataFrame(e[:, None] * X, index=table.sectors, columns=regions)
     out = contrib.groupby(level="region", sort=False).sum()
     out.index.name = "producing region"
     out.columns.name = "consuming region"
