@@ -113,6 +113,12 @@ def _order(labels: pd.Index, target: pd.MultiIndex, what: str, noun: str) -> np.
     ``"name"``. An unknown, a missing or a duplicated label raises
     :class:`IOTableError` naming it.
     """
+    if isinstance(labels, pd.MultiIndex) and labels.nlevels == 2:
+        as_str = pd.MultiIndex.from_arrays(
+            [labels.get_level_values(i).astype(str) for i in range(2)]
+        )
+        if as_str.equals(target):  # already in order (target labels are unique)
+            return np.arange(len(target))
     spell = _spellings(target)
     pos = np.full(len(labels), -1)
     unknown = []
@@ -284,8 +290,8 @@ class IOTable:
                 raise IOTableError("Z must be a pandas DataFrame or a scipy.sparse matrix")
             idx = _as_multi(Z.index, SECTOR_NAMES, region, "sector")
             if Z.shape[0] != Z.shape[1]:
-                extra = [_label(c) for c in Z.columns if _label(c) not in set(map(_label, Z.index))]
-                extra = extra or [_label(c) for c in Z.columns if c not in set(Z.index)]
+                rows = set(map(_label, Z.index))
+                extra = [_label(c) for c in Z.columns if _label(c) not in rows]
                 raise IOTableError(
                     f"Z is not square: {Z.shape[0]} rows but {Z.shape[1]} columns"
                     + (f" (columns without a row: {_listing(extra)})" if extra else "")

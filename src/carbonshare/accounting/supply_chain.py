@@ -376,10 +376,21 @@ def read_supply_chain(path: str | Path, edges: str | Path | None = None) -> Supp
     if not path.exists():
         raise IOTableError(f"supply-chain file {path} does not exist")
     if path.suffix.lower() == ".json":
+        raw = path.read_bytes()
         try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            data = json.loads(path.read_text(encoding="latin-1"))
+            text = raw.decode("latin-1")
+            repairs.append(
+                {
+                    "entity": str(path),
+                    "field": "encoding",
+                    "action": "decoded as latin-1",
+                    "detail": "the file is not valid UTF-8; read as latin-1 (ISO-8859-1)",
+                }
+            )
+        try:
+            data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise IOTableError(f"{path} is not valid JSON ({exc})") from None
         if not isinstance(data, dict):
