@@ -432,7 +432,7 @@ class IOTable:
         if self.is_sparse:
             import scipy.sparse as sp
 
-            return (self._Z @ sp.diags(1.0 / self._safe_x())).tocsc()
+            return (self._Z @ sp.diags(1.0 / self._safe_x())).tocsr()
         return self._Z / self._safe_x()[None, :]
 
     def _safe_x(self) -> np.ndarray:

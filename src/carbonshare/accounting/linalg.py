@@ -110,13 +110,13 @@ class LeontiefSolver:
         else:
             import scipy.sparse as sp
 
-            M = (sp.identity(self.n, format="csc") - sp.csc_matrix(A)).tocsc()
-            self._M = M
+            M = (sp.identity(self.n, format="csr") - sp.csr_matrix(A)).tocsr()
+            self._M = M  # CSR: row-wise products for GMRES
             if method == "splu":
                 from scipy.sparse.linalg import splu
 
                 try:
-                    self._lu = splu(M, permc_spec="COLAMD")
+                    self._lu = splu(M.tocsc(), permc_spec="COLAMD")
                 except RuntimeError as exc:  # "Factor is exactly singular"
                     self._singular(exc)
 
@@ -151,7 +151,7 @@ class LeontiefSolver:
         key = "_MT" if trans else "_Mr"
         M = getattr(self, key, None)
         if M is None:  # CSR copies made once, not per solve
-            M = self._M.T.tocsr() if trans else self._M.tocsr()
+            M = self._M.T.tocsr() if trans else self._M
             setattr(self, key, M)
         cols = b.reshape(self.n, -1)
         out = np.empty_like(cols)

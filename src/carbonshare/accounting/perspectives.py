@@ -411,7 +411,7 @@ def _extraction_origin(table: IOTable, pos: np.ndarray) -> tuple[np.ndarray, np.
     keep = np.ones(table.n)
     keep[pos] = 0.0
     A = table._A()
-    DA = (sp.diags(keep) @ A).tocsc() if table.is_sparse else A * keep[:, None]
+    DA = (sp.diags(keep) @ A).tocsr() if table.is_sparse else A * keep[:, None]
     key = ("extraction origin", tuple(pos))
     solver = table._shared_solvers.get(key)
     if solver is None:
