@@ -493,7 +493,7 @@ def _bar_figure(df: pd.DataFrame, title: str, unit: str):
     return fig
 
 
-def _top_title(title: str, df: pd.DataFrame) -> str:
+def _top_title(title: str, df: pd.DataFrame | pd.Series) -> str:
     return title if len(df) <= TOP_N + 1 else f"{title}: largest {TOP_N} of {len(df)}"
 
 
@@ -536,9 +536,9 @@ def _static_figures(result: ResponsibilityResult, fig_dir: Path) -> list[Path]:
                     "tables/accounts.csv"
                 )
                 continue
-            shown = top_with_others(acc)
-            title = label if len(shown) == len(acc) else f"{label}: largest {TOP_N} of {len(acc)}"
-            made[f"accounts_{col}"] = F.bar(shown, title=title, ylabel=unit)
+            made[f"accounts_{col}"] = F.bar(
+                top_with_others(acc), title=_top_title(label, acc), ylabel=unit
+            )
         # one bar per rule, stacked by member: each bar is the product's footprint, split
         chain = result.chain_accounts.rename(columns=lambda c: CHAIN_RULE_LABELS.get(c, c)).T
         chain = chain.loc[:, (chain.abs() > 0).any()]
