@@ -356,7 +356,7 @@ class IOTable:
     @property
     def regions(self) -> list[str]:
         """Regions in order of first appearance."""
-        return list(dict.fromkeys(self.sectors.get_level_values(0)))
+        return [str(r) for r in pd.unique(self.sectors.get_level_values(0).to_numpy(dtype=object))]
 
     @property
     def n(self) -> int:

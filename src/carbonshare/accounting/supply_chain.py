@@ -267,7 +267,8 @@ class SupplyChain:
         Zs = A * xs[None, :]
         fs = table.f(s) / x * xs
         vas = table.value_added.to_numpy() / x * xs
-        names = ["/".join(k) if len(table.regions) > 1 else k[1] for k in table.sectors]
+        multi = len(table.regions) > 1
+        names = ["/".join(k) if multi else k[1] for k in table.sectors]
         ys = np.zeros(table.n)
         ys[p] = amount
         if max_members < 2:
