@@ -72,6 +72,10 @@ def test_fence_doctests_wraps_free_text_sessions_only() -> None:
 def test_cli_reference_lists_every_command() -> None:
     hook = _load(REPO / "docs/reference/cli_hook.py")
     markdown = hook.cli_markdown()
-    for command in ("carbonshare data info", "carbonshare game solve", "carbonshare run principles"):
+    for command in (
+        "carbonshare data info",
+        "carbonshare game solve",
+        "carbonshare run principles",
+    ):
         assert f"`{command}`" in markdown, command
     assert "| `--out" in markdown
