@@ -7,6 +7,7 @@ reference can never drift from the code and a new command appears without editin
 
 from __future__ import annotations
 
+import html
 import inspect
 
 MARKER = "<!-- cli-reference -->"
@@ -26,7 +27,8 @@ def _walk(command, ctx, path):
 
 
 def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
+    """One table cell: whitespace collapsed, HTML escaped, pipes as entities."""
+    return html.escape(" ".join(text.split())).replace("|", "&#124;")
 
 
 def cli_markdown() -> str:
@@ -51,7 +53,7 @@ def cli_markdown() -> str:
             if record is None and param.param_type_name == "argument":
                 record = (param.human_readable_name, getattr(param, "help", None) or "")
             if record:
-                rows.append(f"| `{_cell(record[0])}` | {_cell(record[1] or '')} |")
+                rows.append(f"| <code>{_cell(record[0])}</code> | {_cell(record[1] or '')} |")
         if rows:
             out += ["| argument / option | meaning |", "|---|---|", *rows, ""]
     return "\n".join(out)

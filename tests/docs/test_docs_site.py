@@ -78,4 +78,4 @@ def test_cli_reference_lists_every_command() -> None:
         "carbonshare run principles",
     ):
         assert f"`{command}`" in markdown, command
-    assert "| `--out" in markdown
+    assert "| <code>-o, --out" in markdown
