@@ -159,7 +159,7 @@ def sources_cmd() -> None:
 
     con = _console()
     con.print("[bold]Sources of the bundled data[/bold] (raw notes: SOURCES.md, SOURCES_BLUE.md)")
-    for row in sources().itertuples(index=False):
+    for row in sources(blue=True).itertuples(index=False):
         table = Table(title=row.source, title_justify="left", show_header=False, expand=True)
         table.add_column("field", style="bold", no_wrap=True)
         table.add_column("value", overflow="fold", ratio=1)
@@ -330,8 +330,11 @@ def build_cmd(
 ) -> None:
     """Rebuild the bundled data from the raw files (same as python -m carbonshare.data.build)."""
     from carbonshare.data.build import BUNDLED, build_all, write_all
+    from carbonshare.data.build_blue import build_blue, write_blue
 
-    paths = write_all(build_all(raw), out or BUNDLED)
+    built = build_all(raw)
+    paths = write_all(built, out or BUNDLED)
+    paths += write_blue(build_blue(raw, built["countries"]), out or BUNDLED)
     con = _console()
     for p in paths:
         con.print(f"wrote {p} ({p.stat().st_size:,} bytes)")
