@@ -20,6 +20,7 @@ from carbonshare.cli import sweep as sweep_cli
 from carbonshare.errors import CarbonshareError
 
 app = typer.Typer(
+    rich_markup_mode=None,  # plain help: flags show as flags, not "<bool>"
     name="carbonshare",
     help="Fair allocation of carbon: emission rights, responsibility accounts, cooperation gains.",
     no_args_is_help=True,
