@@ -79,3 +79,29 @@ def test_cli_reference_lists_every_command() -> None:
     ):
         assert f"`{command}`" in markdown, command
     assert "| <code>-o, --out" in markdown
+
+
+def test_every_public_package_has_a_reference_page() -> None:
+    import pkgutil
+
+    import carbonshare
+
+    reference = "\n".join(
+        p.read_text(encoding="utf-8") for p in (REPO / "docs/reference").glob("*.md")
+    )
+    nav = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    internal = {"cli", "__main__"}  # the CLI has its own generated page
+    missing = [
+        module.name
+        for module in pkgutil.iter_modules(carbonshare.__path__)
+        if not module.name.startswith("_")
+        and module.name not in internal
+        and f"::: carbonshare.{module.name}" not in reference
+    ]
+    assert not missing, (
+        f"no API reference for {['carbonshare.' + m for m in missing]}: add "
+        "docs/reference/<name>.md holding a title, one sentence and '::: carbonshare.<name>', "
+        "and a line for it under 'Reference' in the nav of mkdocs.yml"
+    )
+    pages = [p.name for p in (REPO / "docs/reference").glob("*.md")]
+    assert all(f"reference/{page}" in nav for page in pages), "a reference page is not in the nav"
