@@ -54,6 +54,11 @@ def test_site_builds_strict(tmp_path: Path) -> None:
     methods = (site / "methods/index.html").read_text(encoding="utf-8")
     for anchor in ("a1", "a6", "a7", "b2", "b6", "c1", "c2", "c3"):
         assert f'id="{anchor}"' in methods, anchor
+    # every $$ block of the method reference is typeset, and no currency "$" became math
+    display_blocks = (REPO / "docs/methods.md").read_text(encoding="utf-8").count("\n$$\n") // 2
+    assert methods.count('<div class="arithmatex">') == display_blocks > 10
+    stray = [p for p in site.rglob("*.html") if '<span class="arithmatex">' in p.read_text("utf-8")]
+    assert not stray, f"inline math where prose was meant: {stray}"
     assert seconds < 300, f"the docs build took {seconds:.0f} s"
 
 
