@@ -59,6 +59,8 @@ def test_site_builds_strict(tmp_path: Path) -> None:
     assert methods.count('<div class="arithmatex">') == display_blocks > 10
     stray = [p for p in site.rglob("*.html") if '<span class="arithmatex">' in p.read_text("utf-8")]
     assert not stray, f"inline math where prose was meant: {stray}"
+    # plain-text formulas were not read as Markdown (E_{i}... as attributes or emphasis)
+    assert "<em " not in methods and "<strong " not in methods
     assert seconds < 300, f"the docs build took {seconds:.0f} s"
 
 
