@@ -414,7 +414,7 @@ STUDY_CASES: list[Case] = [
     _p("two-spellings-of-one-country", "p.csv",
        _panel_csv(["USA,2019,1,2,3", "United States,2019,1,2,3"]), ("'USA'", "'United States'")),
     _p("trailing-space-splits-nothing", "p.csv",
-       _panel_csv(["USA,2019,1,2,3", "USA ,2019,1,2,3"]), ("USA", "appears twice")),
+       _panel_csv(["USA,2019,1,2,3", "USA ,2019,1,2,3"]), ("duplicate rows for USA", "USA ")),
     _p("iso2-iso3-mix-of-one-country", "p.csv",
        _panel_csv(["DE,2019,1,2,3", "DEU,2019,1,2,3"]), ("'DE'", "'DEU'")),
     _p("latin1-unknown-country", "p.csv",
