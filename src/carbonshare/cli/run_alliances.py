@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
+
+import typer
 
 from carbonshare.cli.run import (
     ConfigOption,
@@ -22,6 +25,14 @@ def alliances(
     print_config: PrintConfigOption = False,
     no_figures: NoFiguresOption = False,
     no_report: NoReportOption = False,
+    preset: Annotated[
+        str | None,
+        typer.Option(
+            help="Named set of options under the config's explicit values: zhou2024 (the "
+            "paper's text, the default values) or zhou2024-closest (closest to the published "
+            "numbers, not the paper's text).",
+        ),
+    ] = None,
 ) -> None:
     """Carbon-reduction alliances and emission-rights shares of the world's countries.
 
@@ -35,6 +46,10 @@ def alliances(
     from carbonshare.studies.common import load_config
 
     cfg = load_config(AlliancesConfig, config)
+    if preset is not None:
+        from carbonshare.studies.alliances_presets import with_preset
+
+        cfg = with_preset(cfg, preset)
     ran = run_study(
         cfg,
         run_alliances,
@@ -51,7 +66,26 @@ def alliances(
 
 
 def _summary(result, out: Path, console) -> None:
+    from rich.panel import Panel
     from rich.table import Table
+
+    from carbonshare.studies.alliances_presets import preset_label
+
+    label = preset_label(result.config.preset)
+    if label:
+        console.print(f"preset [bold]{result.config.preset}[/bold]: {label}")
+    dg = result.diagnostics
+    if dg is not None:
+        conc = dg.concentration
+        if conc.warning:
+            console.print(Panel(conc.warning, title="warning: linkage concentration",
+                                border_style="red"))  # fmt: skip
+        console.print(
+            f"linkage: top pair {100 * conc.top_share:.1f} % of the total, Herfindahl "
+            f"{conc.herfindahl:.3f} = {conc.effective_pairs:.1f} effective linked pairs"
+        )
+        console.print(dg.structure_summary())
+        console.print(dg.count_summary())
 
     shares = result.country_shares
     head = result.config.allocation.methods[0]

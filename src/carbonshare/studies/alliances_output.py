@@ -201,6 +201,7 @@ def write_report(result: AllianceResult, out_dir: Path, figure_paths: list[Path]
         "Carbon-reduction alliances and emission rights",
         f"Zhou et al. (2024) method on the bundled data: {len(cs)} countries, {n_all} alliances",
     )
+    _add_diagnostics(rep, result)
     rep.add_markdown(
         f"- **{len(cs)} countries** enter the study ({stats['n_excluded']} candidates excluded, "
         f"{stats['n_repairs']} data repairs; see *Data*).\n"
@@ -213,14 +214,6 @@ def write_report(result: AllianceResult, out_dir: Path, figure_paths: list[Path]
         f"{stats['top_share_pct']:.1f} %; largest / smallest country share = "
         f"{stats['max_min_ratio']:.3g}.\n",
         title="Summary",
-    )
-    close = result.linkage.sort_values("distance_km").iloc[0]
-    rep.add_markdown(
-        f"The linkage CRL divides by the squared distance between capitals, so a pair of very "
-        f"close capitals dominates it: the closest pair here is {close['name']} – "
-        f"{close['partner_name']} ({close['distance_km']:.1f} km). Read the shares with that in "
-        "mind; `docs/reproduction.md` lists every difference from the paper's data.",
-        title="Caveat",
     )
 
     rep.add_section("Maps")
@@ -266,6 +259,7 @@ def write_report(result: AllianceResult, out_dir: Path, figure_paths: list[Path]
         f"{METHOD_LABELS[head]} share (percentage points).",
     )
     rep.add_table(_fmt_table(result.top), f"Top {len(result.top)} countries")
+    _add_structure_table(rep, result)
     cols = ["name", "alliance", "rank", "continent", "developed"]
     cols += [f"share_{m}" for m in cfg.allocation.methods] + ["Eq_pct", "Ef_pct", "El_pct"]
     cols += ["rate_in_alliance_pct"]
@@ -331,6 +325,58 @@ def write_report(result: AllianceResult, out_dir: Path, figure_paths: list[Path]
     rep.add_json("Config", cfg)
     rep.add_json("Run summary", {"statistics": stats, "timings_s": result.manifest.timings})
     return rep.write(out_dir / "report.html")
+
+
+def _add_diagnostics(rep, result: AllianceResult) -> None:
+    """The diagnostics the report leads with: concentration warning, share structure, count."""
+    from carbonshare.studies.alliances_presets import preset_label
+
+    label = preset_label(result.config.preset)
+    if label:
+        rep.add_markdown(f"**Preset `{result.config.preset}`: {label}.**", title="Preset")
+    dg = result.diagnostics
+    if dg is None:
+        return
+    conc = dg.concentration
+    if conc.warning:
+        rep.add_markdown(f"**Warning.** {conc.warning}", title="Linkage concentration")
+    rep.add_markdown(
+        f"The strongest pair holds {100 * conc.top_share:.1f} % of all linkage in v(S); "
+        f"Herfindahl index of the pair shares {conc.herfindahl:.3f}, i.e. "
+        f"{conc.effective_pairs:.1f} effective linked pairs out of {conc.n_pairs:,}.\n\n"
+        + dg.structure_summary()
+        + "\n\n"
+        + dg.count_summary(),
+        title="Diagnosis" if conc.warning else "Linkage concentration and share structure",
+    )
+
+
+def _add_structure_table(rep, result: AllianceResult) -> None:
+    dg = result.diagnostics
+    if dg is None:
+        return
+    st = dg.structure.head(15).copy()
+    st["two-stage share %"] = (
+        result.country_shares["share_two_stage"].reindex(st.index)
+        if ("share_two_stage" in result.country_shares)
+        else np.nan
+    )
+    rep.add_table(
+        st.rename(
+            columns={
+                "shapley_pct": "Shapley share %",
+                "capacity_pct": "capacity α/3 %",
+                "linkage_pct": "linkage 2ρ/3 %",
+                "interaction_pct": "ε %",
+                "alpha": "α (share of ACI)",
+                "rho": "ρ (share of linkage)",
+            }
+        ),  # fmt: skip
+        "Where the shares come from",
+        caption="One-stage Shapley share = capacity part α/3 + linkage part 2ρ/3 + ε (exact; "
+        "share_structure.csv has every country). α/3 is a floor: no linkage can give a country "
+        "less.",
+    )
 
 
 def write(
