@@ -146,16 +146,10 @@ class AllianceGame(DividendGame):
 
     # -- closed forms --------------------------------------------------------------------------
     def _pair_triple_sums(self) -> tuple[np.ndarray, np.ndarray]:
-        a, w = self.aci, self._w
-        r = w.sum(axis=1)
-        wa = w @ a
-        pair = a * r + wa
-        triple = a * (w.sum() / 2.0 - r) + r * (a.sum() - a) - wa
-        return pair, triple
+        return _pair_triple_sums(self.aci, self._w)
 
     def shapley_array(self) -> np.ndarray:
-        pair, triple = self._pair_triple_sums()
-        return pair / 2.0 + triple / 3.0
+        return shapley_closed_form(self.aci, self._w)
 
     def shapley_decomposition(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(alpha, rho, eps) with Shapley share Q_i = alpha_i/3 + 2 rho_i/3 + eps_i (module doc).
@@ -196,17 +190,36 @@ class AllianceGame(DividendGame):
         return pair / 2.0 + triple / 3.0 - b / 12.0 + c / 6.0
 
     def within_union_shapley_array(self, ids: np.ndarray) -> np.ndarray:
-        a = self.aci
-        m = int(ids.max()) + 1
-        same = ids[:, None] == ids[None, :]
-        w_in = np.where(same, self._w, 0.0)
-        r_in = w_in.sum(axis=1)
-        wa_in = w_in @ a
-        a_own = np.bincount(ids, a, minlength=m)[ids]
-        w_own = (np.bincount(ids, r_in, minlength=m) / 2.0)[ids]
-        pair = a * r_in + wa_in
-        triple = a * (w_own - r_in) + r_in * (a_own - a) - wa_in
-        return pair / 2.0 + triple / 3.0
+        return within_union_closed_form(self.aci, self._w, ids)
+
+
+def _pair_triple_sums(a: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r = w.sum(axis=1)
+    wa = w @ a
+    pair = a * r + wa
+    triple = a * (w.sum() / 2.0 - r) + r * (a.sum() - a) - wa
+    return pair, triple
+
+
+def shapley_closed_form(a: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Shapley value phi_i = P_i / 2 + T_i / 3 (module docstring) from ACI ``a`` and the
+    symmetric pair weights ``w`` = CRL + CRL^T with zero diagonal; arrays in, array out."""
+    pair, triple = _pair_triple_sums(a, w)
+    return pair / 2.0 + triple / 3.0
+
+
+def within_union_closed_form(a: np.ndarray, w: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """psi_i: Shapley value of i in its own union's subgame (``ids`` 0..m-1), arrays only."""
+    m = int(ids.max()) + 1
+    same = ids[:, None] == ids[None, :]
+    w_in = np.where(same, w, 0.0)
+    r_in = w_in.sum(axis=1)
+    wa_in = w_in @ a
+    a_own = np.bincount(ids, a, minlength=m)[ids]
+    w_own = (np.bincount(ids, r_in, minlength=m) / 2.0)[ids]
+    pair = a * r_in + wa_in
+    triple = a * (w_own - r_in) + r_in * (a_own - a) - wa_in
+    return pair / 2.0 + triple / 3.0
 
 
 def _triples(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

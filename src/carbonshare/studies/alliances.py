@@ -35,6 +35,7 @@ from carbonshare.cooperation.diagnostics import AllianceDiagnostics
 from carbonshare.errors import ConfigError, DataError
 from carbonshare.studies.alliances_config import AlliancesConfig
 from carbonshare.studies.common import Manifest, ProgressCallback
+from carbonshare.uncertainty.summary import UncertaintySummary
 
 __all__ = [
     "STEPS",
@@ -57,6 +58,7 @@ STEPS: tuple[str, ...] = (
     "linkage and alliances",
     "allocation",
     "statistics",
+    "uncertainty",
 )
 """Names of the computing steps, in order (the CLI adds the writing steps)."""
 
@@ -440,10 +442,17 @@ def _grid(config: AlliancesConfig) -> pd.DataFrame:
     return grid
 
 
-def _distances(countries: pd.DataFrame, source: str) -> pd.DataFrame:
-    """Distance matrix (km) of the study countries from the config's ``distances.source``."""
+def _distances(
+    countries: pd.DataFrame, config: AlliancesConfig, manifest: Manifest | None = None
+) -> pd.DataFrame:
+    """Distance matrix (km) of the study countries from ``distances.source``.
+
+    A CEPII source lacking a country takes that country's pairs from ``distances.fill_from``
+    (each pair recorded as a repair), or fails naming it when fill_from is null.
+    """
     from carbonshare import geo
 
+    source = config.distances.source
     if source == "capitals":
         return geo.great_circle_km(geo.capital_points(countries))
     if not hasattr(geo, "distance_matrix"):
@@ -452,7 +461,12 @@ def _distances(countries: pd.DataFrame, source: str) -> pd.DataFrame:
             "(carbonshare.geo.distance_matrix), which this installation lacks; use "
             "distances.source: capitals"
         )
-    return geo.distance_matrix(list(countries.index), source, countries=countries)
+    fill = config.distances.fill_from
+    D = geo.distance_matrix(list(countries.index), source, countries=countries, fill_from=fill)
+    for pair in D.attrs.get("filled", []):
+        if manifest is not None:
+            manifest.repair(pair, "distance_km", f"from {fill}", f"{source} lacks the pair")
+    return D
 
 
 def _floor_distances(D: pd.DataFrame, min_km: float | None, manifest: Manifest) -> pd.DataFrame:
@@ -692,6 +706,8 @@ class AllianceResult:
     """The linkage inside v(S): CRL after ``linkage.transform`` (CRL itself for none)."""
     diagnostics: AllianceDiagnostics | None = None
     """Linkage concentration, share structure, mutual pairs and long links (issue 11)."""
+    uncertainty: UncertaintySummary | None = None
+    """Monte Carlo summary when ``uncertainty.samples`` > 0 (carbonshare.uncertainty)."""
     paths: list[Path] = field(default_factory=list)
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -726,6 +742,11 @@ class AllianceResult:
             "windows": self.matrix.windows,
             "statistics": stats,
             **self._diagnostic_tables(),
+            **(
+                {f"uncertainty_{k}": v for k, v in self.uncertainty.tables().items()}
+                if self.uncertainty is not None
+                else {}
+            ),
         }
 
     def _diagnostic_tables(self) -> dict[str, pd.DataFrame]:
@@ -831,7 +852,7 @@ def run_alliances(
     notify(STEPS[2])
     with manifest.step(STEPS[2]):
         D = _floor_distances(
-            _distances(countries.loc[X.index], config.distances.source),
+            _distances(countries.loc[X.index], config, manifest),
             config.distances.min_km,
             manifest,
         )
@@ -910,6 +931,13 @@ def run_alliances(
         game_linkage=game_linkage,
         diagnostics=diagnostics,
     )
+    notify(STEPS[6])
+    if config.uncertainty.samples > 0:
+        from carbonshare.uncertainty.alliances import uncertainty_alliances
+
+        with manifest.step(STEPS[6]):
+            result.uncertainty = uncertainty_alliances(result, workers=1)
+            manifest.extra["uncertainty"] = result.uncertainty.to_dict()
     if out_dir is not None:
         result.write(out_dir, progress=notify)
     return result

@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from carbonshare.studies.common import StudyConfig
+from carbonshare.uncertainty.spec import UncertaintyConfig
 
 __all__ = [
     "AllianceMethodConfig",
@@ -249,6 +250,11 @@ class DistanceConfig(StudyConfig):
     exponent: float = Field(
         2.0, ge=0, description="a in CRL = M_i M_j / (D^a (L_i L_j)^b); 2 is Eq. 8"
     )
+    fill_from: Literal["capitals"] | None = Field(
+        "capitals",
+        description="pairs a CEPII source lacks (e.g. Montenegro) come from capital distances, "
+        "each recorded as a repair; null: such a country is an error",
+    )
 
     min_km: float | None = Field(
         None, gt=0, description="floor on capital-to-capital distances (null: none, the paper's)"
@@ -368,6 +374,7 @@ class AlliancesConfig(StudyConfig):
     alliances: AllianceMethodConfig = Field(default_factory=AllianceMethodConfig)
     allocation: AllocationConfig = Field(default_factory=AllocationConfig)
     output: OutputConfig = Field(default_factory=OutputConfig)
+    uncertainty: UncertaintyConfig = Field(default_factory=UncertaintyConfig)
 
     @model_validator(mode="before")
     @classmethod
