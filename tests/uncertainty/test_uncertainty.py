@@ -96,8 +96,10 @@ def test_dask_localcluster_equals_local(ctx):
             ignore_index=True,
         )
         with distributed.Client(cluster) as client:
-            with_client = pd.concat(run_samples(ctx, 24, 9, chunk_size=6, client=client),
-                                    ignore_index=True)  # fmt: skip
+            # twice on one client: the second run must not lose the first run's scattered inputs
+            for _ in range(2):
+                with_client = pd.concat(run_samples(ctx, 24, 9, chunk_size=6, client=client),
+                                        ignore_index=True)  # fmt: skip
     pd.testing.assert_frame_equal(local, on_dask)
     pd.testing.assert_frame_equal(local, with_client)
 

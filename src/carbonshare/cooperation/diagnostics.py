@@ -296,17 +296,16 @@ class AllianceDiagnostics:
         st = self.structure
         head = st.head(top)
         parts = "; ".join(
-            f"{i} {r.shapley_pct:.1f} % = {r.capacity_pct:.2f} capacity + "
-            f"{r.linkage_pct:.2f} linkage {'+' if r.interaction_pct >= 0 else '-'} "
-            f"{abs(r.interaction_pct):.2f}"
+            f"{i} {r.shapley_pct:.1f} = {r.capacity_pct:.2f} + {r.linkage_pct:.2f} "
+            f"{'+' if r.interaction_pct >= 0 else '-'} {abs(r.interaction_pct):.2f}"
             for i, r in head.iterrows()
         )
         link_top = st["linkage_pct"].nlargest(2)
         return (
-            "Every one-stage Shapley share is exactly Q_i = alpha_i/3 + 2 rho_i/3 + eps_i: a third "
-            "of all rights follows capacity (alpha_i, share of total ACI; alpha_i/3 is a floor no "
-            "linkage can lower), two thirds follow linkage (rho_i, share of total CRL), eps sums "
-            f"to 0. Largest: {parts}. The two largest linkage parts ({', '.join(link_top.index)}) "
+            "Every one-stage Shapley share is exactly Q_i = α_i/3 + 2ρ_i/3 + ε_i: a third "
+            "of all rights follows capacity (α_i, share of total ACI; α_i/3 is a floor no "
+            "linkage can lower), two thirds follow linkage (ρ_i, share of total CRL), ε sums "
+            f"to 0. Largest shares (%, capacity + linkage ± ε): {parts}. The two largest linkage parts ({', '.join(link_top.index)}) "
             f"hold {link_top.sum():.1f} % of all rights."
         )
 

@@ -257,7 +257,7 @@ class DistanceConfig(StudyConfig):
     )
 
     min_km: float | None = Field(
-        None, gt=0, description="floor on capital-to-capital distances (null: none, the paper's)"
+        None, gt=0, description="floor on every distance, km (null: none, the paper's)"
     )
 
 

@@ -460,8 +460,8 @@ def _add_published_panel(rep, result: AllianceResult) -> None:
                     table.get("share_min", np.nan), table.get("share_max", np.nan), strict=True
                 )
             ],  # fmt: skip
-            "top pair's share of linkage": table["top_pair_share"],
-            "note": table["error"].fillna(""),
+            "top pair's share of linkage %": 100 * table["top_pair_share"],
+            "note": table["error"].fillna("").str.split(";").str[0],
         }
     )
     rep.add_section("Distance to the published study")

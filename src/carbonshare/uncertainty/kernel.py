@@ -53,6 +53,14 @@ class Context:
     choices: list[tuple[str, list[str], np.ndarray]]
     fixed: dict[str, str] = field(default_factory=dict)
 
+    def powered_distances(self, source: str) -> np.ndarray:
+        """D^a of a source (a = distance_exponent), computed once per run and process."""
+        key = (source, self.distance_exponent)
+        cache = self.__dict__.setdefault("_powered", {})
+        if key not in cache:
+            cache[key] = self.distances[source] ** self.distance_exponent
+        return cache[key]
+
     @property
     def n(self) -> int:
         return len(self.iso3)
@@ -169,8 +177,7 @@ def evaluate(ctx: Context, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[
     scores = contrib @ ctx.dims.T  # (n, 3): Sc, Ec, Ev
     aci = contrib.sum(axis=1)
     r = np.cbrt(scores.prod(axis=1)) / lab**ctx.labour_exponent
-    d = ctx.distances[chosen["distance_source"]]
-    crl = np.outer(r, r) / d**ctx.distance_exponent
+    crl = np.outer(r, r) / ctx.powered_distances(chosen["distance_source"])
     np.fill_diagonal(crl, 0.0)
     masked = crl.copy()
     np.fill_diagonal(masked, -np.inf)

@@ -16,6 +16,7 @@ once and then recorded with its error (NaN shares); the run goes on and the summ
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -93,7 +94,8 @@ def _frame(ctx: Context, draws: Iterable[tuple[int, np.ndarray]]) -> pd.DataFram
 
 
 def _fingerprint(ctx: Context, seed: int, samples: int, chunk_size: int) -> dict:
-    digest = hashlib.sha256(pickle.dumps(ctx, protocol=4)).hexdigest()
+    declared = {f.name: getattr(ctx, f.name) for f in dataclasses.fields(ctx)}  # not caches
+    digest = hashlib.sha256(pickle.dumps(declared, protocol=4)).hexdigest()
     return {"seed": seed, "samples": samples, "chunk_size": chunk_size, "inputs_sha256": digest}
 
 
@@ -211,7 +213,8 @@ def _on_dask(ctx, seed, todo, collect, client, scheduler) -> None:
                 "`dask scheduler` and `dask worker ADDRESS`, or leave --scheduler out"
             ) from None
     try:
-        ctx_future = client.scatter(ctx, broadcast=True)
+        # hash=False: a fresh key per run, so releasing an earlier run's copy cannot cancel this one
+        ctx_future = client.scatter(ctx, broadcast=True, hash=False)
         futures = [client.submit(run_chunk, ctx_future, seed, a, b, pure=False) for a, b in todo]
         start_of = {fut.key: a for fut, (a, _) in zip(futures, todo, strict=True)}
         started = time.perf_counter()
