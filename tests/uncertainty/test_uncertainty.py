@@ -154,3 +154,26 @@ def test_study_runs_uncertainty_when_asked():
     assert r.uncertainty.n_samples == 20
     assert r.manifest.extra["uncertainty"]["n_samples"] == 20
     assert "uncertainty_share_intervals" in r.tables()
+
+
+def test_cli_uncertainty_and_run_with_intervals(tmp_path, capsys):
+    from carbonshare.cli import main
+
+    yaml = tmp_path / "c.yaml"
+    yaml.write_text(f"countries:\n  only: {ONLY}\nuncertainty:\n  samples: 20\n")
+    out = tmp_path / "unc"
+    args = ["uncertainty", "alliances", "--config", str(yaml), "--samples", "30", "--workers",
+            "1", "--sensitivity", "8", "--out", str(out)]  # fmt: skip
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    assert "5-95 % interval" in text and "Gini" in text
+    for name in ("report.html", "manifest.json", "tables/share_intervals.csv",
+                 "tables/sensitivity.csv", "figures/comembership.png", "samples/run.json"):  # fmt: skip
+        assert (out / name).exists(), name
+    assert main(args) == 0  # a rerun resumes: every chunk is already on disk
+    run = tmp_path / "run"
+    assert main(["run", "alliances", "--config", str(yaml), "--out", str(run),
+                 "--no-figures"]) == 0  # fmt: skip
+    text = capsys.readouterr().out
+    assert "90 %" in text and "samples)" in text  # the interval column (rich may wrap its header)
+    assert "How robust is this allocation?" in (run / "report.html").read_text()

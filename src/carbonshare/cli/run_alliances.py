@@ -122,10 +122,14 @@ def _summary(result, out: Path, console) -> None:
     console.print(table)
     top = shares.sort_values(f"share_{head}", ascending=False).head(10)
     t2 = Table(title=f"Top 10 countries ({head.replace('_', '-')} share of global emission rights)")
-    for col in ("rank", "iso3", "country", "alliance", "share %", "Shapley %", "Owen %"):
+    unc = result.uncertainty
+    cols = ["rank", "iso3", "country", "alliance", "share %", "Shapley %", "Owen %"]
+    if unc is not None:
+        cols.insert(5, f"90 % interval ({unc.n_samples:,} samples)")
+    for col in cols:
         t2.add_column(col, justify="left" if col in ("iso3", "country") else "right")
     for iso3, row in top.iterrows():
-        t2.add_row(
+        cells = [
             str(row["rank"]),
             str(iso3),
             str(row["name"]),
@@ -133,7 +137,11 @@ def _summary(result, out: Path, console) -> None:
             f"{row[f'share_{head}']:.2f}",
             _fmt(row.get("share_shapley")),
             _fmt(row.get("share_owen")),
-        )
+        ]
+        if unc is not None:
+            iv = unc.intervals.loc[iso3]
+            cells.insert(5, f"{iv['p5_pct']:.2f} - {iv['p95_pct']:.2f}")
+        t2.add_row(*cells)
     console.print(t2)
     from carbonshare.studies.common import exclusion_share
 

@@ -957,7 +957,7 @@ def run_alliances(
         from carbonshare.uncertainty.alliances import uncertainty_alliances
 
         with manifest.step(STEPS[6]):
-            result.uncertainty = uncertainty_alliances(result, workers=1)
+            result.uncertainty = uncertainty_alliances(result, workers=1, panel=panel)
             manifest.extra["uncertainty"] = result.uncertainty.to_dict()
     if out_dir is not None:
         result.write(out_dir, progress=notify)

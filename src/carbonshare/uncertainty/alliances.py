@@ -50,6 +50,7 @@ def uncertainty_alliances(
     scheduler: str | None = None,
     sensitivity_samples: int | None = None,
     progress: Progress | None = None,
+    panel: pd.DataFrame | None = None,
 ) -> UncertaintySummary:
     """Uncertainty of every share of the alliance allocation (issue 11).
 
@@ -64,6 +65,8 @@ def uncertainty_alliances(
     workers, client, scheduler : where samples run (local processes, a
         ``distributed.Client``, or a scheduler address ``tcp://HOST:PORT``).
     progress : called with (done, total).
+    panel : the panel of the base run when it was a user panel (for the other labour-cost
+        proxies of the choices); default: the bundled panel.
 
     Returns
     -------
@@ -83,7 +86,7 @@ def uncertainty_alliances(
     samples = spec.samples if samples is None else samples
     seed = spec.seed if seed is None else seed
     n_sobol = spec.sensitivity_samples if sensitivity_samples is None else sensitivity_samples
-    ctx = build_context(result, spec)
+    ctx = build_context(result, spec, panel=panel, countries=result.countries)
     got = run_samples(
         ctx, samples, seed, chunk_size=spec.chunk_size, out_dir=out_dir, workers=workers,
         client=client, scheduler=scheduler, progress=progress,

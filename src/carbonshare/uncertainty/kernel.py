@@ -246,6 +246,13 @@ def build_context(result, config=None, panel=None, countries=None) -> Context:
     for name, options, _ in choices:
         wanted[name] = list(dict.fromkeys([fixed[name], *options]))
 
+    user_panel = any(src.get("kind") == "user panel" for src in result.manifest.sources)
+    if panel is None and user_panel and len(wanted["labour_proxy"]) > 1:
+        raise ConfigError(
+            "the base run used a user panel; pass it (panel=...) so that the other labour-cost "
+            "proxies of uncertainty.choices come from the same data, or drop labour_proxy from "
+            "uncertainty.choices"
+        )
     panel = bundled.load_panel() if panel is None else panel
     countries = bundled.load_countries() if countries is None else countries
     first, last = tuple(getattr(cfg.years, cfg.labour_cost.window))
