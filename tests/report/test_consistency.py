@@ -103,10 +103,9 @@ def test_nearly_constant_fields_are_flagged_on_both_maps(boundaries):
 
     flat = pd.Series({"USA": 63.2, "CHN": 65.0, "IND": 68.1, "BRA": 64.0}, name="t per person")
     varied = pd.Series({"USA": 15.0, "CHN": 8.0, "IND": 2.0, "BRA": 2.5}, name="t per person")
-    assert (
-        "Nearly constant"
-        in I.choropleth_map(flat, boundaries=boundaries).layout.meta["spread_note"]
-    )
+    assert "Nearly constant" in I.choropleth_map(flat, boundaries=boundaries).layout.meta[
+        "spread_note"
+    ]
     assert I.choropleth_map(varied, boundaries=boundaries).layout.meta["spread_note"] == ""
     pytest.importorskip("geopandas")
     fig = F.choropleth(flat, boundaries=boundaries)

@@ -59,10 +59,13 @@ def comembership_heatmap(p: pd.DataFrame, *, title: str = "", max_labels: int = 
     return fig
 
 
-def sensitivity_heatmap(sens: pd.DataFrame, *, index: str = "ST", title: str = "") -> Any:
-    """Total (or first-order) Sobol index of each input (columns) on each output (rows)."""
+def sensitivity_heatmap(
+    sens: pd.DataFrame, *, index: str = "ST", title: str = "", rows: int = 31
+) -> Any:
+    """Total (or first-order) Sobol index of each input (columns) on the first ``rows`` outputs
+    (rows, in the order of ``sens``)."""
     table = sens.pivot(index="output", columns="input", values=index)
-    order = list(dict.fromkeys(sens["output"]))
+    order = list(dict.fromkeys(sens["output"]))[:rows]
     table = table.loc[order, list(dict.fromkeys(sens["input"]))].clip(lower=0, upper=1)
     with _rc():
         fig = _figure(1.0 + 0.55 * table.shape[1], 1.4 + 0.2 * table.shape[0])

@@ -420,8 +420,9 @@ def add_robustness(rep, summary, names: pd.Series, spec, fig_dir: Path | None = 
             ),  # fmt: skip
             "Sensitivity indices",
             "Total-order Sobol indices (SALib, Saltelli design) of each input on the Gini index "
-            "of the shares and on the shares of the largest countries; values below 0.05 are "
-            "not printed.",
+            "of the shares and on the shares of the 30 largest countries (every country in "
+            "sensitivity.csv); values below 0.05 are not printed. Estimates from few design "
+            "samples are noisy: read the confidence columns of sensitivity.csv.",
         )
     paths: list[Path] = []
     for stem, (fig, title, caption) in figs.items():

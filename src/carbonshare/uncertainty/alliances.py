@@ -15,10 +15,9 @@ from carbonshare.uncertainty.summary import UncertaintySummary, sobol_indices, s
 
 __all__ = ["saltelli_problem", "uncertainty_alliances"]
 
-logger = logging.getLogger(__name__)
+# Sobol indices: the Gini index of the shares and every country's share (largest median first)
 
-SENSITIVITY_TOP = 30
-"""Countries (largest median share) whose shares get Sobol indices, besides the Gini index."""
+logger = logging.getLogger(__name__)
 
 
 def saltelli_problem(ctx: Context) -> tuple[dict, np.ndarray]:
@@ -109,7 +108,7 @@ def _sensitivity(ctx: Context, summary: UncertaintySummary, n: int, seed: int) -
     rows[:, active] = design
     logger.info("Sobol indices: %d design samples", len(rows))
     frame = run_design(ctx, rows)
-    top = list(summary.intervals.index[:SENSITIVITY_TOP])
+    top = list(summary.intervals.index)  # every country, largest median share first
     outputs = pd.concat(
         [frame[["gini"]].rename(columns={"gini": "Gini of shares"}),
          frame[[f"share:{c}" for c in top]].set_axis(top, axis=1)],
