@@ -75,6 +75,8 @@ def read_csv_game(path: Path, cost: bool) -> TabularGame:
             ),
         )
         for batch in _batches(reader):
+            if batch.num_rows == 0:
+                continue
             masks, ids, lengths = _masks(batch.column(coal_col), names, path, delimiter, rows)
             values = _floats(batch.column(value_col), path, delimiter, rows)
             top = int(np.argmax(lengths))
