@@ -92,15 +92,15 @@ def test_distance_source_from_geo_or_a_clear_error():
 def test_presets_sit_under_explicit_values(tmp_path):
     assert with_preset(AlliancesConfig(), "zhou2024") == AlliancesConfig(preset="zhou2024")
     closest = with_preset(AlliancesConfig(), "zhou2024-closest")
-    assert closest.linkage.transform == "row_normalised"
+    assert closest.linkage.transform == "rank"
     assert closest.distances.source == "cepii_distw"
     assert closest.allocation.stage1 == "cross_only"
-    mine = with_preset(AlliancesConfig(linkage={"transform": "rank"}), "zhou2024-closest")
-    assert mine.linkage.transform == "rank" and mine.distances.min_km == 900.0
+    mine = with_preset(AlliancesConfig(linkage={"transform": "none"}), "zhou2024-closest")
+    assert mine.linkage.transform == "none" and mine.distances.min_km == 900.0
     path = tmp_path / "c.yaml"
     path.write_text("preset: zhou2024-closest\nallocation:\n  stage1: quotient\n")
     loaded = load_config(AlliancesConfig, path)
-    assert loaded.allocation.stage1 == "quotient" and loaded.labour_cost.exponent == 0.0
+    assert loaded.allocation.stage1 == "quotient" and loaded.linkage.transform == "rank"
     assert "not the paper's text" in PRESETS["zhou2024-closest"].label
     # the preset is only options of issue 11: nothing else differs from the defaults
     keys = {k for section in PRESETS["zhou2024-closest"].values.values() for k in section}
