@@ -117,12 +117,16 @@ def holt_forecasts(
     by (iso3, score) with the fitted parameters and ``clipped`` (number of
     forecast values clipped).
     """
+    from threadpoolctl import threadpool_limits
+
     parts, params = {}, {}
     for iso3, block in scores.groupby(level="iso3", sort=False):
         block = block.droplevel("iso3")
         for col in scores.columns:
             series = block[col].rename(f"{iso3} {col}")
-            f = holt_forecast(series, last_year, alpha=alpha)
+            # one BLAS thread: the optimiser's tiny problems run ~10x slower with more
+            with threadpool_limits(1):
+                f = holt_forecast(series, last_year, alpha=alpha)
             n_clip = 0
             if bounds is not None:
                 n_clip = int(((f["mean"] < bounds[0]) | (f["mean"] > bounds[1])).sum())

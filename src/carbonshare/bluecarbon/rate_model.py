@@ -121,7 +121,9 @@ def _fit_one(frame: pd.DataFrame, name: str):
     formula, re_var, _ = RATE_MODELS[name]
     re_formula = "1" if re_var == "1" else f"1 + {re_var}"
     model = smf.mixedlm(formula, frame, groups=frame["iso3"], re_formula=re_formula)
-    with warnings.catch_warnings(record=True) as caught:
+    from threadpoolctl import threadpool_limits
+
+    with warnings.catch_warnings(record=True) as caught, threadpool_limits(1):
         warnings.simplefilter("always")
         res = model.fit(reml=False, method=["lbfgs", "powell"])
     for w in caught:
