@@ -51,7 +51,9 @@ def test_scenario_carbon_by_hand():
     hand = base * (1 + c["intercept"] + c["slope"] * np.log(sc.dc_bau))
     np.testing.assert_allclose(sc.bau(), hand)
     coop = sc.cooperation(0.9)
-    assert (coop["dc_coop"] >= coop["dc_bau"]).all() and (coop["carbon_coop"] >= coop["carbon_bau"]).all()
+    assert (coop["dc_coop"] >= coop["dc_bau"]).all() and (
+        coop["carbon_coop"] >= coop["carbon_bau"]
+    ).all()
     full = np.ones((1, 6), bool)
     assert sc.coalition_values(full, 0.9)[0] == pytest.approx(coop["carbon_coop"].sum())
     # v({i}) is BAU

@@ -12,7 +12,8 @@ from carbonshare.errors import ConfigError
 
 def _p():
     idx = pd.MultiIndex.from_tuples(
-        [("A", 1995), ("A", 1998), ("A", 2001), ("B", 2012), ("C", 1996)], names=["iso3", "year"])
+        [("A", 1995), ("A", 1998), ("A", 2001), ("B", 2012), ("C", 1996)], names=["iso3", "year"]
+    )
     return pd.DataFrame({"x": [1.0, np.nan, 4.0, 7.0, np.nan]}, index=idx)
 
 
@@ -28,7 +29,9 @@ def test_nearest_fill_uses_years_outside_the_window_and_logs_each_cell():
     row = res.fills.query("iso3 == 'A' and year == 1998").iloc[0]
     assert (row["source"], row["rule"]) == ("1995", "nearest")
     s = fill_summary(res.fills)
-    assert s.query("iso3 == 'B'")[["years", "source", "n"]].values.tolist() == [["1996-2000", "2012", 5]]
+    assert s.query("iso3 == 'B'")[["years", "source", "n"]].values.tolist() == [
+        ["1996-2000", "2012", 5]
+    ]
 
 
 def test_linear_rule_interpolates_inside_and_holds_outside():

@@ -12,15 +12,19 @@ from carbonshare.errors import DataError
 
 def _panel(seed=0, n=8, years=(2000, 2001, 2002)):
     rng = np.random.default_rng(seed)
-    idx = pd.MultiIndex.from_product([[f"C{i}" for i in range(n)], list(years)],
-                                     names=["iso3", "year"])
+    idx = pd.MultiIndex.from_product(
+        [[f"C{i}" for i in range(n)], list(years)], names=["iso3", "year"]
+    )
     f = rng.normal(size=len(idx))
-    X = pd.DataFrame({
-        "a": 10 + 3 * f + rng.normal(0, 0.3, len(idx)),
-        "b": 5 + 2 * f + rng.normal(0, 0.3, len(idx)),
-        "c": 1 - f + rng.normal(0, 0.3, len(idx)),
-        "d": 7 + 0.5 * f + rng.normal(0, 0.3, len(idx)),
-    }, index=idx)
+    X = pd.DataFrame(
+        {
+            "a": 10 + 3 * f + rng.normal(0, 0.3, len(idx)),
+            "b": 5 + 2 * f + rng.normal(0, 0.3, len(idx)),
+            "c": 1 - f + rng.normal(0, 0.3, len(idx)),
+            "d": 7 + 0.5 * f + rng.normal(0, 0.3, len(idx)),
+        },
+        index=idx,
+    )
     return X
 
 
@@ -34,8 +38,12 @@ def _type7(x, p):
 
 def test_percentile_normalisation_by_hand():
     X = _panel()
-    res = bcdi(X, pd.Series({"a": "D", "b": "D", "c": "R", "d": "R"}),
-               {"a": "+", "b": "+", "c": "-", "d": "+"}, weights="equal")
+    res = bcdi(
+        X,
+        pd.Series({"a": "D", "b": "D", "c": "R", "d": "R"}),
+        {"a": "+", "b": "+", "c": "-", "d": "+"},
+        weights="equal",
+    )
     for col, sign in (("a", 1), ("c", -1)):
         x = X[col].to_numpy()
         lo, hi = _type7(x, 2.5), _type7(x, 97.5)
@@ -71,12 +79,15 @@ def test_subsystem_and_bcdi_identity():
     np.testing.assert_allclose(S["DF"], (Y["a"] * w["a"] + Y["b"] * w["b"]) / (w["a"] + w["b"]))
     np.testing.assert_allclose(S["RE"], Y["c"])
     np.testing.assert_allclose(S["BCDI"], Y @ w, atol=1e-10)
-    np.testing.assert_allclose(S["BCDI"], (S[["DF", "RE", "DC"]] * res.subsystem_weights).sum(axis=1))
+    np.testing.assert_allclose(
+        S["BCDI"], (S[["DF", "RE", "DC"]] * res.subsystem_weights).sum(axis=1)
+    )
     assert res.weights["weight"].sum() == pytest.approx(1.0)
     # invariant under the order of the columns and of the rows
     perm = bcdi(X[["d", "c", "b", "a"]].iloc[::-1], groups, {"c": "-"}, weights="pca")
-    pd.testing.assert_series_equal(perm.scores["BCDI"].sort_index(), S["BCDI"].sort_index(),
-                                   atol=1e-9)
+    pd.testing.assert_series_equal(
+        perm.scores["BCDI"].sort_index(), S["BCDI"].sort_index(), atol=1e-9
+    )
     g = global_scores(S)
     assert g.loc[2001, "BCDI"] == pytest.approx(S.xs(2001, level="year")["BCDI"].mean())
 

@@ -17,8 +17,14 @@ def _frame(seed=0, n=25, years=range(1996, 2016)):
         u = rng.normal(0, 0.02)
         for t in years:
             dc = rng.uniform(2, 90)
-            rows.append({"iso3": f"C{i:02d}", "year": t, "dc": dc,
-                         "rate": -0.05 + 0.015 * np.log(dc) + u + rng.normal(0, 0.01)})
+            rows.append(
+                {
+                    "iso3": f"C{i:02d}",
+                    "year": t,
+                    "dc": dc,
+                    "rate": -0.05 + 0.015 * np.log(dc) + u + rng.normal(0, 0.01),
+                }
+            )
     f = pd.DataFrame(rows).set_index(["iso3", "year"])
     return rate_frame(f["rate"], f["dc"])[0]
 
@@ -42,7 +48,8 @@ def test_mixed_model_equals_direct_statsmodels_call():
     # per-country coefficients: fixed part plus the nation's predicted random intercept
     coef = rate_coefficients(fit, pd.Index(["C03", "ZZZ"]))
     assert coef.at["C03", "intercept"] == pytest.approx(
-        direct.fe_params["Intercept"] + direct.random_effects["C03"].iloc[0], rel=1e-4)
+        direct.fe_params["Intercept"] + direct.random_effects["C03"].iloc[0], rel=1e-4
+    )
     assert coef.at["ZZZ", "intercept"] == pytest.approx(row["b0"])
 
 

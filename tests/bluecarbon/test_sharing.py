@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from carbonshare import games
@@ -48,8 +47,9 @@ def test_separable_rules_on_the_study_game_by_hand():
 def test_sampled_shapley_close_to_exact():
     sc = _scenario(n=6, seed=3)
     game = sequestration_game(sc, 0.5)
-    exact = games.shapley_value(games.TabularGame.from_function(
-        list(sc.countries), lambda s: game.value(list(s))))
+    exact = games.shapley_value(
+        games.TabularGame.from_function(list(sc.countries), lambda s: game.value(list(s)))
+    )
     res = share_gains(game, shapley_samples=4000, seed=2)
     err = (res.allocations["shapley"] - exact).abs()
     assert (err <= 4 * res.shapley_se + 1e-9).all()

@@ -36,8 +36,12 @@ def test_cscc_world_fallback_and_values():
     assert c["cscc_flag"].tolist() == ["", "world value"]
     with pytest.raises(DataError, match="world value"):
         country_cscc(pd.Series({"USA": 48.0}), pd.Index(["FJI"]))
-    v = value_gains(pd.Series({"A": 5.0, "B": 5.0}), pd.Series({"A": 4.0, "B": 4.0}),
-                    pd.Series({"A": 6.0, "B": 4.0}), pd.Series({"A": 10.0, "B": 1.0}))
+    v = value_gains(
+        pd.Series({"A": 5.0, "B": 5.0}),
+        pd.Series({"A": 4.0, "B": 4.0}),
+        pd.Series({"A": 6.0, "B": 4.0}),
+        pd.Series({"A": 10.0, "B": 1.0}),
+    )
     assert v["benefit_usd"].tolist() == [10.0, 1.0]
     assert v["cost_usd"].tolist() == [20.0, 0.0]
 
@@ -58,15 +62,28 @@ def test_monte_carlo_without_uncertainty_reproduces_the_point():
     cscc = pd.Series(np.linspace(10, 100, 6), index=sc.countries)
     q = {"GC": 0.5, "GDC": 0.9}
     point = headline_numbers(sc, q, cscc)
-    zero = monte_carlo(sc, q, cscc, rate_se=pd.Series(0.0, sc.burial_rates.index),
-                       dc_sd=pd.Series(0.0, sc.countries), draws=3)
+    zero = monte_carlo(
+        sc,
+        q,
+        cscc,
+        rate_se=pd.Series(0.0, sc.burial_rates.index),
+        dc_sd=pd.Series(0.0, sc.countries),
+        draws=3,
+    )
     for k, v in point.items():
         np.testing.assert_allclose(zero[k], v)
-    draws = monte_carlo(sc, q, cscc, rate_se=pd.Series({"mangrove": 39.0, "saltmarsh": 24.0,
-                                                        "seagrass": 38.0}),
-                        dc_sd=pd.Series(3.0, sc.countries), draws=300, seed=1)
+    draws = monte_carlo(
+        sc,
+        q,
+        cscc,
+        rate_se=pd.Series({"mangrove": 39.0, "saltmarsh": 24.0, "seagrass": 38.0}),
+        dc_sd=pd.Series(3.0, sc.countries),
+        draws=300,
+        seed=1,
+    )
     assert draws["added_GDC_tco2"].std() > 0
     # BAU added sequestration is linear in the rates: its mean is close to the point
     se = draws["added_BAU_tco2"].std() / np.sqrt(300)
     assert abs(draws["added_BAU_tco2"].mean() - point["added_BAU_tco2"]) < 5 * se + 0.05 * abs(
-        point["added_BAU_tco2"])
+        point["added_BAU_tco2"]
+    )

@@ -40,7 +40,7 @@ from carbonshare.bluecarbon.trends import (
     regional_comparison,
 )
 from carbonshare.bluecarbon.uncertainty import headline_numbers, monte_carlo, summarise_draws
-from carbonshare.bluecarbon.valuation import country_cscc, cooperation_curve, value_gains
+from carbonshare.bluecarbon.valuation import cooperation_curve, country_cscc, value_gains
 
 __all__ = [
     "BCDI_WEIGHTS",

@@ -130,9 +130,9 @@ def bcdi(
     table.insert(1, "weight", w)
     table = table.join(res.bounds).join(res.clipped.add_prefix("clipped_"))
     table.index.name = "indicator"
-    I = ind.subsystem_scores(Y, w, groups)
+    sub = ind.subsystem_scores(Y, w, groups)
     wk = ind.subsystem_weights(w, groups)
-    scores = I.assign(BCDI=(I * wk).sum(axis=1))
+    scores = sub.assign(BCDI=(sub * wk).sum(axis=1))
     return BCDIResult(Y, table, wk, scores, eigen)
 
 

@@ -17,7 +17,13 @@ from carbonshare import games
 from carbonshare.bluecarbon.cooperation import BlueCarbonScenario
 from carbonshare.errors import ConfigError
 
-__all__ = ["SHARING_RULES", "SharingResult", "allocation_checks", "sequestration_game", "share_gains"]
+__all__ = [
+    "SHARING_RULES",
+    "SharingResult",
+    "allocation_checks",
+    "sequestration_game",
+    "share_gains",
+]
 
 SHARING_RULES = {"scrb": games.scrb, "esd": games.esd, "eanc": games.eanc}
 """The separable rules of B6, in the order of preference for the chosen rule."""

@@ -309,6 +309,7 @@ class BlueCarbonResult:
     draws: pd.DataFrame
     headlines: dict[str, Any]
     countries: pd.DataFrame
+    regions_of: pd.Series
     cscc: pd.DataFrame
     burial_rates: pd.DataFrame
     source_repairs: pd.DataFrame
@@ -317,8 +318,7 @@ class BlueCarbonResult:
     def tables(self) -> dict[str, pd.DataFrame]:
         """The output tables by file name (columns documented in docs/bluecarbon.md)."""
         meta = self.countries.reindex(self.panel.selection.index)
-        reg = self.config.analysis.region_column
-        scores = self.index.scores.join(meta[["name", reg]], on="iso3")
+        scores = self.index.scores.join(meta[["name"]].join(self.regions_of), on="iso3")
         fc = self.forecasts.copy()
         fc.columns = [f"{s}_{k}" for s, k in fc.columns]
         alloc = pd.concat({k: v.allocations for k, v in self.sharing.items()}, names=["scenario"])
@@ -369,7 +369,8 @@ def _group_values(values: pd.DataFrame, countries: pd.DataFrame, config) -> pd.D
     meta = countries.reindex(values.index.get_level_values("iso3").unique())
     dev = meta[a.group_column].map({True: "developed", False: "developing"}).fillna("unclassified")
     parts = []
-    for label, grouping in (("development", dev), ("region", meta[a.region_column])):
+    region = meta[a.region_column].replace(a.region_merge)
+    for label, grouping in (("development", dev), ("region", region)):
         g = values.join(grouping.rename("group"), on="iso3")
         s = g.groupby(["scenario", "group"])[["benefit_usd", "cost_usd", "net_usd",
                                                "coop_tco2", "bau_tco2"]].sum()  # fmt: skip
@@ -444,7 +445,7 @@ def run_bluecarbon(
     notify(STEPS[2])
     with manifest.step(STEPS[2]):
         changes = bc.country_changes(scores, yc.first, yc.last)
-        reg = inputs.countries[config.analysis.region_column]
+        reg = inputs.countries[config.analysis.region_column].replace(config.analysis.region_merge)
         last = scores.xs(yc.last, level="year")
         regions, kw = [], {}
         for col in scores.columns:
@@ -474,8 +475,10 @@ def run_bluecarbon(
         no_area = total_area.groupby(level="iso3").max()
         no_area = no_area.index[no_area <= 0]
         if len(no_area):
-            manifest.note(f"rate model: {len(no_area)} countries without blue-carbon area have "
-                          "no growth rate and sequester nothing: " + ", ".join(no_area))
+            manifest.note(
+                f"rate model: {len(no_area)} countries without blue-carbon area have "
+                "no growth rate and sequester nothing: " + ", ".join(no_area)
+            )
         fit = bc.fit_rate_models(rate_data, list(rc.candidates), rc.select)
 
     notify(STEPS[4])
@@ -490,7 +493,9 @@ def run_bluecarbon(
     notify(STEPS[5])
     with manifest.step(STEPS[5]):
         keep = ip.values.index.get_level_values("iso3").unique()
-        dc_codes = [k for k, s in config.indicators.items() if s.subsystem == "development_capacity"]
+        dc_codes = [
+            k for k, s in config.indicators.items() if s.subsystem == "development_capacity"
+        ]
         at_h = fc.xs(yc.horizon, level="year")
         rates = inputs.burial_rates
         scenario = bc.BlueCarbonScenario(
@@ -583,8 +588,8 @@ def run_bluecarbon(
         headlines[f"added_{name}_Mt_co2"] = point[f"added_{name}_tco2"] / 1e6
         if point["added_BAU_tco2"] != 0:
             headlines[f"{name}_increase_vs_BAU_pct"] = (
-                (point[f"added_{name}_tco2"] / point["added_BAU_tco2"] - 1) * 100
-            )
+                point[f"added_{name}_tco2"] / point["added_BAU_tco2"] - 1
+            ) * 100
         headlines[f"{name}_rule"] = sharing[name].chosen
     headlines[f"{head_name}_benefit_musd"] = point.get("benefit_usd", np.nan) / 1e6
     headlines[f"{head_name}_cost_musd"] = point.get("cost_usd", np.nan) / 1e6
@@ -598,7 +603,7 @@ def run_bluecarbon(
         rate_data=rate_data, forecasts=fc, forecast_params=fparams, scenario=scenario,
         scenarios=scen_table, sharing=sharing, values=values, group_values=group_values,
         curve=curve, uncertainty=unc, draws=draws, headlines=headlines,
-        countries=inputs.countries, cscc=cs, burial_rates=rates, source_repairs=src_rep,
+        countries=inputs.countries, regions_of=reg.reindex(keep).rename("region"), cscc=cs, burial_rates=rates, source_repairs=src_rep,
     )  # fmt: skip
     if out_dir is not None:
         result.write(out_dir, progress=notify)

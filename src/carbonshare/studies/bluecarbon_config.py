@@ -184,6 +184,11 @@ class AnalysisConfig(StudyConfig):
     """Trends, regions and groups (METHODS B4)."""
 
     region_column: str = Field("sdg_region", description="country-table column of the regions")
+    region_merge: dict[str, str] = Field(
+        {"Australia and New Zealand": "Oceania",
+         "Oceania (exc. Australia and New Zealand)": "Oceania"},
+        description="region renames: the paper's seven groups join the two Oceania groups",
+    )  # fmt: skip
     group_column: str = Field("developed", description="country-table column: developed or not")
     top_n: int = Field(10, ge=1, description="countries in the top / most-improved tables")
     map_years: list[int] = Field([1996, 2004, 2012, 2019], description="years of the BCDI maps")
@@ -243,7 +248,9 @@ class SharingConfig(StudyConfig):
     rules: list[Literal["scrb", "esd", "eanc"]] = Field(
         ["scrb", "esd", "eanc"], description="rules, in order of preference for the chosen one"
     )
-    shapley_samples: int = Field(1000, ge=0, description="permutations of sampled Shapley (0: none)")
+    shapley_samples: int = Field(
+        1000, ge=0, description="permutations of sampled Shapley (0: none)"
+    )
     seed: int = Field(0, description="seed of Shapley sampling and the Monte Carlo")
     cscc_case: str | None = Field(None, description="Ricke et al. case (null: B7 reference)")
 

@@ -8,10 +8,10 @@ only chooses what to show from a :class:`~carbonshare.studies.bluecarbon.BlueCar
 from __future__ import annotations
 
 import logging
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
 from carbonshare.studies.bluecarbon_config import SUBSYSTEM_LABELS, SUBSYSTEMS
@@ -82,7 +82,7 @@ def figure_data(result: BlueCarbonResult) -> dict[str, object]:
     fc_global["BCDI"] = (fc_global[list(SUBSYSTEMS)] * wk).sum(axis=1)
     fc_global = fc_global.rename(columns=LABELS)
     last = scores.xs(yc.last, level="year")
-    region = result.countries[cfg.analysis.region_column].reindex(last.index)
+    region = result.regions_of.reindex(last.index)
     scen = result.scenarios
     added = {
         name: ((scen.loc[name, "carbon_coop"] - scen.loc[name, "carbon_bau"]) / 1e3).rename(
@@ -105,6 +105,7 @@ def figure_data(result: BlueCarbonResult) -> dict[str, object]:
         },
         "last": last.rename(columns=LABELS),
         "region": region,
+        "region_wrapped": region.map(lambda r: textwrap.fill(str(r), 16)),
         "added": added,
         "bars": bars,
         "head": head,
@@ -132,7 +133,7 @@ def write_figures(result: BlueCarbonResult, out_dir: Path) -> list[Path]:
             ylabel="score (0-100)",
         ),
         "regional_boxplots": F.box_by_group(
-            d["last"], d["region"],
+            d["last"], d["region_wrapped"],
             title=f"Scores by UN SDG region, {yc.last} (Kruskal-Wallis BCDI: H = "
             f"{kw.at['BCDI', 'statistic']:.1f}, p = {kw.at['BCDI', 'pvalue']:.2g})",
             ylabel="score (0-100)",
@@ -140,9 +141,9 @@ def write_figures(result: BlueCarbonResult, out_dir: Path) -> list[Path]:
         "dc_re_scatter": G.scatter(
             d["last"][LABELS["development_capacity"]], d["last"][LABELS["resource_endowment"]],
             groups=d["region"],
-            title=f"Development capacity vs resource endowment, {yc.last} (pooled Pearson r = "
-            f"{result.headlines['dc_re_pearson_r_pooled']:.2f}, p = "
-            f"{result.headlines['dc_re_pearson_pvalue_pooled']:.2g})",
+            title=f"Development capacity vs resource endowment, {yc.last}\n(pooled "
+            f"country-years: Pearson r = {result.headlines['dc_re_pearson_r_pooled']:.2f}, "
+            f"p = {result.headlines['dc_re_pearson_pvalue_pooled']:.2g})",
             xlabel="development capacity (0-100)", ylabel="resource endowment (0-100)",
         ),
         "rate_model_diagnostics": G.diagnostics(
@@ -151,8 +152,7 @@ def write_figures(result: BlueCarbonResult, out_dir: Path) -> list[Path]:
         ),
         "benefit_cost_by_group": F.bar(
             d["bars"],
-            title=f"Benefit and cost of {d['head']} cooperation by country group "
-            "(CSCC-valued, million US$ per year)",
+            title=f"{d['head']}: benefit and cost by country group",
             ylabel="million US$ per year",
         ),
         "q_curve": G.q_curve(
@@ -295,26 +295,47 @@ def write_report(result: BlueCarbonResult, out_dir: Path, figure_paths: list[Pat
     rep.add_table(result.global_scores, "Global scores", caption="Mean over countries, 0-100.")
     rep.add_table(top, f"Top {top_n} countries by BCDI {yc.last}")
     rep.add_table(imp, f"{top_n} most improved countries", caption="BCDI change in points.")
-    rep.add_table(result.kruskal, "Kruskal-Wallis tests across regions",
-                  caption=f"Scores of {yc.last}; H statistic, p-value, df = regions − 1.")
+    rep.add_table(
+        result.kruskal,
+        "Kruskal-Wallis tests across regions",
+        caption=f"Scores of {yc.last}; H statistic, p-value, df = regions − 1.",
+    )
     rep.add_table(result.regions, "Scores by region")
     rep.add_table(result.correlation, "Development capacity vs resource endowment")
-    rep.add_table(result.rate_fit.table, "Rate models compared by AIC",
-                  caption="Maximum-likelihood fits; 'chosen' is used for the scenarios.")
-    totals = result.scenarios.groupby(level="scenario")[
-        ["carbon_base", "carbon_bau", "carbon_coop"]].sum() / 1e6
-    rep.add_table(totals, "Scenario totals (Mt CO2 per year)",
-                  caption=f"Base year {yc.last}, BAU and cooperation in {yc.horizon}.")
-    rep.add_table(pd.concat({k: v.checks for k, v in result.sharing.items()},
-                            names=["scenario"]),
-                  "Allocation checks", caption="Efficiency gap (t CO2/yr) and individual "
-                  "rationality of each rule; the chosen rule is the first IR one.")
+    rep.add_table(
+        result.rate_fit.table,
+        "Rate models compared by AIC",
+        caption="Maximum-likelihood fits; 'chosen' is used for the scenarios.",
+    )
+    totals = (
+        result.scenarios.groupby(level="scenario")[
+            ["carbon_base", "carbon_bau", "carbon_coop"]
+        ].sum()
+        / 1e6
+    )
+    rep.add_table(
+        totals,
+        "Scenario totals (Mt CO2 per year)",
+        caption=f"Base year {yc.last}, BAU and cooperation in {yc.horizon}.",
+    )
+    rep.add_table(
+        pd.concat({k: v.checks for k, v in result.sharing.items()}, names=["scenario"]),
+        "Allocation checks",
+        caption="Efficiency gap (t CO2/yr) and individual "
+        "rationality of each rule; the chosen rule is the first IR one.",
+    )
     rep.add_table(result.group_values / 1e6, "Value by group (million US$ or Mt CO2 per year)")
     rep.add_table(result.curve, "Cost-benefit curve over q")
-    rep.add_table(result.uncertainty, "Monte Carlo uncertainty of the headline numbers",
-                  caption=f"{cfg.uncertainty.draws} draws; t CO2 per year and US$ per year.")
-    rep.add_table(result.index.weights, "Indicator weights",
-                  caption="PCA loadings, normalisation bounds (raw units) and clipped counts.")
+    rep.add_table(
+        result.uncertainty,
+        "Monte Carlo uncertainty of the headline numbers",
+        caption=f"{cfg.uncertainty.draws} draws; t CO2 per year and US$ per year.",
+    )
+    rep.add_table(
+        result.index.weights,
+        "Indicator weights",
+        caption="PCA loadings, normalisation bounds (raw units) and clipped counts.",
+    )
     per_country = result.values.xs(head, level="scenario").join(result.cscc)
     per_country.insert(0, "name", result.countries["name"].reindex(per_country.index))
     rep.add_table(per_country, f"{head} per country", caption="t CO2/yr and US$/yr.")
@@ -323,11 +344,17 @@ def write_report(result: BlueCarbonResult, out_dir: Path, figure_paths: list[Pat
     rep.add_table(sel[~sel["included"]].drop(columns="included"), "Excluded countries")
     from carbonshare.bluecarbon import fill_summary
 
-    rep.add_table(fill_summary(result.panel.fills), "Fills (runs of filled years)",
-                  caption="Every filled cell is in tables/fills.csv.")
+    rep.add_table(
+        fill_summary(result.panel.fills),
+        "Fills (runs of filled years)",
+        caption="Every filled cell is in tables/fills.csv.",
+    )
     if len(result.source_repairs):
-        rep.add_table(result.source_repairs, "Repairs made when the data were built",
-                      caption="Interpolated, static, spliced or rescaled source values.")
+        rep.add_table(
+            result.source_repairs,
+            "Repairs made when the data were built",
+            caption="Interpolated, static, spliced or rescaled source values.",
+        )
     rep.add_markdown("\n".join(f"- {note}" for note in result.manifest.notes) or "-",
                      title="Notes")  # fmt: skip
 
@@ -364,4 +391,3 @@ def write(
     paths.append(manifest.write(out_dir))
     result.paths = paths
     return paths
-
