@@ -6,7 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from carbonshare.bluecarbon import area_growth, fit_rate_models, rate_coefficients, rate_frame
+from carbonshare.bluecarbon import (
+    area_growth,
+    fit_rate_models,
+    rate_coefficients,
+    rate_fitted,
+    rate_frame,
+)
 from carbonshare.errors import ConfigError
 
 
@@ -51,6 +57,8 @@ def test_mixed_model_equals_direct_statsmodels_call():
         direct.fe_params["Intercept"] + direct.random_effects["C03"].iloc[0], rel=1e-4
     )
     assert coef.at["ZZZ", "intercept"] == pytest.approx(row["b0"])
+    fitted = rate_fitted(fit, frame)
+    np.testing.assert_allclose(fitted, fit.results["log"].fittedvalues, rtol=1e-6)
 
 
 def test_aic_selection_and_errors():

@@ -24,6 +24,7 @@ from carbonshare.bluecarbon.rate_model import (
     area_growth,
     fit_rate_models,
     rate_coefficients,
+    rate_fitted,
     rate_frame,
 )
 from carbonshare.bluecarbon.sequestration import CO2_PER_C, mean_burial_rate, sequestration
@@ -72,6 +73,7 @@ __all__ = [
     "mean_burial_rate",
     "monte_carlo",
     "rate_coefficients",
+    "rate_fitted",
     "rate_frame",
     "regional_comparison",
     "sequestration",

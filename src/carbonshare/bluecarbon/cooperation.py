@@ -77,7 +77,8 @@ def capacity_lift(
         v = Y[col].to_numpy(dtype=float)
         order = np.argsort(v, kind="stable")
         sv = v[order]
-        count = np.cumsum(M[:, order], axis=1)  # members among the k smallest values
+        # members among the k smallest values (int32 halves the memory traffic)
+        count = np.cumsum(M[:, order], axis=1, dtype=np.int32)
         # position of the (r+1)-th smallest member: first column where count > r
         p_lo = (count <= lo[:, None]).sum(axis=1).clip(max=n - 1)
         p_hi = (count <= hi[:, None]).sum(axis=1).clip(max=n - 1)

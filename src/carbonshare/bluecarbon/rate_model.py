@@ -25,6 +25,7 @@ __all__ = [
     "area_growth",
     "fit_rate_models",
     "rate_coefficients",
+    "rate_fitted",
     "rate_frame",
 ]
 
@@ -67,33 +68,43 @@ def area_growth(area: pd.Series, horizon: int = 4) -> pd.Series:
     a0 = wide[start]
     a1 = wide[[y + horizon for y in start]].set_axis(start, axis=1)
     rate = a1 / a0.where(a0 > 0) - 1.0
+    rate.columns.name = "year"
     return rate.stack(future_stack=True).rename("rate")
 
 
 def rate_frame(
-    rate: pd.Series, dc: pd.Series, *, dc_floor: float = 1.0
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rate: pd.Series, dc: pd.Series, *, dc_floor: float = 1.0, drop_static: bool = True
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """The estimation frame of the rate model: iso3, year, rate, dc, log_dc.
 
     DC below ``dc_floor`` (points, > 0) is raised to it before the logarithm
     (ln 0 is undefined); each raised value is returned in the second frame.
-    Country-years without a rate (zero area, last years) are left out.
+    Country-years without a rate (zero area, last years) are left out. With
+    ``drop_static``, countries whose rate is 0 in every year (an area that
+    does not change in the data, e.g. static habitat maps only) are left out
+    of the estimation and listed third: they carry no information on growth.
 
     Examples
     --------
-    >>> idx = pd.MultiIndex.from_product([["A"], [2000, 2001]], names=["iso3", "year"])
-    >>> f, floored = rate_frame(pd.Series([0.1, 0.2], idx), pd.Series([0.0, 50.0], idx))
-    >>> f["dc"].tolist(), len(floored)
-    ([1.0, 50.0], 1)
+    >>> idx = pd.MultiIndex.from_product([["A", "B"], [2000, 2001]], names=["iso3", "year"])
+    >>> f, floored, static = rate_frame(pd.Series([0.1, 0.2, 0.0, 0.0], idx),
+    ...                                 pd.Series([0.0, 50.0, 20.0, 30.0], idx))
+    >>> f["dc"].tolist(), len(floored), static
+    ([1.0, 50.0], 1, ['B'])
     """
     if not dc_floor > 0:
         raise ConfigError(f"dc_floor={dc_floor}; it must be > 0 (ln DC)")
     frame = pd.concat({"rate": rate, "dc": dc}, axis=1, join="inner").dropna()
+    static: list[str] = []
+    if drop_static:
+        moving = frame["rate"].ne(0).groupby(level="iso3").any()
+        static = moving.index[~moving].tolist()
+        frame = frame[~frame.index.get_level_values("iso3").isin(static)]
     low = frame["dc"] < dc_floor
     floored = frame.loc[low, ["dc"]].reset_index()
     frame.loc[low, "dc"] = dc_floor
     frame["log_dc"] = np.log(frame["dc"])
-    return frame.reset_index(), floored
+    return frame.reset_index(), floored, static
 
 
 @dataclass
@@ -125,9 +136,14 @@ def _fit_one(frame: pd.DataFrame, name: str):
 
     with warnings.catch_warnings(record=True) as caught, threadpool_limits(1):
         warnings.simplefilter("always")
-        res = model.fit(reml=False, method=["lbfgs", "powell"])
+        res = model.fit(reml=False)
     for w in caught:
         logger.info("rate model %s: %s", name, w.message)
+    if not np.isfinite(res.llf):
+        raise DataError(
+            f"rate model {name!r}: the likelihood fit diverged (log-likelihood {res.llf}); "
+            "drop this candidate from rate_model.candidates"
+        )
     return res
 
 
@@ -178,7 +194,7 @@ def fit_rate_models(
             "bic": float(res.bic),
             "llf": float(res.llf),
             "n_obs": int(res.nobs),
-            "n_groups": int(len(res.random_effects)),
+            "n_groups": int(frame["iso3"].nunique()),
             "b0": float(fe["Intercept"]),
             "b1": float(fe[slope]) if slope else np.nan,
             "b1_pvalue": float(res.pvalues[slope]) if slope else np.nan,
@@ -213,9 +229,32 @@ def rate_coefficients(
     out = pd.DataFrame({"intercept": float(fe["Intercept"]), "slope": b1}, index=countries)
     out.index.name = "iso3"
     if random_effects:
-        for iso3, re in res.random_effects.items():
+        try:
+            effects = res.random_effects
+        except ValueError:  # singular random-effects covariance: every prediction is 0
+            logger.info("rate model %s: singular random-effects covariance, no BLUPs", fit.chosen)
+            effects = {}
+        for iso3, re in effects.items():
             if iso3 in out.index:
                 out.at[iso3, "intercept"] += float(re.iloc[0])
                 if len(re) > 1:
                     out.at[iso3, "slope"] += float(re.iloc[1])
     return out
+
+
+def rate_fitted(fit: RateModelFit, frame: pd.DataFrame, *, random_effects: bool = True):
+    """Fitted rates a_i + c_i f(DC_it) of the chosen model on an estimation frame.
+
+    Equal to statsmodels' ``fittedvalues`` when the random-effects covariance is
+    regular; with a singular one (variance estimated at 0) the predicted random
+    effects are 0 instead of an error.
+
+    Returns
+    -------
+    Series aligned with ``frame`` (named ``fitted``).
+    """
+    coef = rate_coefficients(fit, pd.Index(frame["iso3"].unique()), random_effects=random_effects)
+    a = coef["intercept"].reindex(frame["iso3"]).to_numpy()
+    c = coef["slope"].reindex(frame["iso3"]).to_numpy()
+    x = frame["log_dc"] if fit.transform == "log" else frame["dc"]
+    return pd.Series(a + c * x.to_numpy(), index=frame.index, name="fitted")

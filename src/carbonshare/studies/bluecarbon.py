@@ -467,8 +467,15 @@ def run_bluecarbon(
         rc = config.rate_model
         total_area = ip.areas.sum(axis=1)
         growth = bc.area_growth(total_area, rc.horizon)
-        rate_data, floored = bc.rate_frame(growth, scores["development_capacity"],
-                                           dc_floor=rc.dc_floor)  # fmt: skip
+        rate_data, floored, static = bc.rate_frame(
+            growth, scores["development_capacity"], dc_floor=rc.dc_floor
+        )
+        if static:
+            manifest.note(
+                f"rate model: {len(static)} countries whose blue-carbon area does not change in "
+                "the data (no mangrove series; salt marsh and seagrass static) are left out of "
+                "the estimation; the fitted model still predicts their rate: " + ", ".join(static)
+            )
         if len(floored):
             manifest.note(f"rate model: {len(floored)} country-years with DC < {rc.dc_floor} "
                           f"raised to {rc.dc_floor} before ln")  # fmt: skip

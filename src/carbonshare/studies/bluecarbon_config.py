@@ -248,9 +248,7 @@ class SharingConfig(StudyConfig):
     rules: list[Literal["scrb", "esd", "eanc"]] = Field(
         ["scrb", "esd", "eanc"], description="rules, in order of preference for the chosen one"
     )
-    shapley_samples: int = Field(
-        1000, ge=0, description="permutations of sampled Shapley (0: none)"
-    )
+    shapley_samples: int = Field(500, ge=0, description="permutations of sampled Shapley (0: none)")
     seed: int = Field(0, description="seed of Shapley sampling and the Monte Carlo")
     cscc_case: str | None = Field(None, description="Ricke et al. case (null: B7 reference)")
 

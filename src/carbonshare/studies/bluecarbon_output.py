@@ -26,6 +26,10 @@ logger = logging.getLogger(__name__)
 
 LABELS = {**SUBSYSTEM_LABELS, "BCDI": "BCDI"}
 
+LONG_TABLES = ("indicators", "normalised", "scores", "bau_forecasts", "rate_data", "fills",
+               "uncertainty_draws", "source_repairs")  # fmt: skip
+"""Country-year tables written as CSV and Parquet only (not as sheets of the workbook)."""
+
 METHOD_MARKDOWN = r"""
 **Indicators (step 1).** The indicators of the config per country and year (METHODS B1).
 A missing year takes the value of the same country's nearest year with data (the paper's
@@ -94,7 +98,10 @@ def figure_data(result: BlueCarbonResult) -> dict[str, object]:
     gv = result.group_values.xs(head, level="scenario")
     bars = (gv[["benefit_usd", "cost_usd"]] / 1e6).droplevel("grouping")
     bars.columns = ["benefit", "cost"]
-    fitted = result.rate_fit.results[result.rate_fit.chosen].fittedvalues
+    from carbonshare.bluecarbon import rate_fitted
+
+    fitted = rate_fitted(result.rate_fit, result.rate_data,
+                         random_effects=cfg.rate_model.random_effects)  # fmt: skip
     return {
         "global": gl[[LABELS[k] for k in [*SUBSYSTEMS, "BCDI"]]],
         "global_forecast": fc_global[[LABELS[k] for k in [*SUBSYSTEMS, "BCDI"]]],
@@ -109,7 +116,7 @@ def figure_data(result: BlueCarbonResult) -> dict[str, object]:
         "added": added,
         "bars": bars,
         "head": head,
-        "rate_observed": result.rate_data["rate"].set_axis(fitted.index),
+        "rate_observed": result.rate_data["rate"],
         "rate_fitted": fitted,
     }
 
@@ -375,7 +382,12 @@ def write(
     paths: list[Path] = []
     notify("tables")
     with manifest.step("tables"):
-        paths += write_tables(result.tables(), out_dir / "tables", workbook="bluecarbon.xlsx")
+        tables = result.tables()
+        paths += write_tables(tables, out_dir / "tables", workbook=None)
+        # the workbook holds the summary tables; the long country-year tables (thousands of
+        # rows, slow to write as XLSX) are in CSV and Parquet only
+        summary = {k: v for k, v in tables.items() if k not in LONG_TABLES}
+        paths += write_tables(summary, out_dir / "tables", workbook="bluecarbon.xlsx", formats=())
     figure_paths: list[Path] = []
     if result.config.output.figures:
         notify("figures")
