@@ -5,7 +5,8 @@ Run: .venv/bin/python benchmarks/bench_principles.py [--quick]
 1. every rule of carbonshare.principles.RULES on the bundled country panel
    (the entities with complete data 1990-2019, ~190 countries);
 2. ZSG-DEA (CCR and BCC, one quota input + population, GDP output) on
-   n = 200 and 1000 synthetic DMUs, plus the envelopment LP alone.
+   n = 200, 1000 and 3000 synthetic DMUs, plus the envelopment LP alone (the lower bound:
+   ZSG-DEA needs at least that first DEA) and the full, unpruned verification up to n = 1000.
 """
 
 from __future__ import annotations
@@ -60,10 +61,12 @@ def synthetic(n: int, seed: int = 0):
     return q, gdp, pop
 
 
-def bench_zsg(sizes: list[int]) -> None:
+def bench_zsg(sizes: list[int], full_up_to: int = 1000) -> None:
+    """ZSG-DEA with the default verification, and with the full (unpruned) one up to
+    ``full_up_to`` units. The lower bound of any ZSG-DEA is the first DEA ("DEA LP")."""
     print("\nZSG-DEA on synthetic DMUs (inputs: quota + population; output: GDP)")
-    print(f"{'n':>6s} {'rts':>4s} {'DEA LP (s)':>11s} {'ZSG (s)':>9s} {'iterations':>10s} "
-          f"{'min eff before':>15s}")  # fmt: skip
+    print(f"{'n':>6s} {'rts':>4s} {'DEA LP (s)':>11s} {'ZSG (s)':>9s} {'ZSG full (s)':>13s} "
+          f"{'iterations':>10s} {'min eff before':>15s}")  # fmt: skip
     for n in sizes:
         q, y, x = synthetic(n)
         frame = pd.concat([q.rename("q"), x], axis=1)
@@ -71,8 +74,12 @@ def bench_zsg(sizes: list[int]) -> None:
             t_dea, _ = _timed(dea_efficiency, frame, y, rts=rts, scaled=["q"], repeat=1)
             t_zsg, res = _timed(zsg_dea, q, y, x, rts=rts, repeat=1)
             assert abs(res.quota.sum() - q.sum()) < 1e-6 * q.sum()
-            print(f"{n:6d} {rts:>4s} {t_dea:11.2f} {t_zsg:9.2f} {res.iterations:10d} "
-                  f"{res.efficiency_before.min():15.4f}")  # fmt: skip
+            t_full = float("nan")
+            if n <= full_up_to:
+                t_full, full = _timed(zsg_dea, q, y, x, rts=rts, verify="full", repeat=1)
+                assert np.allclose(full.quota, res.quota, rtol=1e-9)
+            print(f"{n:6d} {rts:>4s} {t_dea:11.2f} {t_zsg:9.2f} {t_full:13.2f} "
+                  f"{res.iterations:10d} {res.efficiency_before.min():15.4f}")  # fmt: skip
 
 
 def main() -> None:
@@ -80,7 +87,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="ZSG-DEA on n = 200 only")
     args = parser.parse_args()
     bench_rules()
-    bench_zsg([200] if args.quick else [200, 1000])
+    bench_zsg([200] if args.quick else [200, 1000, 3000])
 
 
 if __name__ == "__main__":

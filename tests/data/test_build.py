@@ -226,3 +226,40 @@ def test_capitals_parser_repairs_washington(raw_dir):
     us = caps[caps["code"] == "US"].iloc[0]
     assert us["capital"] == "Washington, D.C." and us["lon"].startswith("-77")
     assert (caps["code"] == "NA").sum() == 1  # Namibia kept as text
+
+
+# --- CEPII GeoDist pairs ----------------------------------------------------
+
+
+def test_shipped_cepii_pairs_equal_fresh_build(fresh_build):
+    from carbonshare.data.bundled import read_dyads_file
+
+    shipped = read_dyads_file(BUNDLED / "dist_cepii.csv.gz")
+    pd.testing.assert_frame_equal(shipped, fresh_build["dyads"], check_exact=True)
+    assert (shipped["iso_o"] < shipped["iso_d"]).all()
+
+
+def test_unknown_cepii_code_fails(raw_dir, tmp_path):
+    raw = _raw_copy(raw_dir, tmp_path, "cepii_geodist")
+    _append(raw / "cepii_geodist" / "dist_cepii.csv", "XYZ,FRA,0,0,0,0,0,0,0,0,1,1,1,1")
+    with pytest.raises(DataError, match=r"codes \['XYZ'\] are neither ISO 3166.*cepii_codes\.csv"):
+        build_all(raw)
+
+
+def test_cepii_legacy_code_next_to_its_iso_code_fails(raw_dir, tmp_path):
+    raw = _raw_copy(raw_dir, tmp_path, "cepii_geodist")
+    _append(raw / "cepii_geodist" / "dist_cepii.csv", "ROU,FRA,0,1,1,0,0,0,0,0,1,1,1,1")
+    with pytest.raises(DataError, match=r"\['ROU'\] appear both as ISO3 codes and as targets"):
+        build_all(raw)
+
+
+def test_bad_cepii_distance_fails(raw_dir, tmp_path):
+    raw = _raw_copy(raw_dir, tmp_path, "cepii_geodist")
+    path = raw / "cepii_geodist" / "dist_cepii.csv"
+    path.write_text(
+        path.read_text().replace(
+            "ABW,AFG,0,0,0,0,0,0,0,0,13257.81", "ABW,AFG,0,0,0,0,0,0,0,0,n/a", 1
+        )
+    )
+    with pytest.raises(DataError, match=r"dist for ABW-AFG is 'n/a'"):
+        build_all(raw)

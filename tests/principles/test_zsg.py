@@ -90,3 +90,36 @@ def test_registry_rule_and_errors():
         allocate("zsg_dea", data.assign(gdp_usd=[1.0, 0.0, 2.0]))
     with pytest.raises(DataError, match=r"ZSG-DEA quota must be > 0; 1 entities violate it: A"):
         zsg_dea(pd.Series({"A": 0.0, "B": 1.0}), pd.DataFrame({"y": [1.0, 1.0]}, index=["A", "B"]))
+
+
+@pytest.mark.parametrize("rts", ["crs", "vrs"])
+@pytest.mark.parametrize("other", [False, True])
+@pytest.mark.parametrize("seed", range(4))
+def test_reference_verification_equals_a_full_dea(rts, other, seed):
+    """The cheap verification (originally non-dominated units as reference) is exact."""
+    rng = np.random.default_rng(seed)
+    n = 60
+    idx = [f"U{i}" for i in range(n)]
+    q = pd.Series(rng.lognormal(3, 1, n), index=idx)
+    y = pd.DataFrame({"gdp": q * rng.lognormal(0, 0.6, n), "jobs": rng.lognormal(1, 1, n)}, idx)
+    x = pd.DataFrame({"pop": rng.lognormal(2, 1, n)}, index=idx) if other else None
+    fast = zsg_dea(q, y, x, rts=rts)
+    full = zsg_dea(q, y, x, rts=rts, verify="full")
+    pd.testing.assert_series_equal(fast.quota, full.quota, rtol=1e-9)
+    assert fast.converged and full.converged
+    # an unpruned DEA of the final data confirms every unit is on the frontier
+    frame = fast.quota.rename("quota").to_frame()
+    if x is not None:
+        frame = frame.join(x)
+    theta = dea_efficiency(frame, y, rts=rts, scaled=["quota"])
+    np.testing.assert_allclose(theta, 1.0, atol=1e-6)
+    np.testing.assert_allclose(fast.efficiency_after, theta, atol=1e-7)
+
+
+def test_reference_must_be_units_of_the_table():
+    x = pd.DataFrame({"q": [2.0, 4.0]}, index=["A", "B"])
+    y = pd.DataFrame({"gdp": [2.0, 2.0]}, index=["A", "B"])
+    with pytest.raises(DataError, match="'Z'"):
+        dea_efficiency(x, y, reference=["Z"])
+    with pytest.raises(DataError, match="verify"):
+        zsg_dea(x["q"], y, verify="sometimes")

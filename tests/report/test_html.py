@@ -105,13 +105,16 @@ def test_plotlyjs_inlined_once_and_geometry_shared(boundaries):
     html = r.to_html()
     assert html.count(_plotly_header()) == 1
     assert html.count('class="cs-plotly-spec"') == 2
-    # the GeoJSON (used by 2 traces in each of 2 figures) is stored once
+    # each trace carries only its own countries (data / no-data basemap): two distinct
+    # geometries, each stored once although both figures use them
     shared = json.loads(
         re.search(r'<script type="application/json" id="cs-shared-data">(.*?)</script>', html, re.S)
         .group(1)
         .replace("<\\/", "</")
     )
-    assert len(shared) == 1
+    assert len(shared) == 2
+    codes = [f["properties"]["iso3"] for gj in shared.values() for f in gj["features"]]
+    assert len(codes) == len(set(codes))  # no country drawn twice
     assert html.count('{"$csref"') == 4
     assert not REMOTE_TAG.search(html)
 

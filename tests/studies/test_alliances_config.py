@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pytest
 import yaml
@@ -174,3 +176,60 @@ def test_distance_floor_is_recorded(bundled):
     assert any(r["entity"] in ("COD-COG", "COG-COD") for r in floored)
     d = result.distances.to_numpy()
     assert d[~np.eye(len(d), dtype=bool)].min() == pytest.approx(100.0)
+
+
+# --- config values are never silently ignored or rescaled (issue 9, items 5, 8, 9) ---
+
+
+def test_exclude_typo_is_an_error_like_only(bundled):
+    with pytest.raises(ConfigError, match=r"countries.exclude: \['ZZZ'\] are not in the country"):
+        _run(bundled, countries__exclude=["FRA", "ZZZ"])
+
+
+@pytest.mark.parametrize(
+    ("section", "values", "message"),
+    [
+        ("weights", {"given": {"POP": 1.0}}, r"weights: .*`given` weights are set but method is"),
+        ("alliances", {"n_alliances": 5}, r"alliances: .*n_alliances is set but method is"),
+    ],
+)
+def test_ignored_values_are_errors(section, values, message):
+    with pytest.raises(ConfigError, match=message):
+        validate_config(AlliancesConfig, {section: values})
+
+
+def test_given_weights_not_summing_to_one_warn(bundled, caplog):
+    codes = list(AlliancesConfig().indicators)
+    given = dict.fromkeys(codes, 0.1) | {"POP": 1.3}  # sums to 2.1
+    with caplog.at_level(logging.WARNING):
+        result = _run(bundled, weights__method="given", weights__given=given)
+    assert any("weights.given sum to 2.1, not 1; rescaled" in w for w in result.manifest.warnings)
+    assert any(r.levelno == logging.WARNING and "sum to 2.1" in r.message for r in caplog.records)
+    assert result.weights["POP"] == pytest.approx(1.3 / 2.1)
+
+
+def test_narrowed_window_is_a_warning(bundled):
+    result = _run(bundled, years__cumulative=(1960, 2020))
+    assert any("only for 1990-2020 inside the 1960-2020" in w for w in result.manifest.warnings)
+
+
+def test_default_mean_fill_is_nearest_year(bundled):
+    # METHODS A1: nearest available year within the window, then exclusion
+    assert AlliancesConfig().missing.mean == "nearest"
+    result = _run(bundled)
+    gaps = result.matrix.missing
+    means = gaps[gaps["indicator"].isin(["URB", "CFT", "SRV", "FRT", "FAR", "GDP"])]
+    assert set(means["action"]) <= {"nearest-year fill", "excluded"}
+    assert (means["action"] == "nearest-year fill").any()
+    row = means[means["action"] == "nearest-year fill"].iloc[0]  # YEM GDP: 2019-2020 missing
+    series = bundled[0][row["column"]].xs(row["iso3"], level="iso3").reindex(range(2016, 2021))
+    filled = series.copy()
+    for pair in row["detail"].split("; "):
+        gap, src = (int(y) for y in pair.split(" <- "))
+        assert np.isnan(series[gap]) and not np.isnan(series[src])
+        filled[gap] = series[src]
+    spec = AlliancesConfig().indicators[row["indicator"]]
+    # the mean of the filled window, not the mean of the available years
+    assert result.matrix.values.loc[row["iso3"], row["indicator"]] == pytest.approx(
+        filled.mean() * spec.scale
+    )

@@ -327,22 +327,39 @@ def test_excluded_entities_are_recorded():
         rules=[{"rule": "grandfathering"}, {"rule": "egalitarian"}],
         output={"figures": False, "report": False},
     )
+    # default rule (METHODS A1, as the alliance study): nearest year within the window
+    result = run_principles(cfg, panel=panel)
+    assert list(result.shares.index) == ["A", "B", "C"]
+    assert result.manifest.exclusions == []
+    assert result.manifest.repairs == [
+        {"entity": "B", "field": "co2_t", "action": "nearest-year fill",
+         "detail": "missing 2018: 2018 <- 2019"}
+    ]  # fmt: skip
+    assert result.shares.loc["B", "grandfathering"] == pytest.approx(3 / 6)
+    # fill: exclude drops B, and says so with its share of population and emissions
+    cfg.data.fill = "exclude"
     result = run_principles(cfg, panel=panel)
     assert list(result.shares.index) == ["A", "C"]
     assert result.manifest.exclusions == [{"entity": "B", "reason": "no co2_t in 2018"}]
+    assert result.excluded_text == (
+        "1 entity excluded, holding 25 % of population, 50 % of emissions"
+    )
 
 
 def test_user_panel_bad_input(tmp_path):
-    from carbonshare.studies.principles import read_user_panel
+    from carbonshare.data.userdata import read_user_panel
 
-    with pytest.raises(DataError, match="does not exist"):
-        read_user_panel(tmp_path / "none.csv", "firm", "year")
+    def read(path, column):
+        return read_user_panel(path, entity_column=column, entities="other")
+
+    with pytest.raises(DataError, match="not found"):
+        read(tmp_path / "none.csv", "firm")
     csv = tmp_path / "firms.csv"
     csv.write_text("firm,year,co2\nA,2020,1\nA,2020,2\n")
-    with pytest.raises(DataError, match="entity A has two rows for 2020"):
-        read_user_panel(csv, "firm", "year")
+    with pytest.raises(DataError, match="duplicate rows for A"):
+        read(csv, "firm")
     with pytest.raises(DataError, match="has no column 'plant'"):
-        read_user_panel(csv, "plant", "year")
+        read(csv, "plant")
     csv.write_text("firm,year,co2,population,gdp_usd\nA,2020,1,-5,1\nB,2020,2,3,1\n")
     cfg = PrinciplesConfig(
         data={"source": "csv", "path": csv, "entity_column": "firm"},
@@ -351,5 +368,62 @@ def test_user_panel_bad_input(tmp_path):
         output={"figures": False, "report": False},
     )  # fmt: skip
     cfg.data.emissions = "co2"
-    with pytest.raises(DataError, match="only 1 entities have complete"):
+    # a negative population is a data error naming the cell (not an exclusion for another reason)
+    with pytest.raises(DataError, match=r"firms.csv: .*population for A in 2020 is -5"):
         run_principles(cfg)
+
+
+def test_gdr_income_is_ppp_per_person(study):
+    """GDR's 7,500 threshold is PPP $ per person: recompute the RCI independently (Baer et al.)."""
+    from carbonshare.data import load_panel
+
+    result, _ = study
+    panel = load_panel(["co2_t", "population", "gni_ppp", "gdp_usd"])
+    at = panel.xs(2019, level="year").loc[COUNTRIES]
+    y = at["gni_ppp"] / at["population"]
+    T = 7500.0
+    emissions = panel["co2_t"].unstack().loc[COUNTRIES, 1990:2019].sum(axis=1)
+    R = emissions * (1 - T / y).clip(lower=0)
+    C = at["population"] * (y - T).clip(lower=0)
+    rci = 0.4 * R / R.sum() + 0.6 * C / C.sum()
+    got = result.rci
+    assert (got["income_ppp_per_capita"] > T).sum() == (y > T).sum()
+    # market-rate GDP would put fewer countries above the threshold: the test can tell them apart
+    assert (at["gdp_usd"] / at["population"] > T).sum() < (y > T).sum()
+    assert got.loc["USA", "rci"] == pytest.approx(rci["USA"], rel=1e-9)
+    np.testing.assert_allclose(got["rci"].reindex(COUNTRIES), rci.to_numpy(), rtol=1e-9)
+    np.testing.assert_allclose(
+        result.raw_shares["greenhouse_development_rights"].reindex(COUNTRIES), rci.to_numpy()
+    )
+    assert any("current international $ (PPP)" in n for n in result.manifest.notes)
+    assert (
+        "PPP"
+        in PrinciplesConfig.model_fields["data"]
+        .default_factory()
+        .model_fields["gdp_ppp"]
+        .description
+    )
+
+
+def test_one_missing_value_does_not_drop_a_country(tmp_path, capsys):
+    """Namibia lacks CO2 for 1990: filled from 1991 (recorded), not excluded (issue 9, item 7)."""
+    from carbonshare.cli import main
+
+    out = tmp_path / "out"
+    assert main(["run", "principles", "--no-figures", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    line = next(x for x in err.splitlines() if "excluded" in x and "holding" in x)
+    n = int(line.split()[0])
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert n == len(manifest["exclusions"]) and n < 26
+    assert "% of population" in line and "% of emissions" in line
+    shares = pd.read_csv(out / "tables" / "shares.csv", keep_default_na=False, index_col="iso3")
+    assert "NAM" in shares.index and shares.loc["NAM", "name"] == "Namibia"
+    assert {"entity": "NAM", "field": "co2_t", "action": "nearest-year fill",
+            "detail": "missing 1990: 1990 <- 1991"} in manifest["repairs"]  # fmt: skip
+    excluded = pd.read_csv(out / "tables" / "excluded.csv", keep_default_na=False)
+    assert len(excluded) == n and excluded["reason"].str.len().gt(0).all()
+    html = (out / "report.html").read_text()
+    # the exclusions are shown above the results
+    assert html.index("Exclusions") < html.index("Allowance shares")
+    assert manifest["excluded"] in html and manifest["complete"] is True

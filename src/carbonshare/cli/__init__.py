@@ -20,6 +20,7 @@ from carbonshare.cli import sweep as sweep_cli
 from carbonshare.errors import CarbonshareError
 
 app = typer.Typer(
+    rich_markup_mode=None,  # plain help: flags show as flags, not "<bool>"
     name="carbonshare",
     help="Fair allocation of carbon: emission rights, responsibility accounts, cooperation gains.",
     no_args_is_help=True,
@@ -56,17 +57,16 @@ def _root(
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``carbonshare`` script; returns the exit code."""
     try:
-        app(args=argv, prog_name="carbonshare", standalone_mode=False)
+        code = app(args=argv, prog_name="carbonshare", standalone_mode=False)
     except CarbonshareError as exc:
         if _state["debug"]:
             raise
         typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
         return 2
     except (typer.Abort, KeyboardInterrupt):
-        typer.secho("aborted", err=True)
-        return 130
+        return _interrupted()
     except typer.Exit as exc:
-        return exc.exit_code
+        return _interrupted() if exc.exit_code == INTERRUPTED else exc.exit_code
     except Exception as exc:
         # Usage errors of click (vendored by recent typer as ``typer._click``) know how to show
         # themselves; duck-typing keeps this independent of where click lives.
@@ -83,7 +83,23 @@ def main(argv: list[str] | None = None) -> int:
             fg=typer.colors.RED,
         )
         return 1
+    # typer turns Ctrl-C into the return value 130 when not in standalone mode
+    if isinstance(code, int) and not isinstance(code, bool) and code != 0:
+        return _interrupted() if code == INTERRUPTED else code
     return 0
+
+
+INTERRUPTED = 130
+"""Exit code of an interrupted run (128 + SIGINT)."""
+
+
+def _interrupted() -> int:
+    typer.secho(
+        "error: interrupted (Ctrl-C); the run stopped before finishing and wrote no output",
+        err=True,
+        fg=typer.colors.RED,
+    )
+    return INTERRUPTED
 
 
 if __name__ == "__main__":  # pragma: no cover

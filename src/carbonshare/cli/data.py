@@ -87,7 +87,7 @@ def info(
     from carbonshare.data import load_countries, load_panel
     from carbonshare.data.coverage import ZHOU_CORE, coverage_table, zhou_complete
 
-    lo, hi = _parse_window(window)  # before printing anything
+    lo, hi = _parse_window(window, "--window")  # before printing anything
     panel = load_panel()
     all_years = sorted(set(panel.index.get_level_values("year")))
     shown = _parse_years(years, all_years) if years else _default_years(all_years)
@@ -123,13 +123,13 @@ def _default_years(all_years: list[int]) -> list[int]:
     return [y for y in wanted if y in all_years]
 
 
-def _parse_window(text: str) -> tuple[int, int]:
+def _parse_window(text: str, option: str) -> tuple[int, int]:
     try:
         lo, hi = (int(x) for x in text.split("-"))
     except ValueError:
-        raise DataError(f"--window {text!r}: write it as FIRST-LAST, e.g. 2016-2020") from None
+        raise DataError(f"{option} {text!r}: write it as FIRST-LAST, e.g. 2016-2020") from None
     if lo > hi:
-        raise DataError(f"--window {text!r}: the first year is after the last")
+        raise DataError(f"{option} {text!r}: the first year is after the last")
     return lo, hi
 
 
@@ -138,7 +138,7 @@ def _parse_years(text: str, all_years: list[int]) -> list[int]:
     for part in text.split(","):
         part = part.strip()
         if "-" in part:
-            lo, hi = _parse_window(part)
+            lo, hi = _parse_window(part, "--years")
             out.extend(range(lo, hi + 1))
         elif part.isdigit():
             out.append(int(part))
@@ -159,7 +159,7 @@ def sources_cmd() -> None:
 
     con = _console()
     con.print("[bold]Sources of the bundled data[/bold] (raw notes: SOURCES.md, SOURCES_BLUE.md)")
-    for row in sources().itertuples(index=False):
+    for row in sources(blue=True).itertuples(index=False):
         table = Table(title=row.source, title_justify="left", show_header=False, expand=True)
         table.add_column("field", style="bold", no_wrap=True)
         table.add_column("value", overflow="fold", ratio=1)
@@ -250,10 +250,11 @@ class ExportTable(StrEnum):
 
 @app.command("export")
 def export(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output file.")],
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="File format.")] = (
-        ExportFormat.csv
-    ),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output file: .csv, .parquet or .xlsx.")],
+    fmt: Annotated[
+        ExportFormat | None,
+        typer.Option("--format", "-f", help="File format (default: from the --out extension)."),
+    ] = None,
     table: Annotated[
         ExportTable,
         typer.Option(help="Table to export (xlsx always writes all four as sheets)."),
@@ -265,6 +266,8 @@ def export(
     """Export the bundled data to CSV, Parquet or Excel."""
     from carbonshare.data import indicator_catalog, load_countries, load_panel, sources
 
+    _check_output_file(out)
+    fmt = _export_format(out, fmt)
     cols = [s.strip() for s in indicators.split(",")] if indicators else None
     if cols and fmt is not ExportFormat.xlsx and table is not ExportTable.panel:
         raise DataError(
@@ -277,20 +280,97 @@ def export(
         "sources": sources,
         "indicators": lambda: indicator_catalog().reset_index(),
     }
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if fmt is ExportFormat.xlsx:
-        import pandas as pd
+    # write next to the target and rename when complete: no half-written file on Ctrl-C
+    tmp = out.with_name(f".{out.name}.partial")
+    try:
+        if fmt is ExportFormat.xlsx:
+            import pandas as pd
 
-        with pd.ExcelWriter(out) as writer:
-            for name, make in tables.items():
-                make().to_excel(writer, sheet_name=name, index=False)
-    else:
-        df = tables[table.value]()
-        if fmt is ExportFormat.csv:
-            df.to_csv(out, index=False)
+            with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+                for name, make in tables.items():
+                    make().to_excel(writer, sheet_name=name, index=False)
         else:
-            df.to_parquet(out, index=False)
-    _console().print(f"wrote {out}")
+            df = tables[table.value]()
+            if fmt is ExportFormat.csv:
+                df.to_csv(tmp, index=False)
+            else:
+                df.to_parquet(tmp, index=False)
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    _console().print(f"wrote {out} ({fmt.value})")
+
+
+_SUFFIX_FORMAT = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "xlsx"}
+
+
+def _export_format(out: Path, fmt: ExportFormat | None) -> ExportFormat:
+    """The format of ``--out`` from its extension; a ``--format`` that contradicts it is an error."""
+    implied = _SUFFIX_FORMAT.get(out.suffix.lower())
+    if fmt is None:
+        if implied is None:
+            raise DataError(
+                f"--out {out}: cannot tell the format from {out.suffix or 'no extension'!r}; "
+                "end the name in .csv, .parquet or .xlsx, or pass --format"
+            )
+        return ExportFormat(implied)
+    if implied is not None and implied != fmt.value:
+        raise DataError(
+            f"--out {out} ends in {out.suffix} but --format is {fmt.value}; make them agree"
+        )
+    return fmt
+
+
+def _check_output_file(out: Path) -> None:
+    """One-line error before any work if ``out`` cannot be written as a file."""
+    import tempfile
+
+    if out.is_dir():
+        raise DataError(f"--out {out} is a folder; give a file name such as {out}/panel.csv")
+    for parent in out.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise DataError(f"--out {out} lies under {parent}, which is a file")
+            break
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out.parent, prefix=f".{out.name}.probe"):
+            pass
+    except OSError as exc:
+        raise DataError(
+            f"--out {out} cannot be written ({exc.strerror or type(exc).__name__}); "
+            "choose a place you can write"
+        ) from None
+
+
+@app.command("check")
+def check_cmd(
+    panel: Annotated[Path, typer.Argument(help="Your panel: CSV, TSV, Excel or Parquet.")],
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="Excel sheet (default: the first).")
+    ] = None,
+    entities: Annotated[
+        str, typer.Option(help="countries (resolved to ISO3), other (provinces, firms) or auto.")
+    ] = "countries",
+) -> None:
+    """Read and validate your own panel as the studies do, and summarise it."""
+    from carbonshare.data.userdata import read_user_panel
+
+    if entities not in ("countries", "other", "auto"):
+        raise DataError(f"--entities {entities!r}: use countries, other or auto")
+    user = read_user_panel(panel, sheet=sheet, entities=entities)  # type: ignore[arg-type]
+    df = user.panel
+    ids = df.index.get_level_values(0)
+    yrs = df.index.get_level_values(1)
+    con = _console()
+    con.print(
+        f"{panel.name}: {ids.nunique()} {user.entities} x {yrs.nunique()} years "
+        f"({yrs.min()}-{yrs.max()}), indicators {', '.join(map(str, df.columns))}; valid"
+    )
+    for spelled, iso3 in user.mapping.items():
+        con.print(f"  {spelled!r} read as {iso3}")
+    for note in user.notes:
+        con.print(f"  {note}")
 
 
 @app.command("refresh")
@@ -312,7 +392,7 @@ def refresh_cmd(
     from carbonshare.data.refresh import refresh
 
     cols = [s.strip() for s in indicators.split(",")] if indicators else None
-    span = _parse_window(years) if years else None
+    span = _parse_window(years, "--years") if years else None
     con = _console()
     with con.status("fetching from the World Bank API") as status:
         path = refresh(
@@ -330,8 +410,11 @@ def build_cmd(
 ) -> None:
     """Rebuild the bundled data from the raw files (same as python -m carbonshare.data.build)."""
     from carbonshare.data.build import BUNDLED, build_all, write_all
+    from carbonshare.data.build_blue import build_blue, write_blue
 
-    paths = write_all(build_all(raw), out or BUNDLED)
+    built = build_all(raw)
+    paths = write_all(built, out or BUNDLED)
+    paths += write_blue(build_blue(raw, built["countries"]), out or BUNDLED)
     con = _console()
     for p in paths:
         con.print(f"wrote {p} ({p.stat().st_size:,} bytes)")

@@ -26,6 +26,16 @@ PrintConfigOption = Annotated[
 ]
 NoFiguresOption = Annotated[bool, typer.Option("--no-figures", help="Skip the PNG/SVG figures.")]
 NoReportOption = Annotated[bool, typer.Option("--no-report", help="Skip report.html.")]
+PanelOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--panel",
+        help="Your own panel (CSV, TSV, Excel, Parquet; long or wide) instead of the bundled data.",
+    ),
+]
+SheetOption = Annotated[
+    str | None, typer.Option("--sheet", help="Excel sheet of --panel (default: the first).")
+]
 
 
 def run_study(
@@ -46,7 +56,7 @@ def run_study(
     """
     from rich.console import Console
 
-    from carbonshare.studies.common import StudyProgress, dump_config
+    from carbonshare.studies.common import StudyProgress, check_output_dir, dump_config
 
     if no_figures:
         cfg.output.figures = False
@@ -55,12 +65,14 @@ def run_study(
     if print_config:
         typer.echo(dump_config(cfg), nl=False)
         return None
+    check_output_dir(out)  # one line before any computing
     console = Console(stderr=True)
     skipped = {
         s for s, on in (("figures", cfg.output.figures), ("report", cfg.output.report)) if not on
     }
     shown = [*steps, *(s for s in write_steps if s not in skipped)]
-    with StudyProgress(shown, title=title, console=console) as progress:
+    quiet = not console.is_terminal  # a live display only on a terminal
+    with StudyProgress(shown, title=title, console=console, disable=quiet) as progress:
         result = runner(cfg, out_dir=out, progress=progress)
     return result, console
 

@@ -9,10 +9,13 @@ from carbonshare.cli.run import (
     NoFiguresOption,
     NoReportOption,
     OutOption,
+    PanelOption,
     PrintConfigOption,
+    SheetOption,
     app,
     run_study,
 )
+from carbonshare.errors import ConfigError
 
 
 @app.command("alliances")
@@ -22,6 +25,8 @@ def alliances(
     print_config: PrintConfigOption = False,
     no_figures: NoFiguresOption = False,
     no_report: NoReportOption = False,
+    panel: PanelOption = None,
+    sheet: SheetOption = None,
 ) -> None:
     """Carbon-reduction alliances and emission-rights shares of the world's countries.
 
@@ -35,9 +40,18 @@ def alliances(
     from carbonshare.studies.common import load_config
 
     cfg = load_config(AlliancesConfig, config)
+    runner = run_alliances
+    if panel is not None or sheet is not None:
+        from functools import partial
+
+        from carbonshare.data import read_panel
+
+        if panel is None:
+            raise ConfigError("--sheet names a sheet of --panel; pass --panel FILE too")
+        runner = partial(run_alliances, panel=read_panel(panel, sheet=sheet))
     ran = run_study(
         cfg,
-        run_alliances,
+        runner,
         title="alliances",
         steps=STEPS,
         write_steps=WRITE_STEPS,
@@ -87,6 +101,16 @@ def _summary(result, out: Path, console) -> None:
             _fmt(row.get("share_owen")),
         )
     console.print(t2)
+    from carbonshare.studies.common import exclusion_share
+
+    sel = result.matrix.selection
+    excluded = sel.index[~sel["included"].to_numpy()]
+    console.print(
+        f"[bold]{exclusion_share(list(excluded))}[/bold] (selection.csv); "
+        f"{len(result.manifest.repairs)} data repairs (missing_data.csv)"
+    )
+    for text in result.manifest.warnings:
+        console.print(f"[yellow]warning[/yellow]: {text}")
     console.print(
         f"largest / smallest country share: {result.statistics['max_min_ratio']:.3g}; "
         f"outputs in [bold]{out}[/bold]"

@@ -9,7 +9,9 @@ from carbonshare.cli.run import (
     NoFiguresOption,
     NoReportOption,
     OutOption,
+    PanelOption,
     PrintConfigOption,
+    SheetOption,
     app,
     run_study,
 )
@@ -22,6 +24,8 @@ def principles(
     print_config: PrintConfigOption = False,
     no_figures: NoFiguresOption = False,
     no_report: NoReportOption = False,
+    panel: PanelOption = None,
+    sheet: SheetOption = None,
 ) -> None:
     """Allocation principles compared: equity, efficiency (ZSG-DEA), hybrid rules.
 
@@ -35,6 +39,14 @@ def principles(
     from carbonshare.studies.principles import STEPS, WRITE_STEPS, PrinciplesConfig, run_principles
 
     cfg = load_config(PrinciplesConfig, config)
+    if panel is not None or sheet is not None:
+        from carbonshare.studies.common import validate_config
+        from carbonshare.studies.principles import DataConfig
+
+        update = {"sheet": sheet} if sheet is not None else {}
+        if panel is not None:
+            update |= {"source": "csv", "path": panel}
+        cfg.data = validate_config(DataConfig, cfg.data.model_dump() | update, source="(--panel)")
     ran = run_study(
         cfg,
         run_principles,
@@ -77,9 +89,13 @@ def _summary(result, out: Path, console) -> None:
         )
     console.print(table)
     console.print(
-        f"winners / losers against [bold]{ref}[/bold]; {len(result.manifest.exclusions)} entities "
-        f"excluded (see manifest.json); outputs in [bold]{out}[/bold]"
+        f"[bold]{result.excluded_text}[/bold] (excluded.csv); "
+        f"{len(result.manifest.repairs)} missing values filled (data.fill: "
+        f"{result.config.data.fill})"
     )
+    for text in result.manifest.warnings:
+        console.print(f"[yellow]warning[/yellow]: {text}")
+    console.print(f"winners / losers against [bold]{ref}[/bold]; outputs in [bold]{out}[/bold]")
 
 
 def _fmt(value, spec: str = ".3f") -> str:

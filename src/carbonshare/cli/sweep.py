@@ -34,15 +34,20 @@ def alliances(
     from rich.table import Table
 
     from carbonshare.studies.alliances_config import AlliancesConfig
-    from carbonshare.studies.common import load_config
+    from carbonshare.studies.common import check_output_dir, load_config, write_study
     from carbonshare.sweep import parse_vary, sweep_alliances
 
     base = load_config(AlliancesConfig, config)
     grid = dict(parse_vary(v) for v in vary)
+    if out is not None:
+        check_output_dir(out)  # before any variant runs
     console = Console(stderr=True)
     with console.status("running variants ..."):
         result = sweep_alliances(
-            grid, base, scheduler=scheduler, progress=lambda label: console.log(f"variant: {label}")
+            grid,
+            base,
+            scheduler=scheduler,
+            progress=lambda label: console.print(f"variant: {label}"),
         )
     table = Table(title="alliance-study sensitivity (base = first variant)")
     for col in (
@@ -69,8 +74,18 @@ def alliances(
         )
     Console().print(table)
     if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        result.shares.to_csv(out / "shares.csv")
-        result.alliances.to_csv(out / "alliances.csv")
-        result.summary.to_csv(out / "summary.csv")
-        console.log(f"wrote {out}/shares.csv, alliances.csv, summary.csv")
+        write_study(out, lambda folder: _write(result, base, grid, scheduler, folder))
+        console.print(f"wrote {out}/shares.csv, alliances.csv, summary.csv, manifest.json")
+
+
+def _write(result, base, grid, scheduler, folder: Path) -> list[Path]:
+    from carbonshare.studies.common import Manifest
+
+    paths = []
+    for name in ("shares", "alliances", "summary"):
+        paths.append(folder / f"{name}.csv")
+        getattr(result, name).to_csv(paths[-1])
+    manifest = Manifest("sweep-alliances", base)
+    manifest.extra.update(vary=grid, scheduler=scheduler, variants=list(result.summary.index))
+    manifest.outputs = [p.name for p in paths]
+    return [*paths, manifest.write(folder)]

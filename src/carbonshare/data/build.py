@@ -11,6 +11,7 @@ and writes into ``carbonshare/data/bundled`` (or ``--out``):
 - ``panel.csv.gz``  ISO3 x year panel (1990 to the last year of any source);
 - ``countries.csv`` the country table;
 - ``boundaries_110m.json.gz`` Natural Earth 110m boundaries with ``iso3``;
+- ``dist_cepii.csv.gz`` CEPII GeoDist country pairs (distances, contiguity, language);
 - ``sources.csv``   provenance; ``build_report.json`` what was left out.
 
 An unmapped name, an unknown code or an unexpected value (non-numeric,
@@ -35,11 +36,13 @@ from carbonshare.data.bundled import (
     BOUNDARIES_FILE,
     BUNDLED,
     COUNTRIES_FILE,
+    DYADS_FILE,
     PANEL_FILE,
     REPORT_FILE,
     SOURCES_FILE,
 )
 from carbonshare.data.catalog import INDICATOR_NAMES, PERCENT_INDICATORS
+from carbonshare.data.cepii import cepii_report, read_cepii_dist
 from carbonshare.data.country_table import build_countries, natural_earth_iso3
 from carbonshare.data.provenance import sources_frame
 from carbonshare.errors import DataError
@@ -162,15 +165,18 @@ def build_all(raw: Path) -> dict[str, object]:
     countries = build_countries(raw, universe, meta)
     panel = build_panel(raw, universe, log)
     boundaries = build_boundaries(raw, countries)
+    dyads = read_cepii_dist(raw, universe, log)
     report = {
         "first_year": rw.FIRST_YEAR,
         "countries": len(countries),
         "dropped": log.dropped,
+        "cepii": cepii_report(dyads, universe),
     }
     return {
         "panel": panel,
         "countries": countries,
         "boundaries": boundaries,
+        "dyads": dyads,
         "sources": sources_frame(),
         "report": report,
     }
@@ -189,8 +195,10 @@ def write_all(built: dict[str, object], out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     panel: pd.DataFrame = built["panel"]  # type: ignore[assignment]
     countries: pd.DataFrame = built["countries"]  # type: ignore[assignment]
+    dyads: pd.DataFrame = built["dyads"]  # type: ignore[assignment]
     files = {
         PANEL_FILE: _gzip_bytes(panel.to_csv(lineterminator="\n").encode()),
+        DYADS_FILE: _gzip_bytes(dyads.to_csv(index=False, lineterminator="\n").encode()),
         COUNTRIES_FILE: countries.to_csv(lineterminator="\n").encode(),
         BOUNDARIES_FILE: _gzip_bytes(
             json.dumps(built["boundaries"], separators=(",", ":"), ensure_ascii=False).encode()
@@ -216,8 +224,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=BUNDLED, help=f"output folder ({BUNDLED})")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    from carbonshare.data.build_blue import build_blue, write_blue
+
     try:
-        paths = write_all(build_all(args.raw), args.out)
+        built = build_all(args.raw)
+        paths = write_all(built, args.out)
+        paths += write_blue(build_blue(args.raw, built["countries"]), args.out)  # blue carbon
     except DataError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2

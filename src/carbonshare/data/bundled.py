@@ -21,6 +21,7 @@ BUNDLED = Path(__file__).with_name("bundled")
 PANEL_FILE = "panel.csv.gz"
 COUNTRIES_FILE = "countries.csv"
 BOUNDARIES_FILE = "boundaries_110m.json.gz"
+DYADS_FILE = "dist_cepii.csv.gz"
 SOURCES_FILE = "sources.csv"
 REPORT_FILE = "build_report.json"
 
@@ -60,6 +61,18 @@ def _panel() -> pd.DataFrame:
 @lru_cache(maxsize=1)
 def _countries() -> pd.DataFrame:
     return read_countries_file(_path(COUNTRIES_FILE))
+
+
+def read_dyads_file(path: Path) -> pd.DataFrame:
+    """Read a CEPII pair file written by the build (flags int, distances float)."""
+    df = pd.read_csv(path, dtype={"iso_o": str, "iso_d": str}, keep_default_na=False,
+                     na_values=[""])  # fmt: skip
+    return df.astype({"contig": int, "comlang_off": int})
+
+
+@lru_cache(maxsize=1)
+def _dyads() -> pd.DataFrame:
+    return read_dyads_file(_path(DYADS_FILE))
 
 
 @lru_cache(maxsize=1)
@@ -166,10 +179,36 @@ def load_boundaries_gdf():
     return gdf.set_index("iso3")
 
 
-def sources() -> pd.DataFrame:
+def load_cepii_pairs() -> pd.DataFrame:
+    """CEPII GeoDist country pairs (Mayer & Zignago 2011), each pair once.
+
+    Columns ``iso_o, iso_d`` (ISO3, ``iso_o < iso_d``), ``contig`` (1 = shared
+    land border), ``comlang_off`` (1 = common official language), and the
+    distances in km: ``dist`` (main cities), ``distcap`` (capitals), ``distw``
+    and ``distwces`` (population-weighted, theta = 1 and -1); NaN where CEPII
+    has no value. Legacy CEPII codes are mapped to ISO3 (ROM -> ROU, ZAR ->
+    COD, TMP -> TLS, PAL -> PSE, YUG -> SRB, ANT -> CUW). Licence: Etalab
+    Open Licence 2.0. :func:`carbonshare.geo.distance_matrix` turns it into
+    matrices; docs/data.md lists what it lacks.
+
+    Examples
+    --------
+    >>> p = load_cepii_pairs().set_index(["iso_o", "iso_d"])
+    >>> int(p.loc[("CAN", "USA"), "contig"]), round(float(p.loc[("CAN", "USA"), "distcap"]))
+    (1, 737)
+    """
+    return _dyads().copy()
+
+
+def sources(blue: bool = False) -> pd.DataFrame:
     """Provenance table: one row per raw file (source, repository, path,
-    commit, vintage, licence, transformation)."""
-    return pd.read_csv(_path(SOURCES_FILE), dtype=str, keep_default_na=False)
+    commit, vintage, licence, transformation); with ``blue=True`` followed by
+    the rows of the blue-carbon data (``bundled/blue_sources.csv``)."""
+    table = pd.read_csv(_path(SOURCES_FILE), dtype=str, keep_default_na=False)
+    if blue:
+        extra = pd.read_csv(_path("blue_sources.csv"), dtype=str, keep_default_na=False)
+        table = pd.concat([table, extra], ignore_index=True)
+    return table
 
 
 def build_report() -> dict:

@@ -1,7 +1,7 @@
 """Provenance of every raw file the bundled data are built from.
 
 The facts (repository, commit, vintage, licence) are copied from the raw data
-notes ``SOURCES.md`` and ``SOURCES_BLUE.md`` of the shared data folder. The
+notes ``SOURCES.md``, ``SOURCES_BLUE.md`` and ``SOURCES_MORE.md`` of the shared data folder. The
 build writes this table to ``bundled/sources.csv``; read it with
 :func:`carbonshare.data.sources`.
 """
@@ -252,6 +252,20 @@ SOURCES: tuple[dict[str, str], ...] = (
         "licence": "public domain",
         "transformation": "iso3 = ISO_A3, else ISO_A3_EH, else ADM0_A3 via mappings/ne_codes.csv; "
         "properties reduced to iso3 and name; coordinates rounded to 3 decimals",
+    },
+    {
+        "source": "CEPII GeoDist dist_cepii (Mayer & Zignago 2011, CEPII WP 2011-25)",
+        "used_for": "country pairs: contig, comlang_off, dist, distcap, distw, distwces "
+        "(carbonshare.geo.distance_matrix)",
+        "raw_file": "cepii_geodist/dist_cepii.csv",
+        "repository": "za-csai/comp3736-cwk1",
+        "path": "dist_cepii.csv",
+        "commit": "000940da6b3fe20a821ab301a869092ce65d2592",
+        "vintage": "GeoDist 2011 (CSV export of CEPII's dist_cepii.dta)",
+        "licence": "Etalab Open Licence 2.0 (cite Mayer & Zignago 2011)",
+        "transformation": "legacy codes ROM, ZAR, TMP, PAL, YUG, ANT mapped with "
+        "mappings/cepii_codes.csv; pairs of two table countries kept once (iso_o < iso_d); "
+        "'.' = missing; territories outside the table listed in build_report.json",
     },
     {
         "source": "pycountry (ISO 3166 tables)",

@@ -62,8 +62,10 @@ def is_nonnegative(column: str) -> bool:
     return bool(_NONNEG.search(column)) or is_percent(column)
 
 
-def _as_indexed(df: pd.DataFrame) -> pd.DataFrame:
+def _as_indexed(df: pd.DataFrame, entities: str = "countries") -> pd.DataFrame:
     if list(df.index.names) == ["iso3", "year"]:
+        return df
+    if entities == "any" and df.index.nlevels == 2 and df.index.names[1] == "year":
         return df
     cols = {str(c).lower(): c for c in df.columns}
     if "iso3" in cols and "year" in cols:
@@ -80,14 +82,18 @@ def panel_problems(
     *,
     years: tuple[int, int] = DEFAULT_YEARS,
     countries: pd.DataFrame | None = None,
+    entities: str = "countries",
 ) -> list[str]:
     """Every problem of a wide panel, as readable messages (empty = valid).
 
     See :func:`validate_panel` for the checks.
     """
     problems: list[str] = []
-    df = _as_indexed(df)
-    if countries is None:
+    df = _as_indexed(df, entities)
+    level = df.index.names[0]
+    if entities == "any":
+        pass
+    elif countries is None:
         from carbonshare.data.bundled import _countries, _name_index
 
         countries = _countries()
@@ -97,12 +103,13 @@ def panel_problems(
 
         index = build_name_index(countries)
 
-    from carbonshare.data.names import unknown_country_message
+    codes = df.index.get_level_values(level)
+    if entities != "any":
+        from carbonshare.data.names import unknown_country_message
 
-    codes = df.index.get_level_values("iso3")
-    for code in pd.unique(codes):
-        if code not in countries.index:
-            problems.append(unknown_country_message(code, index, where="in the iso3 index"))
+        for code in pd.unique(codes):
+            if code not in countries.index:
+                problems.append(unknown_country_message(code, index, where="in the iso3 index"))
 
     raw_years = df.index.get_level_values("year")
     year_num = pd.to_numeric(pd.Series(raw_years), errors="coerce")
@@ -171,6 +178,7 @@ def validate_panel(
     *,
     years: tuple[int, int] = DEFAULT_YEARS,
     countries: pd.DataFrame | None = None,
+    entities: str = "countries",
 ) -> pd.DataFrame:
     """Check a wide country panel and return it with float columns.
 
@@ -186,6 +194,8 @@ def validate_panel(
     required : indicator columns that must be present.
     years : inclusive range of allowed years.
     countries : country table (default: the bundled one).
+    entities : ``"countries"`` (the first index level holds ISO3 codes) or
+        ``"any"`` (provinces, firms...: any names, index ``(entity, year)``).
 
     Returns
     -------
@@ -201,16 +211,17 @@ def validate_panel(
     >>> validate_panel(df, required=["population"]).loc[("FRA", 2020), "population"]
     np.float64(67400000.0)
     """
-    problems = panel_problems(df, required, years=years, countries=countries)
+    problems = panel_problems(df, required, years=years, countries=countries, entities=entities)
     if problems:
         shown = problems[:_MAX_LISTED]
         more = len(problems) - len(shown)
         tail = f" (and {more} more)" if more else ""
         raise DataError(f"{len(problems)} problem(s) in the panel: " + "; ".join(shown) + tail)
-    out = _as_indexed(df).copy()
+    out = _as_indexed(df, entities).copy()
+    level = out.index.names[0]
     # whole numbers by now, possibly written "2020.0" (text) or 2020.0 (float)
     years_int = pd.to_numeric(pd.Index(out.index.get_level_values("year"))).astype(int)
     out.index = pd.MultiIndex.from_arrays(
-        [out.index.get_level_values("iso3").astype(str), years_int], names=["iso3", "year"]
+        [out.index.get_level_values(level).astype(str), years_int], names=[level, "year"]
     )
     return out.apply(pd.to_numeric).astype(float)

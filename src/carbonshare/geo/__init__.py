@@ -1,13 +1,26 @@
-"""Geography: great-circle distances between capitals and the labour-cost proxy (METHODS A4)."""
+"""Geography: country-pair distances (capitals, CEPII GeoDist), contiguity, common language,
+and the labour-cost proxy (METHODS A4)."""
 
 from carbonshare.geo.distance import EARTH_RADIUS_KM, capital_points, geodesic_km, great_circle_km
+from carbonshare.geo.dyads import (
+    DISTANCE_SOURCES,
+    DISTCAP_DIFFERENCES,
+    comlang_off,
+    contig,
+    distance_matrix,
+)
 from carbonshare.geo.labour import DEFAULT_LABOUR_PROXY, LABOUR_PROXIES, labour_cost
 
 __all__ = [
     "DEFAULT_LABOUR_PROXY",
+    "DISTANCE_SOURCES",
+    "DISTCAP_DIFFERENCES",
     "EARTH_RADIUS_KM",
     "LABOUR_PROXIES",
     "capital_points",
+    "comlang_off",
+    "contig",
+    "distance_matrix",
     "geodesic_km",
     "great_circle_km",
     "labour_cost",

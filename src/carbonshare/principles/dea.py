@@ -130,6 +130,7 @@ def dea_efficiency(
     rts: RTS = "crs",
     scaled: Sequence[str] | None = None,
     form: Literal["envelopment", "multiplier"] = "envelopment",
+    reference: Sequence | pd.Index | None = None,
 ) -> pd.Series:
     """Input-oriented DEA efficiency theta_o in (0, 1] of every DMU.
 
@@ -140,6 +141,10 @@ def dea_efficiency(
     rts : ``"crs"`` (CCR) or ``"vrs"`` (BCC).
     scaled : input columns contracted by theta (``None``: all inputs, radial).
     form : ``"envelopment"`` or ``"multiplier"`` (the LP dual; same optimum).
+    reference : entities whose data span the technology (envelopment form only). Default:
+        the non-dominated DMUs, which always span it (a dominated DMU adds nothing). Pass a
+        smaller set only when it provably spans the same technology (as ZSG-DEA does after
+        its reallocation): every DMU is then rated against these columns only.
 
     Returns
     -------
@@ -175,8 +180,20 @@ def dea_efficiency(
         )
     if rts not in ("crs", "vrs"):
         raise DataError(f"DEA rts = {rts!r}; must be 'crs' (CCR) or 'vrs' (BCC)")
+    if reference is not None:
+        if form != "envelopment":
+            raise DataError("DEA reference= works with form='envelopment' only")
+        missing = pd.Index(reference).difference(inputs.index)
+        if len(missing) or len(reference) == 0:
+            raise DataError(
+                f"DEA reference units {list(missing[:8]) or '[]'} are not DMUs of the inputs; "
+                "pass a non-empty subset of the entity index"
+            )
+        ref = np.flatnonzero(inputs.index.isin(pd.Index(reference)))
+    else:
+        ref = None
     if form == "envelopment":
-        theta = _envelopment(x, y, mask, rts, linprog)
+        theta = _envelopment(x, y, mask, rts, linprog, ref)
     elif form == "multiplier":
         theta = _multiplier(x, y, mask, rts, linprog)
     else:
@@ -184,8 +201,9 @@ def dea_efficiency(
     return pd.Series(theta, index=inputs.index, name="efficiency")
 
 
-def _envelopment(x, y, mask, rts, linprog) -> np.ndarray:
-    ref = np.flatnonzero(_non_dominated_mask(x, y))
+def _envelopment(x, y, mask, rts, linprog, ref=None) -> np.ndarray:
+    if ref is None:
+        ref = np.flatnonzero(_non_dominated_mask(x, y))
     xr, yr = x[ref], y[ref]
     m_ref = len(ref)
     # variables: theta, lambda_ref...; rows: inputs (m), outputs (s)

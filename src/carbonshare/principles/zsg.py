@@ -17,6 +17,17 @@ without other inputs; the loop only guards against LP round-off. With one
 input and one output under CRS the result is the closed form of Lins et al.
 (2003): q_i* = Q y_i / sum_j y_j (quotas proportional to output).
 
+Verification without the cost of a full DEA. Every unit's efficiency after the
+reallocation is still computed by LP (the check cannot be skipped), but against the
+reallocated data of the units that were non-dominated before (``verify="reference"``, the
+default) rather than of all units. That is exact: the technology T spanned by the original
+data is spanned by its non-dominated units; their projections are themselves or lie in T,
+so the projected data span T too; the reallocated data are those projections with the quota
+multiplied by the common factor c = Q / sum_j theta_j q_j, so they span T scaled by c in the
+quota, and the reallocated non-dominated units span that. With every unit on the frontier
+after the reallocation, a full DEA would lose its pruning (all units non-dominated) and
+cost O(n) LPs of n columns; ``verify="full"`` still runs it, e.g. to check this argument.
+
 The reported efficiencies are the classical (radial) ones before and after
 the reallocation, not the ZSG efficiency scores h_R of Lins et al. (for one
 input and one output under CRS, h_R,i = h_i Q / (Q - q_i (1 - h_i))).
@@ -41,7 +52,7 @@ import pandas as pd
 
 from carbonshare.errors import DataError
 from carbonshare.principles._panel import cross_section, require_positive
-from carbonshare.principles.dea import dea_efficiency
+from carbonshare.principles.dea import dea_efficiency, non_dominated
 
 __all__ = ["ZSGResult", "zsg_dea", "zsg_dea_shares"]
 
@@ -81,6 +92,7 @@ def zsg_dea(
     rts: Literal["crs", "vrs"] = "crs",
     tol: float = 1e-6,
     max_iter: int = 100,
+    verify: Literal["reference", "full"] = "reference",
 ) -> ZSGResult:
     """Reallocate ``quota`` with ZSG-DEA until every entity is on the frontier.
 
@@ -92,6 +104,9 @@ def zsg_dea(
     rts : ``"crs"`` (ZSG-CCR) or ``"vrs"`` (ZSG-BCC).
     tol : stop when min theta >= 1 - tol.
     max_iter : stop after this many reallocations (``converged`` False, logged).
+    verify : how efficiencies after a reallocation are computed: ``"reference"`` (LPs
+        against the reallocated originally non-dominated units; exact, see the module
+        docstring) or ``"full"`` (an unpruned DEA over all units; slow for large n).
 
     Returns
     -------
@@ -122,13 +137,21 @@ def zsg_dea(
     name = "__quota__"
     total = float(q.sum())
 
-    def efficiency(current: pd.Series) -> pd.Series:
+    if verify not in ("reference", "full"):
+        raise DataError(f"ZSG-DEA verify = {verify!r}; must be 'reference' or 'full'")
+
+    def frame_of(current: pd.Series) -> pd.DataFrame:
         frame = current.rename(name).to_frame()
         if other_inputs is not None:
             frame = pd.concat([frame, other_inputs.astype(float)], axis=1)
-        return dea_efficiency(frame, outputs, rts=rts, scaled=[name])
+        return frame
 
-    theta = efficiency(q)
+    def efficiency(current: pd.Series) -> pd.Series:
+        ref = reference if verify == "reference" else None
+        return dea_efficiency(frame_of(current), outputs, rts=rts, scaled=[name], reference=ref)
+
+    reference = non_dominated(frame_of(q), outputs)
+    theta = dea_efficiency(frame_of(q), outputs, rts=rts, scaled=[name], reference=reference)
     before = theta.copy()
     rows = [{"total": total, "min_efficiency": theta.min(), "mean_efficiency": theta.mean()}]
     iterations = 0

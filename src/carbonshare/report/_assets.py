@@ -48,12 +48,18 @@ table.cs-table { border-collapse: separate; border-spacing: 0; font-size: 13.5px
   font-variant-numeric: tabular-nums; }
 table.cs-table th, table.cs-table td { padding: 5px 10px; border-bottom: 1px solid #eaeef2;
   white-space: nowrap; text-align: left; }
-table.cs-table thead th { position: sticky; top: 0; z-index: 1; background: #eef2f6;
+table.cs-table thead th { position: sticky; top: 0; z-index: 2; background: #eef2f6;
   border-bottom: 1px solid var(--border); font-weight: 600; }
 table.cs-table td.cs-num, table.cs-table th.cs-num { text-align: right; }
 table.cs-table tbody tr:nth-child(even) { background: #fafbfc; }
 table.cs-table tbody tr:hover { background: var(--accent-soft); }
 table.cs-table td.cs-na { color: #8c959f; }
+/* wide tables scroll sideways inside their frame; the first column (the key) stays in view */
+table.cs-table tbody td:first-child { position: sticky; left: 0; z-index: 1; background: #fff;
+  box-shadow: inset -1px 0 0 var(--border); }
+table.cs-table tbody tr:nth-child(even) td:first-child { background: #fafbfc; }
+table.cs-table tbody tr:hover td:first-child { background: var(--accent-soft); }
+table.cs-table thead th:first-child { left: 0; z-index: 3; box-shadow: inset -1px 0 0 var(--border); }
 table.cs-table td.cs-wrap { white-space: normal; min-width: 18em; max-width: 42em; }
 table.cs-sortable thead th { cursor: pointer; user-select: none; padding-right: 22px; position: sticky; }
 table.cs-sortable thead th::after { content: "\\2195"; position: absolute; right: 6px; color: #8c959f;

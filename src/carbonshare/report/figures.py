@@ -38,6 +38,7 @@ __all__ = [
     "kde_by_group",
     "radar",
     "save_figure",
+    "strip_by_group",
 ]
 
 logger = logging.getLogger(__name__)
@@ -252,7 +253,9 @@ def choropleth(
     Returns
     -------
     Figure, with ``carbonshare_meta["no_data"]`` (ISO3 with a boundary but no
-    value, drawn hatched), ``["no_data_names"]`` and ``["not_drawn"]``.
+    value, drawn hatched), ``["no_data_names"]``, ``["not_drawn"]`` and
+    ``["spread_note"]`` (non-empty when the field is nearly constant, see
+    :func:`carbonshare.report.style.spread_note`; the note is also shown under the title).
 
     Raises
     ------
@@ -323,9 +326,10 @@ def choropleth(
         cb.outline.set_linewidth(0.4)
         if no_data:
             ax.legend(handles=[_no_data_patch()], loc="lower left", bbox_to_anchor=(0.0, 0.02))
-        if title:
-            ax.set_title(title)
-    fig.carbonshare_meta = _map_meta(world, no_data, not_drawn, pts)
+        note = style.spread_note(data)
+        if title or note:
+            ax.set_title(title + (f"\n{note}" if title and note else note))
+    fig.carbonshare_meta = {**_map_meta(world, no_data, not_drawn, pts), "spread_note": note}
     return fig
 
 
@@ -787,6 +791,113 @@ def kde_by_group(
         if title:
             ax.set_title(title)
     fig.carbonshare_meta = {"no_density": no_density}
+    return fig
+
+
+def strip_by_group(
+    values: pd.Series,
+    groups: pd.Series,
+    *,
+    title: str = "",
+    xlabel: str | None = None,
+    group_labels: Mapping[Any, str] | None = None,
+    colors: Mapping[Any, str] | None = None,
+    min_density_points: int = 20,
+    max_groups: int = 60,
+) -> Any:
+    """Distribution of ``values`` per group, one row per group, honest at any group size.
+
+    Every value is drawn as a point. A group with at least 5 values also gets a box
+    (quartiles, median); a group with at least ``min_density_points`` values also gets
+    its kernel density as a violin (Gaussian kernel, Scott's bandwidth). Smooth densities
+    from a handful of points mislead, so small groups show only what was observed. The
+    value axis always covers every value (never clipped).
+
+    Parameters
+    ----------
+    values : Series entity -> value (e.g. allocation rate, %).
+    groups : Series entity -> group; entities without a group are left out (logged).
+    title, xlabel : text (xlabel default ``values.name``).
+    group_labels : group -> row label (e.g. the alliance's lead country); default the group.
+    colors : group -> colour; default :func:`carbonshare.report.style.category_colors`.
+    min_density_points : smallest group drawn with a density.
+    max_groups : at most this many rows (the groups with the largest medians); the figure
+        says how many were left out.
+
+    Returns
+    -------
+    Figure with ``carbonshare_meta``: ``x_limits``, ``data_range``, ``density_groups``,
+    ``groups_shown`` and ``groups_left_out``.
+
+    Raises
+    ------
+    DataError if no value has a group.
+    """
+    v = pd.to_numeric(values, errors="coerce").astype(float).dropna()
+    g = groups.reindex(v.index)
+    if g.isna().any():
+        logger.info("strip_by_group: %d entities have no group; left out", int(g.isna().sum()))
+    v, g = v[g.notna()], g[g.notna()]
+    if v.empty:
+        raise DataError("strip_by_group: no entity of values has a group; check groups' index")
+    order = _group_order(g)
+    palette = dict(colors) if colors is not None else style.category_colors(order)
+    medians = v.groupby(g).median()
+    shown = sorted(order, key=lambda k: -medians[k])[:max_groups]
+    left_out = [k for k in order if k not in set(shown)]
+    lo, hi = float(v.min()), float(v.max())
+    pad = 0.04 * (hi - lo) if hi > lo else max(abs(hi) * 0.05, 1.0)
+    limits = (lo - pad, hi + pad)
+    rng = np.random.default_rng(0)
+    density_groups = []
+    with _rc():
+        fig = _figure(7.5, min(14.0, 1.2 + 0.3 * len(shown)))
+        ax = fig.add_subplot()
+        for row, grp in enumerate(reversed(shown)):
+            d = v[g == grp].to_numpy()
+            col = palette.get(grp, "#555555")
+            if len(d) >= min_density_points and np.ptp(d) > 0:
+                density_groups.append(grp)
+                parts = ax.violinplot(d, positions=[row], orientation="horizontal", widths=0.8, showextrema=False)
+                for body in parts["bodies"]:
+                    body.set_facecolor(col)
+                    body.set_alpha(0.25)
+            if len(d) >= 5:
+                ax.boxplot(
+                    d,
+                    positions=[row],
+                    orientation="horizontal",
+                    widths=0.45,
+                    showfliers=False,
+                    medianprops={"color": "#222222", "lw": 1.2},
+                    boxprops={"color": "#555555"},
+                    whiskerprops={"color": "#555555"},
+                    capprops={"color": "#555555"},
+                )
+            jitter = rng.uniform(-0.12, 0.12, size=len(d))
+            ax.scatter(d, row + jitter, s=16, color=col, edgecolors="#333333", lw=0.4, zorder=3)
+        labels = [
+            f"{(group_labels or {}).get(grp, grp)} (n={int((g == grp).sum())})"
+            for grp in reversed(shown)
+        ]
+        ax.set_yticks(np.arange(len(shown)), labels)
+        ax.set_ylim(-0.7, len(shown) - 0.3)
+        ax.set_xlim(*limits)
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel(xlabel if xlabel is not None else str(values.name or "value"))
+        note = "points: every value; box: groups of 5 or more"
+        if density_groups:
+            note += f"; shaded: density (groups of {min_density_points} or more)"
+        if left_out:
+            note += f"; {len(left_out)} groups with the smallest medians not shown"
+        ax.set_title((title + "\n" if title else "") + note, fontsize=8 if title else 9)
+    fig.carbonshare_meta = {
+        "x_limits": limits,
+        "data_range": (lo, hi),
+        "density_groups": density_groups,
+        "groups_shown": shown,
+        "groups_left_out": left_out,
+    }
     return fig
 
 

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from carbonshare.errors import DataError
-from carbonshare.report import _assets
+from carbonshare.report import _assets, style
 
 __all__ = ["Report", "format_number_column"]
 
@@ -58,7 +58,8 @@ def format_number_column(values: pd.Series) -> list[str]:
 
     The number of decimals follows the largest magnitude in the column:
     >= 1000 -> 0 decimals with thousands separators, >= 10 -> 2, >= 0.01 -> 4,
-    smaller -> 3 significant digits. Integers print as integers, with
+    smaller -> 3 significant digits; a non-zero value that would print as zero at the
+    column's precision keeps 3 significant digits instead. Integers print as integers, with
     thousands separators only from 100,000 up (so years read 2020); missing
     values print as an empty string.
 
@@ -78,6 +79,11 @@ def format_number_column(values: pd.Series) -> list[str]:
     ['0.1235', '0.5000']
     >>> format_number_column(pd.Series([1990, 2020])), format_number_column(pd.Series([83_160_871]))
     (['1990', '2020'], ['83,160,871'])
+
+    A small value in a column of large ones is never shown as a bare zero:
+
+    >>> format_number_column(pd.Series([20.19, 0.00123, 0.0]))
+    ['20.19', '0.00123', '0.00']
     """
     x = pd.to_numeric(values, errors="coerce").astype("float64").to_numpy()
     finite = x[np.isfinite(x)]
@@ -104,7 +110,11 @@ def format_number_column(values: pd.Series) -> list[str]:
         elif math.isinf(v):
             out.append("inf" if v > 0 else "-inf")
         else:
-            out.append(fmt.format(v))
+            text = fmt.format(v)
+            if v != 0 and not any(ch in "123456789" for ch in text):
+                # a small value in a column of large ones keeps its significant digits
+                text = style.format_number(v)
+            out.append(text)
     return out
 
 
@@ -156,6 +166,7 @@ class Report:
         self._sections: list[_Section] = []
         self._anchors: set[str] = set()
         self._shared: dict[str, Any] = {}
+        self._geojson_keys: dict[int, str] = {}  # id of a GeoJSON dict -> its key in _shared
         self._n_plotly = 0
         self._counter = 0
         self.created = _dt.datetime.now(_dt.UTC)
@@ -337,25 +348,30 @@ class Report:
     ) -> Report:
         """Add an interactive plotly figure (drawn by the inlined plotly.js).
 
-        GeoJSON geometry embedded in traces is stored once per page, however
-        many figures use it.
+        The figure gets the report theme (:data:`carbonshare.report.style.PLOTLY_LAYOUT`;
+        its own layout settings take precedence). GeoJSON geometry embedded in traces is
+        stored once per page, however many figures use it.
         """
         spec = fig.to_plotly_json() if hasattr(fig, "to_plotly_json") else dict(fig)
-        spec = json.loads(_plotly_json(spec))
-        data = spec.get("data", [])
+        data = [dict(trace) for trace in spec.get("data", [])]
         for trace in data:
             gj = trace.get("geojson")
             if isinstance(gj, dict):
-                text = json.dumps(gj, sort_keys=True, separators=(",", ":"))
-                key = hashlib.sha1(text.encode()).hexdigest()[:16]
-                self._shared.setdefault(key, gj)
+                key = self._geojson_keys.get(id(gj))
+                if key is None:
+                    text = _plotly_json(gj)
+                    key = hashlib.sha1(text.encode()).hexdigest()[:16]
+                    self._geojson_keys[id(gj)] = key
+                    self._shared.setdefault(key, json.loads(text))
                 trace["geojson"] = {"$csref": key}
             elif isinstance(gj, str) and gj:
                 raise DataError(
                     f"figure {title!r} loads its GeoJSON from {gj!r}; pass the GeoJSON as a "
                     "dict so the report stays offline"
                 )
-        layout = spec.get("layout", {})
+        layout = dict(spec.get("layout", {}))
+        # one theme for every study: the figure's own settings win over the theme's
+        layout["template"] = {"layout": style.PLOTLY_LAYOUT}
         layout.setdefault("autosize", True)
         h = int(height or layout.get("height") or 480)
         layout["height"] = h
@@ -366,9 +382,7 @@ class Report:
             "toImageButtonOptions": {"format": "png", "scale": 2},  # camera button: 2x PNG
         }
         div_id = self._next_id("plot")
-        payload = json.dumps(
-            {"data": data, "layout": layout, "config": config}, separators=(",", ":")
-        )
+        payload = _plotly_json({"data": data, "layout": layout, "config": config})
         body = (
             f'<div id="{div_id}" class="cs-plot" style="height:{h}px"></div>'
             f'<script type="application/json" class="cs-plotly-spec" data-target="{div_id}">'

@@ -37,7 +37,7 @@ __all__ = ["arrow_map", "category_map", "choropleth_map", "sankey"]
 
 logger = logging.getLogger(__name__)
 
-_FONT = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif"
+_FONT = style.FONT_FAMILY
 
 
 def _fmt(v: Any) -> str:
@@ -83,6 +83,17 @@ def _prepare(boundaries: dict | None, keep: set[str]) -> tuple[dict, dict[str, s
     gj = prepare_boundaries(gj, drop=drop)
     names = {f["properties"]["iso3"]: f["properties"]["name"] for f in gj["features"]}
     return gj, names
+
+
+def _only(gj: dict, codes: list[str]) -> dict:
+    """The features of ``gj`` for ``codes`` only.
+
+    plotly deep-copies a trace's GeoJSON when the trace is built and again when the figure
+    is serialised; giving each trace only its own countries keeps a map of many traces
+    (one per alliance) at the cost of one world instead of one world per trace.
+    """
+    keep = set(codes)
+    return {**gj, "features": [f for f in gj["features"] if f["properties"]["iso3"] in keep]}
 
 
 def _small_points(
@@ -156,7 +167,7 @@ def _basemap_trace(gj: dict, names: dict[str, str], codes: list[str], label: str
     import plotly.graph_objects as go
 
     return go.Choropleth(
-        geojson=gj,
+        geojson=_only(gj, codes),
         featureidkey="properties.iso3",
         locations=codes,
         z=[0] * len(codes),
@@ -296,7 +307,8 @@ def choropleth_map(
     Returns
     -------
     plotly.graph_objects.Figure; ``layout.meta["not_drawn"]`` lists ISO3 codes
-    with a value but neither a boundary nor a point.
+    with a value but neither a boundary nor a point; ``layout.meta["spread_note"]`` is
+    non-empty when the field is nearly constant (the note is also under the title).
     """
     import plotly.graph_objects as go
 
@@ -347,7 +359,7 @@ def choropleth_map(
         fig.add_trace(_basemap_trace(gj, names, no_data, "no data"))
     fig.add_trace(
         go.Choropleth(
-            geojson=gj,
+            geojson=_only(gj, codes),
             featureidkey="properties.iso3",
             locations=codes,
             z=transform(data.to_numpy()),
@@ -382,8 +394,11 @@ def choropleth_map(
             "cmax": hi,
         }
         fig.add_trace(_point_trace(small, small_text, marker, f"{label} (small countries)"))
+    note = style.spread_note(data)
+    if note:
+        title = f"{title}<br><sup>{note}</sup>" if title else note
     _layout(fig, title, height, legend=False)
-    fig.update_layout(meta={"not_drawn": missing, "no_data": sorted(no_data)})
+    fig.update_layout(meta={"not_drawn": missing, "no_data": sorted(no_data), "spread_note": note})
     return fig
 
 
@@ -440,7 +455,7 @@ def category_map(
         ]
         fig.add_trace(
             go.Choropleth(
-                geojson=gj,
+                geojson=_only(gj, codes),
                 featureidkey="properties.iso3",
                 locations=codes,
                 z=[1] * len(codes),

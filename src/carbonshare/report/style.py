@@ -22,9 +22,12 @@ __all__ = [
     "OKABE_ITO",
     "QUALITATIVE",
     "SEQUENTIAL_CMAP",
+    "PLOTLY_LAYOUT",
     "category_colors",
     "category_order",
     "color_range",
+    "format_number",
+    "spread_note",
 ]
 
 #: Okabe & Ito (2008), without black; yellow late (weak on light backgrounds).
@@ -69,6 +72,26 @@ BORDER_COLOR = "#FFFFFF"
 BASEMAP_COLOR = "#EDEDED"
 SEQUENTIAL_CMAP = "viridis"
 DIVERGING_CMAP = "RdBu_r"
+FONT_FAMILY = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif"
+
+#: The one plotly theme of every report: white background, light grid, the report's font and
+#: qualitative colours. :meth:`carbonshare.report.Report.add_plotly` applies it to every
+#: interactive figure, so no study shows plotly's default grey theme.
+PLOTLY_LAYOUT: dict = {
+    "font": {"family": FONT_FAMILY, "size": 12, "color": "#24292f"},
+    "paper_bgcolor": "white",
+    "plot_bgcolor": "white",
+    "colorway": list(OKABE_ITO[:6]) + list(QUALITATIVE),
+    "xaxis": {"gridcolor": "#e6e9ed", "zerolinecolor": "#c9ced4", "linecolor": "#8c959f",
+              "ticks": "outside", "automargin": True},
+    "yaxis": {"gridcolor": "#e6e9ed", "zerolinecolor": "#c9ced4", "linecolor": "#8c959f",
+              "ticks": "outside", "automargin": True},
+    "hoverlabel": {"font": {"family": FONT_FAMILY}},
+    "legend": {"bgcolor": "rgba(255,255,255,0.85)"},
+}  # fmt: skip
+
+#: A field whose values all lie within this fraction of their mean is "nearly constant".
+NEARLY_CONSTANT = 0.10
 
 
 #: Used after the 18 Tol colours (matplotlib tab20b + tab20c): distinct, but
@@ -155,6 +178,62 @@ def color_range(lo: float, hi: float) -> tuple[float, float]:
     mid = (lo + hi) / 2
     pad = 0.05 * abs(mid) if mid != 0 else 1.0
     return round(mid - pad, 5), round(mid + pad, 5)
+
+
+def spread_note(values: Iterable[float], *, unit: str = "") -> str:
+    """A warning when a mapped field is nearly constant, else ``""``.
+
+    A choropleth stretches its colour scale over the data range, so a field that
+    varies by a few per cent (an egalitarian rule's per-capita allowance, say) is
+    painted as if it varied a lot. When (max - min) <= 10 % of |mean|
+    (:data:`NEARLY_CONSTANT`), the map's caption must say so.
+
+    Examples
+    --------
+    >>> spread_note([63.1, 65.0, 68.2], unit="t per person")
+    'Nearly constant: every value lies between 63.1 and 68.2 t per person (spread 7.8 % of the mean); the colours exaggerate the differences.'
+    >>> spread_note([1.0, 5.0])
+    ''
+    """
+    import numpy as np
+
+    x = np.asarray([float(v) for v in values], dtype=float)
+    x = x[np.isfinite(x)]
+    if x.size < 2:
+        return ""
+    lo, hi, mean = float(x.min()), float(x.max()), float(abs(x.mean()))
+    if mean == 0 or (hi - lo) > NEARLY_CONSTANT * mean:
+        return ""
+    u = f" {unit}" if unit else ""
+    return (
+        f"Nearly constant: every value lies between {format_number(lo)} and "
+        f"{format_number(hi)}{u} (spread {100 * (hi - lo) / mean:.1f} % of the mean); "
+        "the colours exaggerate the differences."
+    )
+
+
+def format_number(x: float, sig: int = 3) -> str:
+    """One number format for every report and terminal table: ``sig`` significant digits.
+
+    Large numbers keep all their integer digits with thousands separators; small ones keep
+    ``sig`` significant digits instead of printing as ``0.00``.
+
+    Examples
+    --------
+    >>> [format_number(v) for v in (1234567.8, 20.19, 0.000412, 0.0, float("nan"))]
+    ['1,234,568', '20.2', '0.000412', '0', '']
+    """
+    import math
+
+    if x is None or not math.isfinite(float(x)):
+        return "" if x is None or math.isnan(float(x)) else ("inf" if x > 0 else "-inf")
+    x = float(x)
+    if x == 0:
+        return "0"
+    digits = int(math.floor(math.log10(abs(x))))
+    if digits >= sig - 1:
+        return f"{x:,.0f}"
+    return f"{x:,.{sig - 1 - digits}f}"
 
 
 def link_groups(

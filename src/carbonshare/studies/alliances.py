@@ -31,9 +31,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from carbonshare.data.userdata import prepare_panel
 from carbonshare.errors import ConfigError, DataError
 from carbonshare.studies.alliances_config import AlliancesConfig
-from carbonshare.studies.common import Manifest, ProgressCallback
+from carbonshare.studies.common import (
+    Manifest,
+    ProgressCallback,
+    check_output_dir,
+    nearest_row_fill,
+)
 
 __all__ = [
     "STEPS",
@@ -75,18 +81,6 @@ class WindowAggregate:
     """One row per country with a missing year: iso3, years_missing, action, detail."""
     years: tuple[int, int]
     """The window actually used (narrowed to the years the panel has for this column)."""
-
-
-def _nearest_fill(row: np.ndarray) -> tuple[np.ndarray, list[str]]:
-    """Fill NaN entries from the nearest non-NaN position (earlier one on a tie)."""
-    have = np.flatnonzero(~np.isnan(row))
-    out = row.copy()
-    sources = []
-    for t in np.flatnonzero(np.isnan(row)):
-        src = have[np.argmin(np.abs(have - t) * 2 + (have > t))]
-        out[t] = row[src]
-        sources.append((t, src))
-    return out, sources
 
 
 def _outside_value(row: pd.Series, window: tuple[int, int], outside: int):
@@ -201,7 +195,7 @@ def aggregate_window(
             gaps.append((iso3, missing, "excluded", "missing years and fill rule 'exclude'"))
             continue
         if fill == "nearest":
-            filled, sources = _nearest_fill(row)
+            filled, sources = nearest_row_fill(row)
             values[k] = filled.sum() if how == "sum" else filled.mean()
             detail = "; ".join(f"{year_labels[t]} <- {year_labels[s]}" for t, s in sources)
             gaps.append((iso3, missing, "nearest-year fill", detail))
@@ -335,9 +329,14 @@ def indicator_matrix(
         for iso3 in candidates:
             if iso3 not in config.countries.only:
                 reasons[iso3].append("not in countries.only")
+    unknown = sorted(set(config.countries.exclude) - set(candidates))
+    if unknown:
+        raise ConfigError(
+            f"countries.exclude: {unknown} are not in the country table; use ISO3 codes of "
+            "carbonshare.data.load_countries()"
+        )
     for iso3 in config.countries.exclude:
-        if iso3 in reasons:
-            reasons[iso3].append("in countries.exclude")
+        reasons[iso3].append("in countries.exclude")
 
     values: dict[str, pd.Series] = {}
     gap_rows: list[pd.DataFrame] = []
@@ -358,7 +357,7 @@ def indicator_matrix(
                 f"{code}: the panel has {column} only for {agg.years[0]}-{agg.years[1]} inside "
                 f"the {asked[0]}-{asked[1]} window; the {how} uses those years"
             )
-            manifest.note(text)
+            manifest.warn(text)
             manifest.repair("all countries", code, "window narrowed", text)
         gaps = agg.gaps.assign(indicator=code, column=column)
         gap_rows.append(gaps)
@@ -455,14 +454,22 @@ def _floor_distances(D: pd.DataFrame, min_km: float | None, manifest: Manifest) 
     return pd.DataFrame(d, index=D.index, columns=D.columns)
 
 
-def _weights(V: pd.DataFrame, config: AlliancesConfig) -> pd.Series:
+def _weights(V: pd.DataFrame, config: AlliancesConfig, manifest: Manifest) -> pd.Series:
     from carbonshare.indicators import compute_weights
 
     method = config.weights.method
     if method in ("entropy", "critic"):
         return compute_weights(V, method, normalised=True)
     if method == "given":
-        return compute_weights(V, "given", weights=config.weights.given)
+        given = config.weights.given or {}
+        total = float(sum(given.values()))
+        w = compute_weights(V, "given", weights=given)
+        if abs(total - 1.0) > 1e-9:
+            manifest.warn(
+                f"weights.given sum to {total:.6g}, not 1; rescaled to sum 1: "
+                + ", ".join(f"{k} {v:.4g}" for k, v in w.items())
+            )
+        return w
     return compute_weights(V, method)
 
 
@@ -709,8 +716,12 @@ class AllianceResult:
     def write(self, out_dir: str | Path, progress: ProgressCallback | None = None) -> list[Path]:
         """Write tables, figures (if configured), report.html (if configured) and manifest.json."""
         from carbonshare.studies import alliances_output
+        from carbonshare.studies.common import write_study
 
-        return alliances_output.write(self, Path(out_dir), progress=progress)
+        self.paths = write_study(
+            out_dir, lambda folder: alliances_output.write(self, folder, progress=progress)
+        )
+        return self.paths
 
 
 def _scalar_stats(stats: Mapping[str, object]) -> dict[str, object]:
@@ -758,17 +769,27 @@ def run_alliances(
     from carbonshare import indicators as ind
 
     config = config or AlliancesConfig()
+    if out_dir is not None:
+        check_output_dir(out_dir)  # fail before computing
     notify = progress or (lambda _step: None)
     manifest = Manifest("alliances", config)
 
     notify(STEPS[0])
     with manifest.step(STEPS[0]):
-        if panel is None or countries is None:
-            from carbonshare import data
+        from carbonshare import data
 
-            panel = data.load_panel() if panel is None else panel
-            countries = data.load_countries() if countries is None else countries
+        if panel is None:
+            panel = data.load_panel()
             manifest.add_sources(data.sources())
+        else:  # a user panel: the one validation path of every user panel
+            user = prepare_panel(panel, entities="countries")
+            panel = user.panel
+            for spelled, iso3 in user.mapping.items():
+                manifest.repair(
+                    iso3, "iso3", "country code resolved", f"{spelled!r} read as {iso3}"
+                )
+            manifest.add_sources([{"name": "user panel (panel=)", "kind": "user panel"}])
+        countries = data.load_countries() if countries is None else countries
         matrix = indicator_matrix(panel, countries, config, manifest)
         X = matrix.values
     grid = _grid(config)
@@ -781,7 +802,7 @@ def run_alliances(
         if config.normalisation.method == "percentile":
             kwargs = dict(zip(("lower", "upper"), config.normalisation.bounds, strict=True))
         V = ind.normalise(X, config.normalisation.method, directions, **kwargs)
-        w = _weights(V, config)
+        w = _weights(V, config, manifest)
         dims = ind.dimension_scores(V, w, grid)
         principles = ind.principle_scores(V, w, grid)
         contributions = ind.indicator_contributions(V, w)

@@ -126,7 +126,7 @@ class MissingDataConfig(StudyConfig):
         "nearest", description="fill rule for cumulated indicators"
     )
     mean: Literal["available", "nearest", "exclude"] = Field(
-        "available", description="fill rule for averaged indicators"
+        "nearest", description="fill rule for averaged indicators (METHODS A1: nearest)"
     )
     outside_years: int = Field(
         0,
@@ -193,6 +193,11 @@ class WeightsConfig(StudyConfig):
         if self.method == "given" and not self.given:
             raise ValueError(
                 "method=given needs `given: {POP: w1, GDP: w2, ...}` with one weight per indicator"
+            )
+        if self.method != "given" and self.given:
+            raise ValueError(
+                f"`given` weights are set but method is {self.method!r}, which ignores them; "
+                "set method: given or remove given"
             )
         return self
 
@@ -264,6 +269,11 @@ class AllianceMethodConfig(StudyConfig):
     def _target(self) -> AllianceMethodConfig:
         if self.method == "target" and self.n_alliances is None:
             raise ValueError("method=target needs `n_alliances: <int>`")
+        if self.method != "target" and self.n_alliances is not None:
+            raise ValueError(
+                f"n_alliances is set but method is {self.method!r}, which ignores it; "
+                "set method: target or remove n_alliances"
+            )
         return self
 
 

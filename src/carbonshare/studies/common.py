@@ -12,6 +12,14 @@ the science:
   ``manifest.json``.
 - :func:`write_tables` writes each table as CSV and Parquet and all of them as
   the sheets of one XLSX workbook.
+- :func:`study_output` makes a study's output folder atomic: the study writes
+  into a temporary sibling folder that replaces ``out_dir`` only once
+  everything (manifest last, with ``complete: true``) is written; an error or
+  Ctrl-C leaves ``out_dir`` as it was and no partial folder.
+  :func:`check_output_dir` checks the folder can be written, before any
+  computing (a study calls it first).
+- :func:`nearest_year_fill` is the missing-year rule of the studies (METHODS
+  A1: nearest available year within the window, then exclusion).
 - :class:`StudyProgress` is a rich progress display for the CLI, usable as the
   ``progress(step_name)`` callback the study functions accept.
 """
@@ -21,7 +29,11 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
 import platform
+import shutil
+import signal
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -30,19 +42,25 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from carbonshare.errors import ConfigError
+from carbonshare.errors import ConfigError, DataError
 
 __all__ = [
     "Manifest",
     "ProgressCallback",
     "StudyConfig",
     "StudyProgress",
+    "check_output_dir",
     "dump_config",
+    "exclusion_share",
     "load_config",
+    "nearest_year_fill",
+    "study_output",
     "validate_config",
+    "write_study",
     "write_tables",
 ]
 
@@ -309,6 +327,8 @@ class Manifest:
     sources: list[dict[str, Any]] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    complete: bool = False
 
     @contextmanager
     def step(self, name: str) -> Iterator[None]:
@@ -330,6 +350,14 @@ class Manifest:
         """Record an entity (country, sector...) left out of the study, and why."""
         self.exclusions.append({"entity": str(entity), "reason": str(reason)})
         logger.info("excluded %s: %s", entity, reason)
+
+    def warn(self, text: str) -> None:
+        """Record a warning the user must see (a config value adjusted or ignored...).
+
+        Logged at WARNING level (shown by the CLI) and listed at the top of the report.
+        """
+        self.warnings.append(str(text))
+        logger.warning("%s", text)
 
     def note(self, text: str) -> None:
         """Record a free-text note (a choice, a deviation from the paper...)."""
@@ -360,18 +388,252 @@ class Manifest:
             "sources": self.sources,
             "repairs": self.repairs,
             "exclusions": self.exclusions,
+            "warnings": self.warnings,
             "notes": self.notes,
             "outputs": self.outputs,
             **_jsonable(self.extra),
+            **({"complete": True} if self.complete else {}),
         }
 
     def write(self, out_dir: str | Path) -> Path:
-        """Write ``manifest.json`` into ``out_dir`` (created if needed) and return its path."""
+        """Write ``manifest.json`` (the last file of a run: ``complete: true``) into ``out_dir``."""
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
+        self.complete = True
         path = out / "manifest.json"
         path.write_text(json.dumps(self.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
         return path
+
+
+# ----------------------------------------------------------------------------- output folder
+
+
+def _existing_ancestor(path: Path) -> Path:
+    for parent in [path, *path.parents]:
+        if parent.exists() or parent.is_symlink():
+            return parent
+    return Path(path.anchor or ".")
+
+
+def check_output_dir(out_dir: str | Path) -> Path:
+    """Check that a study can write ``out_dir``, before it computes anything.
+
+    The folder may exist (it is then replaced as a whole when the new run is
+    complete, so it must hold a previous study output or nothing) or not
+    (missing parents are created). A probe folder is created and removed next
+    to it, so an unwritable place (``/proc``, a read-only disk) fails here.
+
+    Returns
+    -------
+    The absolute path.
+
+    Raises
+    ------
+    ConfigError  in one line naming the path and the reason: an existing file,
+        a path under a file, a folder holding other files, no permission.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     check_output_dir(Path(d, "new", "out")).name
+    'out'
+    """
+    out = Path(out_dir).expanduser().absolute()
+    where = f"--out {out_dir}"
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"{where} is an existing file; choose a folder path")
+    base = _existing_ancestor(out.parent)
+    if base.exists() and not base.is_dir():
+        raise ConfigError(f"{where} lies under {base}, which is a file; choose a folder path")
+    if out.is_dir():
+        stray = _foreign_files(out)
+        if stray:
+            raise ConfigError(
+                f"{where} exists and holds files that are not a carbonshare study output "
+                f"(e.g. {stray[0]}); a run replaces the whole folder, so choose a new or "
+                "empty folder"
+            )
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        probe = Path(tempfile.mkdtemp(prefix=f".{out.name}.probe-", dir=out.parent))
+        probe.rmdir()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ConfigError(f"{where} cannot be written ({reason}: {exc.filename or out.parent}); "
+                          "choose a folder you can write") from None  # fmt: skip
+    return out
+
+
+def _foreign_files(out: Path) -> list[str]:
+    """Entries of ``out`` when it is neither empty nor a study output (has manifest.json)."""
+    entries = sorted(p.name for p in out.iterdir())
+    if not entries or "manifest.json" in entries:
+        return []
+    return entries
+
+
+@contextmanager
+def study_output(out_dir: str | Path) -> Iterator[Path]:
+    """Atomic output folder of a study run: write into the yielded folder, moved into place at exit.
+
+    The study writes every file into a temporary sibling folder
+    (``.<name>.partial-*`` next to ``out_dir``), the manifest last. When the
+    block ends without error the folder replaces ``out_dir`` (an earlier
+    run's folder is removed as a whole, so two runs never mix: a re-run with
+    ``--no-figures`` leaves no old figures). When the block raises (an error,
+    Ctrl-C) the temporary folder is deleted and ``out_dir`` is left as it was.
+    SIGINT is held back during the final swap of the two folders.
+
+    Used by every study (``alliances``, ``principles``, ``responsibility``...)::
+
+        with study_output(out_dir) as tmp:
+            paths = write_everything(result, tmp)   # manifest.json last
+        paths = [out_dir / p.relative_to(tmp) for p in paths]
+
+    Raises
+    ------
+    ConfigError  as :func:`check_output_dir`.
+    """
+    final = check_output_dir(out_dir)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=final.parent))
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if not (tmp / "manifest.json").is_file():
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise DataError(f"the study wrote no manifest.json into {final}; nothing was replaced")
+    _swap(tmp, final)
+
+
+def write_study(out_dir: str | Path, write: Callable[[Path], list[Path]]) -> list[Path]:
+    """Run ``write(folder)`` inside :func:`study_output` and return the final paths.
+
+    ``write`` writes every output into the folder it is given (manifest.json
+    last) and returns the paths it wrote; they are returned under ``out_dir``.
+    """
+    with study_output(out_dir) as tmp:
+        written = write(tmp)
+    return [Path(out_dir) / p.relative_to(tmp) for p in written]
+
+
+def _swap(tmp: Path, final: Path) -> None:
+    blocked = hasattr(signal, "pthread_sigmask")
+    if blocked:
+        old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        old = None
+        if final.exists():
+            old = final.with_name(f".{final.name}.old-{os.getpid()}")
+            final.rename(old)
+        tmp.rename(final)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        if blocked:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
+
+
+# ----------------------------------------------------------------------------- missing years
+
+
+def nearest_row_fill(row: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Fill NaN entries from the nearest non-NaN position (the earlier one on a tie).
+
+    Returns the filled copy and the ``(filled position, source position)`` pairs.
+
+    Examples
+    --------
+    >>> nearest_row_fill(np.array([np.nan, 1.0, np.nan, np.nan, 5.0]))[1]
+    [(0, 1), (2, 1), (3, 4)]
+    """
+    have = np.flatnonzero(~np.isnan(row))
+    out = row.copy()
+    pairs = []
+    for t in np.flatnonzero(np.isnan(row)):
+        src = int(have[np.argmin(np.abs(have - t) * 2 + (have > t))])
+        out[t] = row[src]
+        pairs.append((int(t), src))
+    return out, pairs
+
+
+def nearest_year_fill(
+    wide: pd.DataFrame, *, what: str = "value"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Fill each missing year from the nearest year with data in the same row (METHODS A1).
+
+    The rule of every study: a missing year inside the window takes the value
+    of the nearest year that has data inside the window (the earlier one on a
+    tie); an entity with no data in the window stays empty (the study then
+    excludes it). Nothing is filled silently: every fill is a row of the
+    returned record.
+
+    Parameters
+    ----------
+    wide : entities x years (the window), NaN = no data.
+    what : name of the series, for the record.
+
+    Returns
+    -------
+    (filled frame, record) with record columns ``entity, field, years_missing,
+    action, detail`` (``detail`` lists ``year <- source year``).
+
+    Examples
+    --------
+    >>> w = pd.DataFrame({1990: [np.nan, 1.0], 1991: [2.0, np.nan], 1992: [4.0, np.nan]},
+    ...                  index=["NAM", "XXX"])
+    >>> filled, record = nearest_year_fill(w, what="co2_t")
+    >>> filled.loc["NAM"].tolist(), record["detail"].tolist()
+    ([2.0, 2.0, 4.0], ['1990 <- 1991', '1991 <- 1990; 1992 <- 1990'])
+    """
+    arr = wide.to_numpy(dtype=float, copy=True)
+    years = np.asarray(wide.columns)
+    rows = []
+    for k in np.flatnonzero(np.isnan(arr).any(axis=1)):
+        if np.isnan(arr[k]).all():
+            continue
+        arr[k], pairs = nearest_row_fill(arr[k])
+        gaps, sources = [t for t, _ in pairs], [src for _, src in pairs]
+        rows.append(
+            {
+                "entity": str(wide.index[k]),
+                "field": what,
+                "years_missing": ", ".join(str(years[t]) for t in gaps),
+                "action": "nearest-year fill",
+                "detail": "; ".join(
+                    f"{years[t]} <- {years[s]}" for t, s in zip(gaps, sources, strict=True)
+                ),
+            }
+        )
+    record = pd.DataFrame(rows, columns=["entity", "field", "years_missing", "action", "detail"])
+    return pd.DataFrame(arr, index=wide.index, columns=wide.columns), record
+
+
+def exclusion_share(excluded: Sequence[str], **totals: pd.Series) -> str:
+    """One sentence: how many entities are excluded and their share of each total.
+
+    Examples
+    --------
+    >>> pop = pd.Series({"A": 90.0, "B": 10.0})
+    >>> exclusion_share(["B"], population=pop)
+    '1 entity excluded, holding 10 % of population'
+    >>> exclusion_share([], population=pop)
+    'no entity excluded'
+    """
+    n = len(excluded)
+    if n == 0:
+        return "no entity excluded"
+    parts = []
+    for name, series in totals.items():
+        s = series.astype(float)
+        total = s.sum()
+        if total > 0:
+            share = 100.0 * s.reindex(list(excluded)).sum() / total
+            parts.append(f"{share:.3g} % of {name}")
+    text = f"{n} {'entity' if n == 1 else 'entities'} excluded"
+    return text + (", holding " + ", ".join(parts) if parts else "")
 
 
 # ----------------------------------------------------------------------------- tables

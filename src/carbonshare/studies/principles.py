@@ -26,12 +26,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import numpy as np
 import pandas as pd
 from pydantic import Field, field_validator, model_validator
 
 from carbonshare.errors import ConfigError, DataError
-from carbonshare.studies.common import Manifest, StudyConfig
+from carbonshare.studies.common import (
+    Manifest,
+    StudyConfig,
+    check_output_dir,
+    exclusion_share,
+    write_study,
+)
 
 __all__ = [
     "STEPS",
@@ -42,7 +47,6 @@ __all__ = [
     "PrinciplesConfig",
     "PrinciplesResult",
     "RuleConfig",
-    "read_user_panel",
     "run_principles",
 ]
 
@@ -61,12 +65,34 @@ class DataConfig(StudyConfig):
     """Where the panel comes from and which columns hold what."""
 
     source: Literal["bundled", "csv"] = "bundled"
-    path: Path | None = Field(None, description="CSV file (long: entity, year, indicators).")
-    entity_column: str = "entity"
+    path: Path | None = Field(
+        None, description="user panel file: CSV, TSV, Excel or Parquet (long or wide)"
+    )
+    sheet: str | None = Field(None, description="Excel sheet of the panel (default: the first)")
+    kind: Literal["auto", "countries", "other"] = Field(
+        "auto",
+        description="entities of a user panel: countries (names/codes resolved to ISO3), other "
+        "(provinces, firms: names kept) or auto (countries if every name is one)",
+    )
+    entity_column: str | None = Field(
+        None,
+        description="entity column of a user panel (default: the first of iso3, iso2, m49, "
+        "code, country_code, country, country_name, name, entity)",
+    )
     year_column: str = "year"
     emissions: str = Field("co2_t", description="annual emissions column, t CO2")
     population: str = Field("population", description="population column, persons")
     gdp: str = Field("gdp_usd", description="output column (GDP, value added), any currency")
+    gdp_ppp: str = Field(
+        "gni_ppp",
+        description="income at purchasing-power parity for GDR, current international $ per "
+        "year (total, not per person); GDR's 7,500 threshold is in PPP $ per person",
+    )
+    fill: Literal["nearest", "exclude"] = Field(
+        "nearest",
+        description="missing years: nearest year with data within history_start-base_year "
+        "(METHODS A1, as the alliance study), or exclude the entity",
+    )
     entities: list[str] | None = Field(None, description="keep only these entities")
 
     @model_validator(mode="after")
@@ -221,124 +247,214 @@ class PrinciplesConfig(StudyConfig):
 # ----------------------------------------------------------------------------- data
 
 
-def read_user_panel(path: str | Path, entity_column: str, year_column: str) -> pd.DataFrame:
-    """Read a long CSV (one row per entity and year) into a panel (entity, year).
-
-    Works for any entities (provinces, firms...); numeric columns become
-    indicators, other columns are ignored (logged).
-
-    Raises
-    ------
-    DataError  if the file or the entity / year columns are missing, or an
-        (entity, year) pair is duplicated.
-    """
-    p = Path(path)
-    if not p.is_file():
-        raise DataError(f"data.path: {p} does not exist; point it to a CSV file")
-    df = pd.read_csv(p)
-    for col in (entity_column, year_column):
-        if col not in df.columns:
-            raise DataError(
-                f"{p.name} has no column {col!r} (columns: {', '.join(df.columns)}); set "
-                f"data.entity_column / data.year_column"
-            )
-    df[entity_column] = df[entity_column].astype(str)
-    df[year_column] = pd.to_numeric(df[year_column], errors="raise").astype(int)
-    dup = df.duplicated([entity_column, year_column])
-    if dup.any():
-        row = df.loc[dup].iloc[0]
-        raise DataError(
-            f"{p.name}: entity {row[entity_column]} has two rows for {row[year_column]}; "
-            f"keep one row per entity and year"
-        )
-    panel = df.set_index([entity_column, year_column]).sort_index()
-    numeric = panel.select_dtypes("number")
-    dropped = [c for c in panel.columns if c not in numeric.columns]
-    if dropped:
-        logger.info("ignored non-numeric columns of %s: %s", p.name, dropped)
-    numeric.index.names = ["entity", "year"]
-    return numeric.astype(float)
-
-
 def _load(config: PrinciplesConfig, panel: pd.DataFrame | None, manifest: Manifest):
+    """The panel, entity names (countries only) and entity attributes (e.g. income group)."""
+    from carbonshare.data import load_countries, load_panel, sources
+    from carbonshare.data.userdata import prepare_panel, read_user_panel
+
     d = config.data
-    names = None
-    attributes = pd.DataFrame()
+    if panel is None and d.source == "bundled":
+        panel = load_panel()
+        attributes = load_countries()
+        manifest.add_sources(sources())
+        return _restrict(panel, d.entities), attributes["name"], attributes
     if panel is None:
-        if d.source == "bundled":
-            from carbonshare.data import load_countries, load_panel, sources
+        assert d.path is not None
+        user = read_user_panel(
+            d.path, entity_column=d.entity_column, year_column=d.year_column,
+            entities=d.kind, sheet=d.sheet,
+        )  # fmt: skip
+        manifest.add_sources([{"file": str(d.path), "kind": "user panel"}])
+    else:
+        user = prepare_panel(panel, entities=d.kind)
+        manifest.add_sources([{"name": "user panel (panel=)", "kind": "user panel"}])
+    for text in user.notes:
+        manifest.note(text)
+    for spelled, code in user.mapping.items():
+        manifest.repair(code, "entity", "country code resolved", f"{spelled!r} read as {code}")
+    names, attributes = None, user.attributes
+    if user.entities == "countries":
+        countries = load_countries()
+        names = countries["name"]
+        own = user.attributes.rename(columns=lambda c: f"{c}_user" if c in countries else c)
+        attributes = countries.join(own)
+        manifest.note("user panel read as countries (names and codes resolved to ISO3)")
+    return _restrict(user.panel, d.entities), names, attributes
 
-            panel = load_panel()
-            attributes = load_countries()
-            names = attributes["name"]
-            manifest.add_sources(sources())
-        else:
-            assert d.path is not None
-            panel = read_user_panel(d.path, d.entity_column, d.year_column)
-            attributes = _user_attributes(d.path, d.entity_column)
-            manifest.add_sources([{"file": str(d.path), "kind": "user panel"}])
-    if d.entities is not None:
-        keep = [e for e in d.entities if e in panel.index.get_level_values(0)]
-        unknown = sorted(set(d.entities) - set(keep))
-        if unknown:
-            raise ConfigError(f"data.entities: not in the data: {unknown[:10]}")
-        panel = panel.loc[panel.index.get_level_values(0).isin(keep)]
-    return panel, names, attributes
+
+def _restrict(panel: pd.DataFrame, entities: list[str] | None) -> pd.DataFrame:
+    if entities is None:
+        return panel
+    have = panel.index.get_level_values(0)
+    unknown = sorted(set(entities) - set(have))
+    if unknown:
+        raise ConfigError(f"data.entities: not in the data: {unknown[:10]}")
+    return panel.loc[have.isin(entities)]
 
 
-def _user_attributes(path: Path, entity_column: str) -> pd.DataFrame:
-    """Text columns of a user CSV (first value per entity), e.g. a sector for benchmarking."""
-    df = pd.read_csv(path)
-    text = [
-        c for c in df.columns if c != entity_column and not pd.api.types.is_numeric_dtype(df[c])
-    ]
-    if not text:
-        return pd.DataFrame(index=pd.Index([], name="entity"))
-    df[entity_column] = df[entity_column].astype(str)
-    return df.groupby(entity_column)[text].first()
+def _needed_columns(config: PrinciplesConfig) -> tuple[list[str], list[str]]:
+    """(columns needed every year of the window, columns needed in the base year)."""
+    d = config.data
+    yearly = [d.emissions, d.population]
+    base = [d.gdp]
+    rules = {r.rule for r in config.rules}
+    for r in config.rules:
+        rules |= set(r.params.get("components", {})) if r.rule == "mix" else set()
+    if "greenhouse_development_rights" in rules and d.gdp_ppp not in base:
+        base.append(d.gdp_ppp)
+    return yearly, base
 
 
 def _complete_entities(panel: pd.DataFrame, config: PrinciplesConfig, manifest: Manifest):
-    """Entities with every value the rules need; the others are excluded (recorded)."""
+    """Entities with the values the rules need, after the fill rule; the others are excluded.
+
+    Missing years inside ``history_start``-``base_year`` take the nearest year
+    with data in that window (``data.fill: nearest``, METHODS A1, the rule of the
+    alliance study); every fill is a manifest repair. An entity with no data in
+    the window, or a non-positive population, base-year emissions or GDP, is
+    excluded and recorded.
+    """
+    from carbonshare.studies.common import nearest_year_fill
+
     d = config.data
     years = list(range(config.history_start, config.base_year + 1))
-    for col in (d.emissions, d.population, d.gdp):
+    yearly, base = _needed_columns(config)
+    for col in (*yearly, *base):
         if col not in panel.columns:
-            raise DataError(
-                f"the data have no column {col!r}; set data.emissions / data.population / "
-                f"data.gdp to the right column names"
+            field = {d.emissions: "emissions", d.population: "population", d.gdp: "gdp"}
+            hint = (
+                "GDR's threshold is in PPP $ per person: add a GDP or GNI PPP column"
+                if col == d.gdp_ppp and col not in field
+                else "set the data.* column names"
             )
-    wide_e = panel[d.emissions].unstack().reindex(columns=years)
-    wide_p = panel[d.population].unstack().reindex(columns=years)
-    gdp = panel[d.gdp].unstack().reindex(columns=[config.base_year]).iloc[:, 0]
-    reasons: dict[str, str] = {}
-    for entity in wide_e.index:
-        missing = []
-        if wide_e.loc[entity].isna().any():
-            missing.append(f"{d.emissions} in {_years_text(wide_e.loc[entity])}")
-        if wide_p.loc[entity].isna().any():
-            missing.append(f"{d.population} in {_years_text(wide_p.loc[entity])}")
-        if pd.isna(gdp.get(entity, np.nan)):
-            missing.append(f"{d.gdp} in {config.base_year}")
-        if missing:
-            reasons[entity] = "no " + "; no ".join(missing)
+            raise DataError(
+                f"the data have no column {col!r} (data.{field.get(col, 'gdp_ppp')}); {hint}; "
+                f"columns are {list(panel.columns)}"
+            )
+    entities = panel.index.get_level_values(0).unique()
+    if len(entities) < 2:
+        raise DataError(_too_few_message(panel, config, entities, yearly + base))
+    _check_coverage(panel, config, yearly, base)
+    reasons: dict[str, list[str]] = {}
+    filled: dict[str, pd.DataFrame] = {}
+    for col in (*yearly, *base):
+        wide = panel[col].unstack().reindex(index=entities, columns=years)
+        empty = wide.index[wide.isna().all(axis=1).to_numpy()]
+        for e in empty:
+            reasons.setdefault(e, []).append(
+                f"no {col} in {config.history_start}-{config.base_year}"
+            )
+        gaps = wide.index[wide.isna().any(axis=1).to_numpy()].difference(empty)
+        if d.fill == "exclude":
+            for e in gaps:
+                reasons.setdefault(e, []).append(f"no {col} in {_years_text(wide.loc[e])}")
+            filled[col] = wide
             continue
-        if wide_p.loc[entity].min() <= 0 or wide_e.loc[entity, config.base_year] <= 0:
-            reasons[entity] = f"non-positive {d.population} or {d.emissions} in {config.base_year}"
-        elif gdp[entity] <= 0:
-            reasons[entity] = f"non-positive {d.gdp} in {config.base_year}"
-    for entity, reason in reasons.items():
-        manifest.exclude(entity, reason)
-    keep = [e for e in wide_e.index if e not in reasons]
+        out, record = nearest_year_fill(wide, what=col)
+        if col in base:  # only the base-year value is used: fill and record only that one
+            out = out[[config.base_year]]
+            mark = f"{config.base_year} <-"
+            record = record[record["detail"].str.contains(mark, regex=False)]
+            record = record.assign(
+                detail=[
+                    next(p for p in r.split("; ") if p.startswith(mark)) for r in record["detail"]
+                ],
+                years_missing=str(config.base_year),
+            )
+        for row in record.itertuples():
+            manifest.repair(
+                row.entity, col, row.action, f"missing {row.years_missing}: {row.detail}"
+            )
+        filled[col] = out
+    for e in entities:
+        if e in reasons:
+            continue
+        if filled[d.population].loc[e].min() <= 0:
+            reasons[e] = [
+                f"non-positive {d.population} in {config.history_start}-{config.base_year}"
+            ]
+        elif filled[d.emissions].loc[e, config.base_year] <= 0:
+            reasons[e] = [f"non-positive {d.emissions} in {config.base_year}"]
+        elif any(filled[c].loc[e, config.base_year] <= 0 for c in base):
+            reasons[e] = [f"non-positive {'/'.join(base)} in {config.base_year}"]
+    for entity, why in reasons.items():
+        manifest.exclude(entity, "; ".join(why))
+    keep = pd.Index([e for e in entities if e not in reasons], name=panel.index.names[0])
     if len(keep) < 2:
-        raise DataError(
-            f"only {len(keep)} entities have complete {d.emissions}, {d.population} "
-            f"{config.history_start}-{config.base_year} and {d.gdp} {config.base_year}; "
-            f"move history_start later or fill the panel"
-        )
+        raise DataError(_too_few_message(panel, config, keep, yearly + base))
     sub = panel.loc[panel.index.get_level_values(0).isin(keep)]
     sub = sub.loc[sub.index.get_level_values(1) <= config.base_year]
-    return sub, pd.Index(keep)
+    full = pd.MultiIndex.from_product(
+        [keep, sorted(set(sub.index.get_level_values(1)) | set(years))], names=sub.index.names
+    )
+    sub = sub.reindex(full)
+    for col, wide in filled.items():
+        current = sub[col].unstack()
+        cols = list(wide.columns)
+        current.loc[keep, cols] = wide.loc[keep, cols].to_numpy()
+        sub[col] = current.stack(future_stack=True).reindex(full)
+    return sub, keep, _exclusion_table(panel, config, reasons)
+
+
+def _coverage(panel: pd.DataFrame, col: str) -> str:
+    yrs = panel[col].dropna().index.get_level_values(1)
+    return f"{yrs.min()}-{yrs.max()}" if len(yrs) else "no year"
+
+
+def _check_coverage(panel: pd.DataFrame, config: PrinciplesConfig, yearly, base) -> None:
+    """Years the whole panel lacks are not filled: a window outside the data is an error."""
+    first, last = config.history_start, config.base_year
+    for col in (*yearly, *base):
+        have = set(panel[col].dropna().index.get_level_values(1))
+        need = range(first, last + 1) if col in yearly else [last]
+        lacking = [y for y in need if y not in have]
+        if not lacking:
+            continue
+        cover = _coverage(panel, col)
+        if col in yearly and lacking[-1] < last and lacking == list(range(first, lacking[-1] + 1)):
+            fix = f"set history_start to {lacking[-1] + 1} or later"
+        else:
+            fix = "choose history_start and base_year inside the years the data cover"
+        span = f"{lacking[0]}-{lacking[-1]}" if len(lacking) > 1 else str(lacking[0])
+        raise DataError(
+            f"{col} has no value for any entity in {span} (the data cover {cover}; the study "
+            f"needs {first}-{last}); {fix}"
+        )
+
+
+def _too_few_message(panel, config, keep, columns) -> str:
+    ids = panel.index.get_level_values(0).unique()
+    n_all = len(ids)
+    if n_all < 2:
+        return (
+            f"the data hold {n_all} entity ({', '.join(map(str, ids))}); the principles study "
+            "shares a budget among at least 2 entities: add entities"
+        )
+    cover = [f"{col} {_coverage(panel, col)}" for col in columns]
+    return (
+        f"only {len(keep)} of {n_all} entities have {', '.join(columns)} for "
+        f"{config.history_start}-{config.base_year} (the data cover: {'; '.join(cover)}); "
+        "choose history_start and base_year inside those years, or complete the panel"
+    )
+
+
+def _exclusion_table(panel: pd.DataFrame, config: PrinciplesConfig, reasons: dict) -> pd.DataFrame:
+    """Excluded entities with their latest population and emissions up to the base year."""
+    d = config.data
+    upto = panel.loc[panel.index.get_level_values(1) <= config.base_year]
+    latest = {
+        col: upto[col].dropna().groupby(level=0).last() if col in upto else pd.Series(dtype=float)
+        for col in (d.population, d.emissions)
+    }
+    table = pd.DataFrame(
+        {
+            "reason": ["; ".join(r) for r in reasons.values()],
+            "population": latest[d.population].reindex(list(reasons)).to_numpy(),
+            "emissions_t": latest[d.emissions].reindex(list(reasons)).to_numpy(),
+        },
+        index=pd.Index(list(reasons), name=panel.index.names[0]),
+    )
+    return table
 
 
 def _years_text(row: pd.Series) -> str:
@@ -371,6 +487,9 @@ def _defaults_for(rule: str, config: PrinciplesConfig, remaining_budget: float) 
     }
     if rule in ("ability_to_pay_reduction", "greenhouse_development_rights"):
         candidates.pop("end_year")
+    if rule == "greenhouse_development_rights":
+        # the 7,500 development threshold of Baer et al. is in PPP $ per person
+        candidates["gdp"] = d.gdp_ppp
     return {k: v for k, v in candidates.items() if k in accepted}
 
 
@@ -473,6 +592,10 @@ class PrinciplesResult:
     pathway: pd.DataFrame
     names: pd.Series | None
     manifest: Manifest
+    excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Excluded entities: reason, latest population and emissions up to the base year."""
+    excluded_text: str = ""
+    """How many entities are excluded and their share of population and emissions."""
     paths: list[Path] = field(default_factory=list)
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -498,6 +621,7 @@ class PrinciplesResult:
             "rank_spearman": self.spearman.rename_axis("rule"),
             "rank_kendall": self.kendall.rename_axis("rule"),
             "pathway_t": named(self.pathway.rename(columns=str)),
+            "excluded": self.excluded.rename_axis(idx_name),
         }
         for key, table in (
             ("zsg_dea", self.zsg),
@@ -509,8 +633,9 @@ class PrinciplesResult:
         return tables
 
     def write(self, out_dir: str | Path, progress: ProgressCallback | None = None) -> list[Path]:
-        """Write tables, figures, report.html and manifest.json into ``out_dir``."""
-        return _write(self, Path(out_dir), progress)
+        """Write tables, figures, report.html and manifest.json into ``out_dir`` (atomically)."""
+        self.paths = write_study(out_dir, lambda folder: _write(self, folder, progress))
+        return self.paths
 
 
 def run_principles(
@@ -542,6 +667,8 @@ def run_principles(
     from carbonshare import principles as P
 
     config = config or PrinciplesConfig()
+    if out_dir is not None:
+        check_output_dir(out_dir)  # fail before computing
     manifest = Manifest("principles", config)
     notify = progress or (lambda _step: None)
     d = config.data
@@ -549,12 +676,15 @@ def run_principles(
     notify("data")
     with manifest.step("data"):
         raw, names, attributes = _load(config, panel, manifest)
-        data, entities = _complete_entities(raw, config, manifest)
+        data, entities, excluded = _complete_entities(raw, config, manifest)
         alliance = _alliance_shares(config, alliance, manifest)
         if alliance is not None:
             missing = entities.difference(alliance.dropna().index)
+            why = "not in the alliance study (needed by the alliance rule)"
             for entity in missing:
-                manifest.exclude(entity, "not in the alliance study (needed by the alliance rule)")
+                manifest.exclude(entity, why)
+            extra_rows = _exclusion_table(raw, config, {e: [why] for e in missing})
+            excluded = pd.concat([excluded, extra_rows])
             entities = entities.difference(missing, sort=False)
             if len(entities) < 2:
                 raise DataError(
@@ -618,6 +748,14 @@ def run_principles(
     )
     manifest.extra["budget_t"] = budget
     manifest.extra["entities"] = len(entities)
+    if names is not None:
+        excluded.insert(0, "name", names.reindex(excluded.index))
+    excluded_text = exclusion_share(
+        list(excluded.index),
+        population=pd.concat([population, excluded["population"]]),
+        emissions=pd.concat([emissions, excluded["emissions_t"]]),
+    )
+    manifest.extra["excluded"] = excluded_text
     result = PrinciplesResult(
         config=config,
         rules=rules_table,
@@ -639,6 +777,8 @@ def run_principles(
         pathway=pathway,
         names=None if names is None else names.reindex(entities),
         manifest=manifest,
+        excluded=excluded,
+        excluded_text=excluded_text,
     )
     if out_dir is not None:
         result.write(out_dir, progress)
@@ -796,6 +936,13 @@ def _details(config: PrinciplesConfig, data: pd.DataFrame, budget: float, manife
         p = _defaults_for("greenhouse_development_rights", config, budget)
         p |= dict(specs["greenhouse_development_rights"].params)
         rci = P.responsibility_capability_index(data, **p)
+        rci = rci.rename(columns={"income_per_capita": "income_ppp_per_capita"})
+        threshold = p.get("threshold", 7500.0)
+        manifest.note(
+            f"GDR: income per person = {p['gdp']} / {p['population']} in {p['year']}, current "
+            f"international $ (PPP); development threshold {threshold:g} PPP $ per person; "
+            f"{int((rci['income_ppp_per_capita'] > threshold).sum())} of {len(rci)} entities above it"
+        )
     return zsg, ecpc, rci
 
 
@@ -840,7 +987,6 @@ def _write(
     notify("manifest")
     manifest.outputs = [str(p.relative_to(out_dir)) for p in paths] + ["manifest.json"]
     paths.append(manifest.write(out_dir))
-    result.paths = paths
     return paths
 
 
@@ -908,8 +1054,8 @@ def _write_report(result: PrinciplesResult, out_dir: Path) -> Path:
     rep.add_markdown(
         f"- **Budget**: {result.budget_t / 1e9:.4g} GtCO2 after {cfg.base_year} "
         f"({'IPCC AR6 Table SPM.2, ' + str(cfg.budget.warming) + ' °C / ' + str(cfg.budget.likelihood) + ' %' if cfg.budget.source == 'ipcc' else 'given'}).\n"
-        f"- **Entities**: {n} with complete data ({len(result.manifest.exclusions)} excluded, "
-        f"see the manifest).\n"
+        f"- **Entities**: {n} ({result.excluded_text}; missing years filled by "
+        f"`data.fill: {cfg.data.fill}`, see Exclusions and data repairs).\n"
         f"- **Most equal per-capita allowances** (population-weighted Gini): {most_equal}; "
         f"**least equal**: {least_equal}.\n"
         f"- Winners and losers are measured against **{ref}**. Burden rules (polluter pays, GDR, "
@@ -917,6 +1063,23 @@ def _write_report(result: PrinciplesResult, out_dir: Path) -> Path:
         f"a {cfg.burden_reduction:.0%} cut from base-year emissions.\n",
         title="Summary",
     )
+    rep.add_section("Exclusions and data repairs")
+    if result.manifest.warnings:
+        rep.add_markdown(
+            "\n".join(f"- **Warning**: {w}" for w in result.manifest.warnings), title="Warnings"
+        )
+    rep.add_markdown(
+        f"**{result.excluded_text[0].upper() + result.excluded_text[1:]}** (population and "
+        f"emissions: latest value up to {cfg.base_year}); their share of the budget goes to the "
+        f"{n} entities below. {len(result.manifest.repairs)} missing values were filled "
+        f"(rule `data.fill: {cfg.data.fill}`: nearest year with data in "
+        f"{cfg.history_start}-{cfg.base_year}).",
+        title="Exclusions",
+    )
+    if len(result.excluded):
+        rep.add_table(result.excluded, "Excluded entities")
+    if result.manifest.repairs:
+        rep.add_table(pd.DataFrame(result.manifest.repairs), "Data repairs")
     rep.add_section("Rules")
     rep.add_table(
         result.rules, "Rules run", caption="kind: what the rule shares (allowance or burden)."
@@ -959,6 +1122,11 @@ def _write_report(result: PrinciplesResult, out_dir: Path) -> Path:
         rep.add_table(
             result.rci.rename_axis(entity),
             "Greenhouse Development Rights: responsibility and capacity",
+            caption=(
+                f"income_ppp_per_capita: {cfg.data.gdp_ppp} / {cfg.data.population}, current "
+                "international $ (PPP) per person; capacity counts income above the 7,500 PPP $ "
+                "development threshold (Baer et al. 2008)."
+            ),
         )
     if result.names is not None:
         from carbonshare.report import interactive as I

@@ -159,7 +159,9 @@ class ResponsibilityResult:
 
     def write(self, out_dir: str | Path, progress: ProgressCallback | None = None) -> list[Path]:
         """Write tables, figures, report.html (as configured) and manifest.json."""
-        return write_outputs(self, Path(out_dir), progress=progress)
+        from carbonshare.studies.common import write_study
+
+        return write_study(out_dir, lambda folder: write_outputs(self, folder, progress=progress))
 
 
 def _load(config: ResponsibilityConfig, manifest: Manifest):
@@ -279,6 +281,10 @@ def run_responsibility(
     from carbonshare.accounting.supply_chain import chain_accounts
 
     config = config or ResponsibilityConfig()
+    if out_dir is not None:
+        from carbonshare.studies.common import check_output_dir
+
+        check_output_dir(out_dir)  # fail before computing
     notify = progress or (lambda _step: None)
     manifest = Manifest("responsibility", config)
 

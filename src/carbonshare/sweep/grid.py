@@ -44,12 +44,17 @@ def set_field(config: M, path: str, value: Any) -> M:
 
 
 def parse_vary(option: str) -> tuple[str, list[Any]]:
-    """Parse a CLI ``--vary`` option ``path=v1,v2,...``; values are read as YAML scalars.
+    """Parse a CLI ``--vary`` option ``path=v1,v2,...``; values are read as YAML.
+
+    The values are the items of a YAML flow sequence, so a list value is
+    written in brackets and counts as one value.
 
     Examples
     --------
     >>> parse_vary("distances.min_km=null,50,100")
     ('distances.min_km', [None, 50, 100])
+    >>> parse_vary("countries.only=[USA,CAN,MEX],[FRA,DEU]")
+    ('countries.only', [['USA', 'CAN', 'MEX'], ['FRA', 'DEU']])
     """
     import yaml
 
@@ -59,7 +64,17 @@ def parse_vary(option: str) -> tuple[str, list[Any]]:
             f"--vary {option!r} must look like FIELD=VALUE1,VALUE2 "
             "(e.g. weights.method=entropy,pca,critic)"
         )
-    return path.strip(), [yaml.safe_load(v.strip()) for v in values.split(",")]
+    try:
+        parsed = yaml.safe_load(f"[{values}]")
+    except yaml.YAMLError as exc:
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise ConfigError(
+            f"--vary {option!r}: the values cannot be read ({problem}); separate values with "
+            "commas and write a list value in brackets, e.g. countries.only=[USA,CAN,MEX]"
+        ) from None
+    if any(v is None for v in parsed) and "null" not in values.lower() and "~" not in values:
+        raise ConfigError(f"--vary {option!r}: an empty value between commas; remove it")
+    return path.strip(), parsed
 
 
 def variant_grid(
