@@ -37,7 +37,7 @@ from carbonshare.studies.bluecarbon_config import (
     SUBSYSTEMS,
     BlueCarbonConfig,
 )
-from carbonshare.studies.common import Manifest, ProgressCallback
+from carbonshare.studies.common import Manifest, ProgressCallback, check_output_dir
 
 __all__ = [
     "STEPS",
@@ -84,6 +84,8 @@ class StudyInputs:
     """ISO3 -> US$ per t CO2, with the world value."""
     flags: pd.DataFrame | None = None
     """Build-time repair flags of the source columns (bundled data only)."""
+    config: BlueCarbonConfig | None = None
+    """The config with optional indicators whose column the panel lacks left out."""
 
 
 def _source_columns(config: BlueCarbonConfig, frame_columns) -> list[str]:
@@ -129,6 +131,17 @@ def load_inputs(
         raise DataError(f"the panel is indexed by {list(frame.index.names)}; use (iso3, year)")
     needed = _source_columns(config, frame.columns)
     absent = [c for c in needed if c not in frame.columns]
+    optional = [k for k, s in config.indicators.items()
+                if s.optional and (s.column in absent or s.per in absent)]  # fmt: skip
+    if optional:
+        for k in optional:
+            spec = config.indicators[k]
+            manifest.note(f"indicator {k} ({spec.name}) left out: the panel has no column "
+                          f"{spec.column!r} (optional indicator)")  # fmt: skip
+        kept = {k: s for k, s in config.indicators.items() if k not in optional}
+        config = config.model_copy(update={"indicators": kept})
+        needed = _source_columns(config, frame.columns)
+        absent = [c for c in needed if c not in frame.columns]
     if absent:
         users = [k for k, s in config.indicators.items() if s.column in absent or s.per in absent]
         raise ConfigError(
@@ -158,7 +171,7 @@ def load_inputs(
             f"sequestration.areas names ecosystem(s) {lost} without a burial rate; the rates "
             f"cover {list(burial_rates.index)}"
         )
-    return StudyInputs(frame, candidates, countries, burial_rates, cscc, flags)
+    return StudyInputs(frame, candidates, countries, burial_rates, cscc, flags, config)
 
 
 @dataclass
@@ -360,8 +373,12 @@ class BlueCarbonResult:
     def write(self, out_dir: str | Path, progress: ProgressCallback | None = None) -> list[Path]:
         """Write tables, figures, report.html and manifest.json (figures/report as configured)."""
         from carbonshare.studies import bluecarbon_output
+        from carbonshare.studies.common import write_study
 
-        return bluecarbon_output.write(self, Path(out_dir), progress=progress)
+        self.paths = write_study(
+            out_dir, lambda folder: bluecarbon_output.write(self, folder, progress=progress)
+        )
+        return self.paths
 
 
 def _group_values(values: pd.DataFrame, countries: pd.DataFrame, config) -> pd.DataFrame:
@@ -411,6 +428,8 @@ def run_bluecarbon(
     ConfigError, DataError  naming the field, country or column at fault.
     """
     config = config or BlueCarbonConfig()
+    if out_dir is not None:
+        check_output_dir(out_dir)  # fail before computing
     notify = progress or (lambda _step: None)
     manifest = Manifest("bluecarbon", config)
     yc = config.years
@@ -420,6 +439,7 @@ def run_bluecarbon(
     with manifest.step(STEPS[0]):
         inputs = load_inputs(config, manifest, panel=panel, countries=countries,
                              burial_rates=burial_rates, cscc=cscc)  # fmt: skip
+        config = inputs.config or config
         ip = indicator_panel(inputs, config, manifest)
         src_cols = _source_columns(config, inputs.frame.columns)
         src_rep = source_flags(inputs.flags, ip.values.index, src_cols)

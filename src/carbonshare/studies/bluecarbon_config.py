@@ -65,6 +65,11 @@ class BlueIndicatorSpec(StudyConfig):
         "ecosystem); each case is recorded",
     )
     note: str = Field("", description="data caveat shown in the report")
+    optional: bool = Field(
+        False,
+        description="if the panel lacks the column, leave the indicator out (recorded) "
+        "instead of stopping",
+    )
 
 
 def default_indicators() -> dict[str, BlueIndicatorSpec]:
@@ -81,7 +86,8 @@ def default_indicators() -> dict[str, BlueIndicatorSpec]:
         "GDPPC": s(name="GDP per capita", column="gdp_usd", per="population",
                    unit="current US$ per person", subsystem=df),
         "RENEW": s(name="Clean-energy share", column="renewables_pct",
-                   unit="% of final energy consumption", subsystem=df),
+                   unit="% of final energy consumption", subsystem=df, optional=True,
+                   note="WDI EG.FEC.RNEW.ZS; left out (recorded) when the panel lacks it"),
         "CRI": s(name="Climate risk (Germanwatch CRI score)", column="climate_risk_index",
                  unit="CRI score (larger = less affected)", subsystem=df,
                  note="CRI editions 2017 and 2020 only: the other years are filled from the "
