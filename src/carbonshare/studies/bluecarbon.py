@@ -120,7 +120,7 @@ def load_inputs(
 
         blue_panel = blue.load_blue_panel()
         main = data.load_panel()
-        frame = main.join(blue_panel, how="outer", rsuffix="_blue")
+        frame = main.join(blue_panel, how="outer")
         candidates = pd.Index(blue.coastal_countries())
         flags = blue.load_blue_flags()
         manifest.add_sources(data.sources())
