@@ -618,6 +618,21 @@ def run_bluecarbon(
                 point[f"added_{name}_tco2"] / point["added_BAU_tco2"] - 1
             ) * 100
         headlines[f"{name}_rule"] = sharing[name].chosen
+    dev = inputs.countries[config.analysis.group_column].reindex(keep)
+    names = list(sc.intensities)
+    for name in names:
+        co = per[name]
+        for label, mask in (("developing", dev == False), ("developed", dev == True)):  # noqa: E712
+            m = mask.fillna(False).to_numpy()
+            headlines[f"{label}_bcdi_increase_{name}_vs_BAU_pct"] = float(
+                (co["bcdi_coop"][m].mean() / co["bcdi_bau"][m].mean() - 1) * 100
+            )
+    if len(names) > 1:
+        m = (dev == True).fillna(False).to_numpy()  # noqa: E712
+        gain = {n: float((per[n]["carbon_coop"] - per[n]["carbon_base"])[m].sum()) for n in names}
+        headlines[f"developed_added_sequestration_{names[-1]}_vs_{names[0]}_pct"] = (
+            (gain[names[-1]] / gain[names[0]] - 1) * 100 if gain[names[0]] else np.nan
+        )
     headlines[f"{head_name}_benefit_musd"] = point.get("benefit_usd", np.nan) / 1e6
     headlines[f"{head_name}_cost_musd"] = point.get("cost_usd", np.nan) / 1e6
     headlines["best_q_net_value"] = best_q

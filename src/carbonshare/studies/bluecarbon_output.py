@@ -174,9 +174,11 @@ def write_figures(result: BlueCarbonResult, out_dir: Path) -> list[Path]:
             legend_label="BCDI (0-100)",
         )  # fmt: skip
     for name, s in d["added"].items():
+        positive = bool((s.dropna() > 0).all())  # skewed: log colours when every value is > 0
         made[f"added_sequestration_map_{name}"] = F.choropleth(
             s, title=f"Added annual sequestration in {yc.horizon} under {name} vs BAU",
-            cmap="viridis", legend_label="kt CO2 per year",
+            cmap="viridis", log_color=positive,
+            legend_label="kt CO2 per year" + (" (logarithmic colour scale)" if positive else ""),
         )  # fmt: skip
     paths: list[Path] = []
     for name, fig in made.items():
