@@ -99,3 +99,14 @@ def test_bcdi_refuses_gaps_and_unknown_indicators():
         bcdi(X, pd.Series(dict.fromkeys("abcd", "D")))
     with pytest.raises(DataError, match="no subsystem"):
         bcdi(_panel(), pd.Series(dict.fromkeys("abc", "D")))
+
+
+def test_package_imports_light():
+    import subprocess
+    import sys
+
+    heavy = ("statsmodels", "scipy", "matplotlib", "geopandas", "threadpoolctl")
+    code = ("import sys, carbonshare.bluecarbon; "
+            f"print(','.join(m for m in {heavy!r} if m in sys.modules))")  # fmt: skip
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
