@@ -183,9 +183,14 @@ def test_report_in_headless_chromium(study, tmp_path):
 
 
 def test_user_panel_errors_and_exclusions():
-    panel = synthetic_panel().drop(columns="renewables_pct")
-    with pytest.raises(ConfigError, match="renewables_pct.*RENEW"):
+    panel = synthetic_panel().drop(columns="cpi_0_100")
+    with pytest.raises(ConfigError, match="cpi_0_100.*GOV"):
         _run(panel=panel)
+    # an optional indicator whose column is missing is left out, and the run says so
+    cfg = BlueCarbonConfig(**FAST, output={"figures": False, "report": False})
+    lean = _run(cfg, panel=synthetic_panel().drop(columns="renewables_pct"))
+    assert "RENEW" not in lean.index.weights.index and lean.headlines["indicators"] == 15
+    assert any("RENEW" in n and "left out" in n for n in lean.manifest.notes)
     panel = synthetic_panel()
     panel.loc["KEN", "cpi_0_100"] = np.nan
     cfg = BlueCarbonConfig(

@@ -137,7 +137,7 @@ def holt_forecasts(
     forecasts = long.unstack("score")
     forecasts.columns = forecasts.columns.swaplevel(0, 1)
     forecasts = forecasts.sort_index(axis=1, level=0, sort_remaining=False)
-    p = pd.DataFrame(params).T
+    p = pd.DataFrame.from_dict(params, orient="index")
     p.index.names = ["iso3", "score"]
     n = int(p["clipped"].sum())
     if n:

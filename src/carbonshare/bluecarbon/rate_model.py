@@ -201,7 +201,7 @@ def fit_rate_models(
             "re_variance": float(res.cov_re.iloc[0, 0]),
             "converged": bool(res.converged),
         }
-    table = pd.DataFrame(rows).T
+    table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "model"
     chosen = candidates[0] if select == "first" else str(table["aic"].astype(float).idxmin())
     table["chosen"] = table.index == chosen

@@ -75,7 +75,7 @@ def allocation_checks(game: games.Game, allocations: pd.DataFrame, tol: float = 
                       "min_surplus": float(surplus.min()),
                       "efficient": abs(gap) <= tol * scale,
                       "individually_rational": viol == 0}  # fmt: skip
-    out = pd.DataFrame(rows).T
+    out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "rule"
     return out
 

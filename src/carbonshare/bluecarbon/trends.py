@@ -124,7 +124,7 @@ def capacity_endowment_correlation(x: pd.Series, y: pd.Series) -> pd.DataFrame:
     for name, fn in (("pearson", pearsonr), ("spearman", spearmanr)):
         r, p = fn(a, b)
         rows[name] = {"r": float(r), "pvalue": float(p), "n": int(len(a))}
-    out = pd.DataFrame(rows).T
+    out = pd.DataFrame.from_dict(rows, orient="index")
     out["n"] = out["n"].astype(np.int64)
     out.index.name = "method"
     return out

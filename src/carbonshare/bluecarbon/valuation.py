@@ -105,7 +105,7 @@ def cooperation_curve(
         rows[float(q)] = {"added_tco2": float(coop.sum() - bau.sum()),
                           "benefit_usd": v["benefit_usd"], "cost_usd": v["cost_usd"],
                           "net_usd": v["net_usd"]}  # fmt: skip
-    out = pd.DataFrame(rows).T
+    out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "q"
     out["local_optimum"] = local_optima(out["net_usd"])
     return out

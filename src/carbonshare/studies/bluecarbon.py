@@ -473,7 +473,7 @@ def run_bluecarbon(
             regions.append(summ.assign(score=col))
             kw[col] = test
         regions = pd.concat(regions).reset_index().set_index(["score", "region"])
-        kruskal = pd.DataFrame(kw).T
+        kruskal = pd.DataFrame.from_dict(kw, orient="index")
         kruskal.index.name = "score"
         corr = pd.concat({
             "pooled": bc.capacity_endowment_correlation(scores["development_capacity"],

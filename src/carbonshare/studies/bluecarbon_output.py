@@ -298,9 +298,9 @@ def write_report(result: BlueCarbonResult, out_dir: Path, figure_paths: list[Pat
     top_n = cfg.analysis.top_n
     cols = [f"BCDI_{yc.first}", f"BCDI_{yc.last}", "BCDI_change"]
     top = ch.sort_values(f"BCDI_{yc.last}", ascending=False).head(top_n)[cols]
-    top.index = _named(result, top.index)
+    top.index = pd.Index(_named(result, top.index), name="country")
     imp = ch.sort_values("BCDI_change", ascending=False).head(top_n)[cols]
-    imp.index = _named(result, imp.index)
+    imp.index = pd.Index(_named(result, imp.index), name="country")
     rep.add_table(result.global_scores, "Global scores", caption="Mean over countries, 0-100.")
     rep.add_table(top, f"Top {top_n} countries by BCDI {yc.last}")
     rep.add_table(imp, f"{top_n} most improved countries", caption="BCDI change in points.")
