@@ -27,6 +27,8 @@ __all__ = [
     "category_order",
     "color_range",
     "format_number",
+    "group_labels",
+    "ranked_category_colors",
     "spread_note",
 ]
 
@@ -155,6 +157,60 @@ def category_colors(categories: Sequence[Hashable]) -> dict[Hashable, str]:
     else:
         palette = QUALITATIVE + EXTENDED
     return {c: palette[i % len(palette)] for i, c in enumerate(cats)}
+
+
+#: Colour of the categories beyond the distinct ones in :func:`ranked_category_colors`.
+OTHER_COLORS = ("#B8B8B8", "#9A9A9A")
+
+
+def ranked_category_colors(
+    ranked: Sequence[Hashable], n_distinct: int = len(QUALITATIVE)
+) -> dict[Hashable, str]:
+    """Distinct colours for the ``n_distinct`` first categories, greys for the rest.
+
+    With dozens of categories (38 alliances) no palette stays readable; colour the
+    categories that matter most (pass them first, e.g. alliances by share) with Paul Tol's
+    colour-blind-safe colours and draw the rest in two alternating greys, named in the
+    legend as "others" and told apart by hover text.
+
+    Examples
+    --------
+    >>> c = ranked_category_colors(["a", "b", "c"], n_distinct=2)
+    >>> c["a"] != c["b"], c["c"]
+    (True, '#B8B8B8')
+    """
+    cats = list(dict.fromkeys(ranked))
+    head = category_colors(cats[:n_distinct]) if n_distinct > 0 else {}
+    tail = {c: OTHER_COLORS[i % 2] for i, c in enumerate(cats[n_distinct:])}
+    return {**head, **tail}
+
+
+def group_labels(
+    groups: pd.Series, weight: pd.Series, names: Mapping[Hashable, str] | None = None
+) -> dict[Hashable, str]:
+    """A readable label per group: its heaviest member and how many others it has.
+
+    Parameters
+    ----------
+    groups : Series member -> group (e.g. ISO3 -> alliance number).
+    weight : Series member -> weight (e.g. share); the heaviest member leads.
+    names : member -> display name (e.g. ISO3 -> country name); default the member.
+
+    Examples
+    --------
+    >>> g = pd.Series({"COD": 2, "COG": 2, "CAF": 2, "USA": 32})
+    >>> w = pd.Series({"COD": 20.2, "COG": 20.1, "CAF": 2.0, "USA": 1.5})
+    >>> group_labels(g, w, {"COD": "DR Congo", "USA": "United States"})
+    {2: 'DR Congo +2', 32: 'United States'}
+    """
+    w = weight.reindex(groups.index).fillna(float("-inf"))
+    out = {}
+    for grp in category_order(groups.dropna().unique().tolist()):
+        members = w[groups == grp].sort_values(ascending=False, kind="stable")
+        lead = members.index[0]
+        name = (names or {}).get(lead, lead)
+        out[grp] = f"{name} +{len(members) - 1}" if len(members) > 1 else str(name)
+    return out
 
 
 def color_range(lo: float, hi: float) -> tuple[float, float]:
