@@ -97,6 +97,8 @@ def figure_data(result: BlueCarbonResult) -> dict[str, object]:
     head = list(cfg.scenarios.intensities)[-1]
     gv = result.group_values.xs(head, level="scenario")
     bars = (gv[["benefit_usd", "cost_usd"]] / 1e6).droplevel("grouping")
+    bars = bars.rename(index={"developed": "All developed countries",
+                              "developing": "All developing countries"})  # fmt: skip
     bars.columns = ["benefit", "cost"]
     from carbonshare.bluecarbon import rate_fitted
 
