@@ -15,7 +15,13 @@ The study that composes them is :mod:`carbonshare.studies.bluecarbon`.
 """
 
 from carbonshare.bluecarbon.cooperation import BlueCarbonScenario, capacity_lift, local_optima
-from carbonshare.bluecarbon.fill import FILL_RULES, FilledPanel, fill_summary, fill_years
+from carbonshare.bluecarbon.fill import (
+    FILL_RULES,
+    FilledPanel,
+    fill_summary,
+    fill_years,
+    year_runs,
+)
 from carbonshare.bluecarbon.holt import holt_forecast, holt_forecasts
 from carbonshare.bluecarbon.index import BCDI_WEIGHTS, BCDIResult, bcdi, global_scores
 from carbonshare.bluecarbon.rate_model import (
@@ -81,4 +87,5 @@ __all__ = [
     "share_gains",
     "summarise_draws",
     "value_gains",
+    "year_runs",
 ]

@@ -14,7 +14,7 @@ import pandas as pd
 
 from carbonshare.errors import ConfigError, DataError
 
-__all__ = ["FILL_RULES", "FilledPanel", "fill_years", "fill_summary"]
+__all__ = ["FILL_RULES", "FilledPanel", "fill_summary", "fill_years", "year_runs"]
 
 FILL_RULES = ("nearest", "linear", "none")
 """``nearest``: the value of the nearest year with data (the earlier on a tie; the
@@ -160,8 +160,23 @@ def fill_summary(fills: pd.DataFrame) -> pd.DataFrame:
     if fills.empty:
         return pd.DataFrame(columns=cols)
     g = fills.groupby(["iso3", "column", "source", "rule"], sort=False)["year"]
-    out = g.agg(["min", "max", "size"]).reset_index()
-    out["years"] = [
-        str(a) if a == b else f"{a}-{b}" for a, b in zip(out["min"], out["max"], strict=True)
-    ]
-    return out.rename(columns={"size": "n"})[cols]
+    out = g.agg(years=year_runs, n="size").reset_index()
+    return out[cols]
+
+
+def year_runs(years) -> str:
+    """Years as runs of consecutive years: "1997-2006, 2011-2014".
+
+    Examples
+    --------
+    >>> year_runs([2011, 1997, 1998, 1999, 2013, 2012, 2020])
+    '1997-1999, 2011-2013, 2020'
+    """
+    ys = sorted({int(y) for y in years})
+    runs, start = [], None
+    for k, y in enumerate(ys):
+        start = y if start is None else start
+        if k + 1 == len(ys) or ys[k + 1] != y + 1:
+            runs.append(str(y) if y == start else f"{start}-{y}")
+            start = None
+    return ", ".join(runs)

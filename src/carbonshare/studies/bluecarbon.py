@@ -286,10 +286,8 @@ def source_flags(flags: pd.DataFrame | None, index: pd.Index, columns: list[str]
     long = long[long["flag"].fillna("").astype(str) != ""]
     if long.empty:
         return pd.DataFrame(columns=out_cols)
-    g = long.groupby(["iso3", "column", "flag"], sort=False)["year"].agg(["min", "max", "size"])
-    g = g.reset_index()
-    g["years"] = [f"{a}-{b}" if a != b else str(a) for a, b in zip(g["min"], g["max"], strict=True)]
-    return g.rename(columns={"size": "n"})[out_cols]
+    g = long.groupby(["iso3", "column", "flag"], sort=False)["year"]
+    return g.agg(years=bc.year_runs, n="size").reset_index()[out_cols]
 
 
 # ----------------------------------------------------------------------------- the study

@@ -18,6 +18,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from carbonshare.studies.alliances_config import CountriesConfig
 from carbonshare.studies.common import StudyConfig
 
 __all__ = [
@@ -122,26 +123,14 @@ def default_indicators() -> dict[str, BlueIndicatorSpec]:
     }  # fmt: skip
 
 
-class DataConfig(StudyConfig):
-    """Where the data come from and which countries enter."""
+class DataConfig(CountriesConfig):
+    """Where the data come from and which countries enter (``only`` / ``exclude`` as ISO3)."""
 
     panel: str | None = Field(
         None,
         description="CSV or Parquet with iso3, year and every indicator column (null: the "
         "bundled panel joined with carbonshare.data.blue)",
     )
-    only: list[str] | None = Field(None, description="if set, just these ISO3 codes")
-    exclude: list[str] = Field(default_factory=list, description="ISO3 codes to leave out")
-
-    @field_validator("exclude", "only")
-    @classmethod
-    def _iso3(cls, v: list[str] | None) -> list[str] | None:
-        if v is None:
-            return v
-        bad = [c for c in v if not (isinstance(c, str) and len(c) == 3 and c.isalpha())]
-        if bad:
-            raise ValueError(f"{bad} are not ISO3 codes; use three letters such as IDN")
-        return [c.upper() for c in v]
 
 
 class YearsConfig(StudyConfig):
