@@ -159,6 +159,8 @@ def test_sharing_rules_efficient_and_ir_on_the_study_game(study):
             or not res.checks["individually_rational"].any()
         )
         assert res.shapley_se.notna().all()
+    table = result.tables()["allocations"]
+    assert table["shapley_se"].notna().all() and (table["shapley_se"] >= 0).all()
     # values: benefit - cost = CSCC x (allocated - own sequestration)
     v = result.values.xs(name, level="scenario")
     c = result.cscc["cscc_usd_per_tco2"]

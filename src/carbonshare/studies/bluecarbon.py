@@ -212,6 +212,8 @@ def indicator_panel(inputs: StudyInputs, config: BlueCarbonConfig, manifest: Man
     for iso3 in config.data.exclude:
         if iso3 in sel.index:
             drop(iso3, "data.exclude")
+        else:
+            manifest.note(f"data.exclude lists {iso3}, which is not a coastal country of the panel")
     for iso3 in cands:
         if iso3 not in inputs.countries.index or pd.isna(inputs.countries.at[iso3, region]):
             drop(iso3, f"no {region} in the country table")
@@ -332,7 +334,11 @@ class BlueCarbonResult:
         scores = self.index.scores.join(meta[["name"]].join(self.regions_of), on="iso3")
         fc = self.forecasts.copy()
         fc.columns = [f"{s}_{k}" for s, k in fc.columns]
-        alloc = pd.concat({k: v.allocations for k, v in self.sharing.items()}, names=["scenario"])
+        alloc = pd.concat(
+            {k: v.allocations.assign(shapley_se=v.shapley_se) if len(v.shapley_se)
+             else v.allocations for k, v in self.sharing.items()},
+            names=["scenario"],
+        )  # fmt: skip
         checks = pd.concat({k: v.checks for k, v in self.sharing.items()}, names=["scenario"])
         eig = self.index.eigenvalues.to_frame()
         heads = pd.DataFrame({"value": [str(v) for v in self.headlines.values()]},
