@@ -54,8 +54,12 @@ def sequestration_game(scenario: BlueCarbonScenario, q: float) -> games.Callable
     )
 
 
-def allocation_checks(game: games.Game, allocations: pd.DataFrame, tol: float = 1e-6):
+def allocation_checks(game: games.Game, allocations: pd.DataFrame, tol: float = 1e-9):
     """Efficiency and individual rationality of each allocation (column).
+
+    ``tol`` is relative to scale = max(1, |v(N)|) and covers rounding only: a
+    country short of its standalone value by more (however small next to
+    v(N)) is a violation.
 
     Returns
     -------
