@@ -166,7 +166,8 @@ def write_figures(result: BlueCarbonResult, out_dir: Path) -> list[Path]:
         ),
         "q_curve": G.q_curve(
             result.curve, chosen=dict(cfg.scenarios.intensities),
-            title="Cost-benefit curve of cooperation intensity q (grand coalition)",
+            title="Cost-benefit curve of cooperation intensity q (grand coalition, "
+            f"{result.sharing[d['head']].chosen.upper()} allocation)",
         ),
     }  # fmt: skip
     vmax = max(float(s.max()) for s in d["maps"].values())
