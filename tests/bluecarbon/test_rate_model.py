@@ -40,14 +40,14 @@ def test_mixed_model_equals_direct_statsmodels_call():
     import statsmodels.formula.api as smf
 
     frame = _frame()
-    fit = fit_rate_models(frame, ["log", "linear", "null"])
+    fit = fit_rate_models(frame, ["log", "linear", "intercept"])
     direct = smf.mixedlm("rate ~ np.log(dc)", frame, groups=frame["iso3"]).fit(reml=False)
     row = fit.table.loc["log"]
     assert row["b0"] == pytest.approx(direct.fe_params["Intercept"], rel=1e-5)
     assert row["b1"] == pytest.approx(direct.fe_params["np.log(dc)"], rel=1e-5)
     assert row["aic"] == pytest.approx(direct.aic, rel=1e-6)
     assert row["re_variance"] == pytest.approx(direct.cov_re.iloc[0, 0], rel=1e-3)
-    # the true model (log) wins on AIC against the linear and null candidates
+    # the true model (log) wins on AIC against the linear and intercept-only candidates
     assert fit.table["aic"].astype(float).idxmin() == "log"
     assert row["b1"] == pytest.approx(0.015, abs=0.002)
     assert fit.chosen == "log" and fit.transform == "log"
@@ -63,7 +63,7 @@ def test_mixed_model_equals_direct_statsmodels_call():
 
 def test_aic_selection_and_errors():
     frame = _frame(1)
-    fit = fit_rate_models(frame, ["null", "log"], select="aic")
+    fit = fit_rate_models(frame, ["intercept", "log"], select="aic")
     assert fit.chosen == "log"
     assert fit.table["chosen"].tolist() == [False, True]
     with pytest.raises(ConfigError, match="unknown"):

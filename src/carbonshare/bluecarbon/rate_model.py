@@ -35,7 +35,7 @@ RATE_MODELS: dict[str, tuple[str, str, str]] = {
     "log": ("rate ~ log_dc", "1", "Rate = b0 + b1 ln(DC) + (1 | nation)  [the paper's]"),
     "linear": ("rate ~ dc", "1", "Rate = b0 + b1 DC + (1 | nation)"),
     "log_slope": ("rate ~ log_dc", "log_dc", "Rate = b0 + b1 ln(DC) + (1 + ln(DC) | nation)"),
-    "null": ("rate ~ 1", "1", "Rate = b0 + (1 | nation)"),
+    "intercept": ("rate ~ 1", "1", "Rate = b0 + (1 | nation)"),
 }
 """Candidate models: name -> (fixed-effects formula, random-effects variable
 besides the intercept or "1", description)."""
@@ -216,7 +216,7 @@ def rate_coefficients(
 
     a_i = b0 + u_i and c_i = b1 + v_i with the predicted random effects (BLUP)
     of the nation (0 for a country not in the estimation frame, or with
-    ``random_effects=False``); the null model has slope 0.
+    ``random_effects=False``); the intercept-only model has slope 0.
 
     Returns
     -------

@@ -192,8 +192,8 @@ class AnalysisConfig(StudyConfig):
 class RateModelConfig(StudyConfig):
     """Mixed model of area growth on development capacity (METHODS B4)."""
 
-    candidates: list[Literal["log", "linear", "log_slope", "null"]] = Field(
-        ["log", "linear", "log_slope", "null"], description="models compared by AIC"
+    candidates: list[Literal["log", "linear", "log_slope", "intercept"]] = Field(
+        ["log", "linear", "log_slope", "intercept"], description="models compared by AIC"
     )
     select: Literal["first", "aic"] = Field(
         "first", description="first: the first candidate (the paper's); aic: smallest AIC"
