@@ -120,19 +120,19 @@ def holt_forecasts(
     from threadpoolctl import threadpool_limits
 
     parts, params = {}, {}
-    for iso3, block in scores.groupby(level="iso3", sort=False):
-        block = block.droplevel("iso3")
-        for col in scores.columns:
-            series = block[col].rename(f"{iso3} {col}")
-            # one BLAS thread: the optimiser's tiny problems run ~10x slower with more
-            with threadpool_limits(1):
+    # one BLAS thread: the optimiser's tiny problems run ~10x slower with more
+    with threadpool_limits(1):
+        for iso3, block in scores.groupby(level="iso3", sort=False):
+            block = block.droplevel("iso3")
+            for col in scores.columns:
+                series = block[col].rename(f"{iso3} {col}")
                 f = holt_forecast(series, last_year, alpha=alpha)
-            n_clip = 0
-            if bounds is not None:
-                n_clip = int(((f["mean"] < bounds[0]) | (f["mean"] > bounds[1])).sum())
-                f = f.clip(lower=bounds[0], upper=bounds[1])
-            parts[(iso3, col)] = f
-            params[(iso3, col)] = {**f.attrs["params"], "clipped": n_clip}
+                n_clip = 0
+                if bounds is not None:
+                    n_clip = int(((f["mean"] < bounds[0]) | (f["mean"] > bounds[1])).sum())
+                    f = f.clip(lower=bounds[0], upper=bounds[1])
+                parts[(iso3, col)] = f
+                params[(iso3, col)] = {**f.attrs["params"], "clipped": n_clip}
     long = pd.concat(parts, names=["iso3", "score", "year"])
     forecasts = long.unstack("score")
     forecasts.columns = forecasts.columns.swaplevel(0, 1)
