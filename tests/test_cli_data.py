@@ -155,3 +155,14 @@ def test_build_command(tmp_path, capsys):
         pytest.skip(f"raw data folder {raw} is absent")
     assert main(["data", "build", "--raw", str(raw), "--out", str(tmp_path)]) == 0
     assert (tmp_path / "panel.csv.gz").is_file()
+
+
+@pytest.mark.parametrize("name", ["panel.parquet", "panel.xlsx", "panel.csv"])
+def test_export_format_from_the_extension(name, tmp_path):
+    # issue 9 item 15: `--out x.parquet` without --format wrote CSV text into a .parquet file
+    out = tmp_path / name
+    assert main(["data", "export", "--out", str(out), "--indicators", "population"]) == 0
+    read = {".parquet": pd.read_parquet, ".xlsx": pd.read_excel, ".csv": pd.read_csv}
+    df = read[out.suffix](out)
+    assert list(df.columns) == ["iso3", "year", "population"] and len(df) > 1000
+    assert [p.name for p in tmp_path.iterdir()] == [name]  # no temporary file left

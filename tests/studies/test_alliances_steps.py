@@ -145,7 +145,7 @@ def test_indicator_matrix_selection_repairs_and_exclusions():
     assert all(r["action"] == "nearest-year fill" for r in fills)
     narrowed = [r for r in manifest.repairs if r["action"] == "window narrowed"]
     assert [r["field"] for r in narrowed] == ["FRT"]
-    assert any("FRT" in n and "2016-2017" in n for n in manifest.notes)
+    assert any("FRT" in n and "2016-2017" in n for n in manifest.warnings)
     windows = m.windows.set_index("indicator")
     assert windows.loc["FRT", "window_used"] == "2016-2017"
 

@@ -350,6 +350,7 @@ def _complete_entities(panel: pd.DataFrame, config: PrinciplesConfig, manifest: 
     _check_coverage(panel, config, yearly, base)
     reasons: dict[str, list[str]] = {}
     filled: dict[str, pd.DataFrame] = {}
+    records: list[pd.DataFrame] = []
     for col in (*yearly, *base):
         wide = panel[col].unstack().reindex(index=entities, columns=years)
         empty = wide.index[wide.isna().all(axis=1).to_numpy()]
@@ -357,11 +358,12 @@ def _complete_entities(panel: pd.DataFrame, config: PrinciplesConfig, manifest: 
             reasons.setdefault(e, []).append(
                 f"no {col} in {config.history_start}-{config.base_year}"
             )
-        gaps = wide.index[wide.isna().any(axis=1).to_numpy()].difference(empty)
         if d.fill == "exclude":
+            need = wide[[config.base_year]] if col in base else wide
+            gaps = need.index[need.isna().any(axis=1).to_numpy()].difference(empty)
             for e in gaps:
-                reasons.setdefault(e, []).append(f"no {col} in {_years_text(wide.loc[e])}")
-            filled[col] = wide
+                reasons.setdefault(e, []).append(f"no {col} in {_years_text(need.loc[e])}")
+            filled[col] = need
             continue
         out, record = nearest_year_fill(wide, what=col)
         if col in base:  # only the base-year value is used: fill and record only that one
@@ -374,10 +376,7 @@ def _complete_entities(panel: pd.DataFrame, config: PrinciplesConfig, manifest: 
                 ],
                 years_missing=str(config.base_year),
             )
-        for row in record.itertuples():
-            manifest.repair(
-                row.entity, col, row.action, f"missing {row.years_missing}: {row.detail}"
-            )
+        records.append(record.assign(field=col))
         filled[col] = out
     for e in entities:
         if e in reasons:
@@ -394,6 +393,10 @@ def _complete_entities(panel: pd.DataFrame, config: PrinciplesConfig, manifest: 
         if country_note(entity):
             why.append(country_note(entity))
         manifest.exclude(entity, "; ".join(why))
+    for record in records:  # the fills of the entities that stay in the study
+        for row in record[~record["entity"].isin(list(reasons))].itertuples():
+            detail = f"missing {row.years_missing}: {row.detail}"
+            manifest.repair(row.entity, row.field, row.action, detail)
     keep = pd.Index([e for e in entities if e not in reasons], name=panel.index.names[0])
     if len(keep) < 2:
         raise DataError(_too_few_message(panel, config, keep, yearly + base))
