@@ -29,6 +29,7 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import Field, field_validator, model_validator
 
+from carbonshare.data.coverage import country_note
 from carbonshare.errors import ConfigError, DataError
 from carbonshare.studies.common import (
     Manifest,
@@ -282,6 +283,18 @@ def _load(config: PrinciplesConfig, panel: pd.DataFrame | None, manifest: Manife
     return _restrict(user.panel, d.entities), names, attributes
 
 
+def _record_build_repairs(config: PrinciplesConfig, entities: pd.Index, manifest: Manifest):
+    """Copy the bundled data's build repairs of the values used into the manifest."""
+    from carbonshare.data import repairs_used
+
+    yearly, base = _needed_columns(config)
+    spans = {c: (config.history_start, config.base_year) for c in yearly}
+    spans.update({c: (config.base_year, config.base_year) for c in base if c not in spans})
+    for col, years in spans.items():
+        for r in repairs_used(col, entities, years).itertuples():
+            manifest.repair(r.iso3, col, f"bundled data: {r.action}", f"{r.year}: {r.detail}")
+
+
 def _restrict(panel: pd.DataFrame, entities: list[str] | None) -> pd.DataFrame:
     if entities is None:
         return panel
@@ -377,6 +390,8 @@ def _complete_entities(panel: pd.DataFrame, config: PrinciplesConfig, manifest: 
         elif any(filled[c].loc[e, config.base_year] <= 0 for c in base):
             reasons[e] = [f"non-positive {'/'.join(base)} in {config.base_year}"]
     for entity, why in reasons.items():
+        if country_note(entity):
+            why.append(country_note(entity))
         manifest.exclude(entity, "; ".join(why))
     for record in records:  # the fills of the entities that stay in the study
         for row in record[~record["entity"].isin(list(reasons))].itertuples():
@@ -680,6 +695,8 @@ def run_principles(
     with manifest.step("data"):
         raw, names, attributes = _load(config, panel, manifest)
         data, entities, excluded = _complete_entities(raw, config, manifest)
+        if panel is None and d.source == "bundled":  # mark values the data build filled
+            _record_build_repairs(config, entities, manifest)
         alliance = _alliance_shares(config, alliance, manifest)
         if alliance is not None:
             missing = entities.difference(alliance.dropna().index)
