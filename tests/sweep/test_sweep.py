@@ -83,14 +83,3 @@ def test_warnings_are_collected_once_per_sweep(serial, caplog):
     text, where = next(iter(serial.warnings.items()))
     assert "FRT" in text and where == list(serial.shares.columns)
 
-
-def test_cli_log_lines_are_sentences():
-    import logging
-
-    from carbonshare.cli import _CleanFormatter
-
-    record = logging.LogRecord(
-        "carbonshare.sweep.alliances", logging.WARNING, "/x/sweep.py", 45, "FRT: %s", ("gap",), None
-    )
-    assert _CleanFormatter(debug=False).format(record) == "warning: FRT: gap"
-    assert "sweep.py" not in _CleanFormatter(debug=True).format(record)

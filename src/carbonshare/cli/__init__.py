@@ -17,6 +17,7 @@ from carbonshare.cli import data as data_cli
 from carbonshare.cli import game as game_cli
 from carbonshare.cli import run as run_cli
 from carbonshare.cli import sweep as sweep_cli
+from carbonshare.cli import uncertainty as uncertainty_cli
 from carbonshare.errors import CarbonshareError
 
 app = typer.Typer(
@@ -31,6 +32,7 @@ app.add_typer(data_cli.app, name="data")
 app.add_typer(game_cli.app, name="game")
 app.add_typer(run_cli.app, name="run")
 app.add_typer(sweep_cli.app, name="sweep")
+app.add_typer(uncertainty_cli.app, name="uncertainty")
 
 _state = {"debug": False}
 
@@ -60,28 +62,9 @@ def _root(
 ) -> None:
     _state["debug"] = debug
     level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
-    handler = logging.StreamHandler()
-    handler.setFormatter(_CleanFormatter(debug))
-    logging.basicConfig(level=level, handlers=[handler])
-
-
-class _CleanFormatter(logging.Formatter):
-    """Log lines a user reads: the sentence, prefixed by ``warning:``/``error:`` when it is
-    one; the logger name (not a source location) only with ``--debug``."""
-
-    def __init__(self, debug: bool) -> None:
-        super().__init__()
-        self.debug = debug
-
-    def format(self, record: logging.LogRecord) -> str:
-        text = record.getMessage()
-        if self.debug:
-            text = f"{record.name}: {text}"
-        if record.levelno >= logging.WARNING:
-            text = f"{record.levelname.lower()}: {text}"
-        if record.exc_info and self.debug:
-            text += "\n" + self.formatException(record.exc_info)
-        return text
+    # user-facing lines are sentences; --debug adds the module that logged them
+    fmt = "%(levelname)s %(name)s: %(message)s" if debug else "%(levelname)s: %(message)s"
+    logging.basicConfig(level=level, format=fmt)
 
 
 def main(argv: list[str] | None = None) -> int:

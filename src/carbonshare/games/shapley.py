@@ -280,6 +280,8 @@ def shapley_sample(
     unions : optional union id per player (positional).
     scheme : ``"auto"`` (default), ``"permutation"``, ``"antithetic"`` or ``"stratified"``.
 
+    Notes
+    -----
     ``scheme="stratified"`` (Maleki et al. 2013; Castro et al. 2017): phi_i is
     the average over coalition sizes s = 0..n-1 of the mean marginal
     contribution to a uniformly random size-s coalition of the others; each
