@@ -139,6 +139,17 @@ def alliance_labels(config: AlliancesConfig) -> Labels:
         "weight": ("Weight", "", "indicator weight (the nine sum to 1)"),
         "entropy": ("Entropy", "", "information entropy E_j (Eq. 5)"),
         "divergence": ("Divergence", "", "1 - E_j (Eq. 6)"),
+        # linkage diagnostics (carbonshare.cooperation.diagnostics)
+        "shapley_pct": ("One-stage Shapley share", share, "100 Q_i"),
+        "capacity_pct": ("Capacity part", share, "100 alpha_i / 3: the floor no linkage lowers"),
+        "linkage_pct": ("Linkage part", share, "100 * 2 rho_i / 3"),
+        "interaction_pct": ("Interaction part", share, "100 eps_i (sums to 0)"),
+        "alpha": ("Share of total ACI", "0-1", "alpha_i = ACI_i / sum ACI"),
+        "rho": ("Share of total linkage", "0-1", "rho_i: the country's share of all CRL"),
+        "i": ("Country i", "", "ISO3 of one country of the pair"),
+        "j": ("Country j", "", "ISO3 of the other country of the pair"),
+        "linkage": ("Pair linkage", "", "CRL_ij + CRL_ji of the pair, relative units"),
+        "share": ("Share of all linkage", "0-1", "the pair's share of the total linkage in v(S)"),
     }
     cols["name"] = ("Name", "", "country or indicator name")
     return COMMON | Labels(
@@ -250,6 +261,7 @@ def responsibility_labels(stressor: str | None, unit: str, flow_unit: str) -> La
             "shared_value_added": acc("Shared (alpha = value-added share)", "shared"),
             "shared_final_demand": acc("Shared (alpha = final-demand share)", "shared"),
             "carbon_emission_added": acc("Carbon emission added", "emission-added"),
+            "shared_given": acc("Shared (given alpha)", "shared"),
             "producer": acc("Producer", "producer"),
             "consumer": acc("Consumer", "consumer"),
             "shapley": acc("Shapley value", "Shapley (chain game)"),
