@@ -585,7 +585,7 @@ def _report(result: ResponsibilityResult, out_dir: Path, figure_paths: list[Path
     rep = Report(
         "Carbon responsibility accounts",
         f"{t.name}: {len(t.regions)} region(s), {t.n} sectors"
-        + (f", stressor {s} ({unit})" if s else ", no emission accounts"),
+        + (f", stressor {s}" + (f" ({unit})" if unit else "") if s else ", no emission accounts"),
     )
     src = t.meta.get("source", "user table")
     lines = [
