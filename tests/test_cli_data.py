@@ -23,8 +23,20 @@ def test_info(capsys):
     assert main(["data", "info"]) == 0
     out = capsys.readouterr().out
     assert "population" in out and "forest_rents_pct_gdp" in out
-    assert "Zhou et al. (2024)" in out and "forest rents aside" in out
-    assert "have a value in every year 2016-2020" in out
+    assert "Zhou et al. (2024)" in out
+    assert "168 countries have a value in every year 2016-2020" in " ".join(out.split())
+    # every series with its real first and last year
+    rows = {line.split()[0]: line.split()[1:3] for line in out.splitlines() if line.strip()}
+    assert rows["co2_t"] == ["1990", "2021"] and rows["co2_wdi_t"] == ["1990", "2020"]
+    assert rows["mpa_pct"] == ["2013", "2024"] and rows["forest_rents_pct_gdp"] == ["1990", "2021"]
+    assert rows["services_employment_pct"] == ["1991", "2023"]
+
+
+def test_show_taiwan_says_why_data_are_missing(capsys):
+    assert main(["data", "show", "TWN"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Taiwan is not a World Bank economy" in out
+    assert "No data at all for 16 indicators: population, gdp_usd," in out
 
 
 def test_info_years_option(capsys):
@@ -143,3 +155,14 @@ def test_build_command(tmp_path, capsys):
         pytest.skip(f"raw data folder {raw} is absent")
     assert main(["data", "build", "--raw", str(raw), "--out", str(tmp_path)]) == 0
     assert (tmp_path / "panel.csv.gz").is_file()
+
+
+@pytest.mark.parametrize("name", ["panel.parquet", "panel.xlsx", "panel.csv"])
+def test_export_format_from_the_extension(name, tmp_path):
+    # issue 9 item 15: `--out x.parquet` without --format wrote CSV text into a .parquet file
+    out = tmp_path / name
+    assert main(["data", "export", "--out", str(out), "--indicators", "population"]) == 0
+    read = {".parquet": pd.read_parquet, ".xlsx": pd.read_excel, ".csv": pd.read_csv}
+    df = read[out.suffix](out)
+    assert list(df.columns) == ["iso3", "year", "population"] and len(df) > 1000
+    assert [p.name for p in tmp_path.iterdir()] == [name]  # no temporary file left

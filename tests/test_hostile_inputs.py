@@ -69,7 +69,284 @@ def _check(case: Case, tmp_path: Path, capsys) -> None:
 
 # --- games: `carbonshare game ...` -------------------------------------------------------------
 
-GAME_CASES: list[Case] = []
+_MAJ = 'coalition,value\n{},0\nA,0\nB,0\nC,0\n"A,B",1\n"A,C",1\n"B,C",1\n"A,B,C",1\n'
+_MAJ_JSON = '{"values": {"A": 0, "B": 0, "C": 0, "A,B": 1, "A,C": 1, "B,C": 1, "A,B,C": 1}}'
+
+
+def _solve(*args: str, game: str = "g.csv") -> tuple[str, ...]:
+    return ("game", "solve", f"{{tmp}}/{game}", *args)
+
+
+def _game(name: str, content: str | bytes, argv: tuple[str, ...], expect, code: int = 2, **files):
+    return Case(name, argv, tuple(expect), code, {argv[2].split("/")[-1]: content, **files})
+
+
+GAME_CASES: list[Case] = [
+    # -- table files: missing, duplicated, unknown, non-finite ----------------------------------
+    _game("missing-coalition", 'coalition,value\nA,1\n"A,B",3\n', _solve(), ["no value", "{B}"]),
+    _game(
+        "unknown-player",
+        'coalition,value\nA,1\nB,2\nC,1\n"A,B",3\n',
+        _solve(),
+        ["line 4", "player 'C'", "not in the grand coalition {A,B}"],
+    ),
+    _game(
+        "duplicate-coalition-reordered",
+        'coalition,value\nA,1\nB,2\n"A,B",3\n"B,A",4\n',
+        _solve(),
+        ["line 5", "{B,A} is given twice", "line 4"],
+    ),
+    _game(
+        "player-twice-in-a-coalition",
+        'coalition,value\nA,1\nB,2\n"A,A",3\n"A,B",3\n',
+        _solve(),
+        ["line 4", "player 'A' appears twice"],
+    ),
+    _game("nan-value", 'coalition,value\nA,1\nB,nan\n"A,B",3\n', _solve(), ["line 3", "'nan'"]),
+    _game("inf-value", 'coalition,value\nA,1\nB,-inf\n"A,B",3\n', _solve(), ["{B}", "'-inf'"]),
+    _game(
+        "text-value",
+        'coalition,value\nA,1\nB,two\n"A,B",3\n',
+        _solve(),
+        ["line 3", "'two'", "not a number"],
+    ),
+    _game(
+        "nonzero-empty-coalition",
+        'coalition,value\n{},5\nA,1\nB,2\n"A,B",3\n',
+        _solve(),
+        ["v({}) = 5.0", "must have value 0"],
+    ),
+    _game(
+        "value-near-float-limit",
+        'coalition,value\nA,1\nB,2\n"A,B",1.5e308\n',
+        _solve("-s", "nucleolus"),
+        ["{A,B}", "1.5e+308", "larger units"],
+    ),
+    _game(
+        "empty-imputation-set",
+        'coalition,value\nA,2\nB,2\n"A,B",3\n',
+        _solve("-s", "nucleolus"),
+        ["imputation set is empty", "prenucleolus"],
+    ),
+    _game(
+        "too-many-players-for-a-table",
+        "coalition,value\n"
+        + "".join(f"P{k},1\n" for k in range(26))
+        + '"'
+        + ",".join(f"P{k}" for k in range(26))
+        + '",30\n',
+        _solve(),
+        ["26 players", "at most 25"],
+    ),
+    # -- file format ----------------------------------------------------------------------------
+    _game("empty-file", "", _solve(), ["the CSV is empty"]),
+    _game("header-only", "coalition,value\n", _solve(), ["no coalitions"]),
+    _game("wrong-header", "set,worth\nA,1\n", _solve(), ["'set,worth'", "'coalition' and 'value'"]),
+    _game(
+        "unquoted-multi-member-coalition",
+        "coalition,value\nA,1\nB,2\nA,B,3\n",
+        _solve(),
+        ["line 4 has 3 fields", '"A,B",3'],
+    ),
+    _game(
+        "space-separated-members",
+        "coalition,value\nA,1\nB,1\nC,1\nA B,2\nA C,2\nB C,2\nA B C,4\n",
+        _solve(),
+        ["no coalition has more than one member", "'A B'", '"A,B"'],
+    ),
+    _game(
+        "semicolon-separated-members",
+        'coalition,value\nA,1\nB,1\nA;B,2\n"A,B",2\n',
+        _solve(),
+        ["line 4", "'A;B'", "separated by commas"],
+    ),
+    _game(
+        "latin-1-csv",
+        'coalition,value\nA,1\nB,2\n"A,B",3\nCaf\xe9,1\n'.encode("latin-1"),
+        _solve(),
+        ["line 5", "not UTF-8", "Latin-1"],
+    ),
+    _game("xlsx-passed-as-csv", b"PK\x03\x04" + bytes(60), _solve(), ["Excel workbook", "CSV"]),
+    _game("binary-file", b"\x00\x01\x02coalition", _solve(), ["binary file"]),
+    _game("xlsx-suffix", "x", _solve(game="g.xlsx"), ["g.xlsx", "must end in .json or .csv"]),
+    Case("game-file-missing", _solve(game="nope.csv"), ("nope.csv", "does not exist")),
+    # -- JSON -----------------------------------------------------------------------------------
+    _game(
+        "json-duplicate-key",
+        '{"values": {"A": 1, "B": 2, "A,B": 3, "A,B": 4}}',
+        _solve(game="g.json"),
+        ["'A,B'", "given twice", "keeps only the last"],
+    ),
+    _game(
+        "json-latin-1",
+        '{"values": {"Caf\xe9": 1}}'.encode("latin-1"),
+        _solve(game="g.json"),
+        ["g.json", "not UTF-8", "0xe9"],
+    ),
+    _game(
+        "cost-flag-against-benefit-kind",
+        '{"kind": "benefit", "values": {"A": 1, "B": 1, "A,B": 3}}',
+        _solve("--cost", game="g.json"),
+        ['"kind": "benefit"', "--cost"],
+    ),
+    _game("json-invalid", '{"values": {"A": 1,', _solve(game="g.json"), ["not valid JSON"]),
+    _game(
+        "json-bad-kind",
+        '{"kind": "profit", "values": {"A": 1}}',
+        _solve(game="g.json"),
+        ["'kind' is 'profit'", "'benefit' or 'cost'"],
+    ),
+    _game(
+        "json-string-players-integer-coalitions",
+        '{"players": ["1", "2"], "values": [{"coalition": [1], "value": 1}, '
+        '{"coalition": [2], "value": 1}, {"coalition": [1, 2], "value": 3}]}',
+        _solve(game="g.json"),
+        ["unknown player 1", "the player is '1', a str"],
+    ),
+    _game(
+        "json-nested-coalition",
+        '{"values": [{"coalition": [["A", "B"]], "value": 1}]}',
+        _solve(game="g.json"),
+        ["entry 0", "['A', 'B']", "flat list"],
+    ),
+    _game(
+        "json-values-and-dividends",
+        '{"values": {"A": 1}, "dividends": {"A": 1}}',
+        _solve(game="g.json"),
+        ["exactly one of 'values'"],
+    ),
+    _game(
+        "json-duplicate-dividend",
+        '{"dividends": [{"coalition": ["A", "B"], "value": 1}, '
+        '{"coalition": ["B", "A"], "value": 2}]}',
+        _solve(game="g.json"),
+        ["entry 1", "{B,A} is given twice"],
+    ),
+    # -- options --------------------------------------------------------------------------------
+    _game(
+        "misspelt-solution", _MAJ, _solve("-s", "shaply"), ["'shaply'", "did you mean 'shapley'"]
+    ),
+    _game(
+        "misspelt-scheme",
+        _MAJ,
+        _solve("--samples", "50", "--scheme", "antithetik"),
+        ["--scheme 'antithetik'", "did you mean 'antithetic'"],
+    ),
+    _game("owen-without-unions", _MAJ, _solve("-s", "owen"), ["needs --unions"]),
+    _game("unions-for-shapley", _MAJ, _solve("--unions", "{tmp}/u.csv"), ["--unions is only used"]),
+    _game(
+        "seed-without-samples", _MAJ, _solve("--seed", "3"), ["--seed only applies with --samples"]
+    ),
+    _game(
+        "samples-for-nucleolus",
+        _MAJ,
+        _solve("-s", "nucleolus", "--samples", "100"),
+        ["--samples applies to shapley and owen"],
+    ),
+    _game("too-few-samples", _MAJ, _solve("--samples", "1"), ["samples=1", "at least 2"]),
+    _game(
+        "normalized-for-shapley", _MAJ, _solve("--normalized"), ["--normalized applies to banzhaf"]
+    ),
+    _game("out-without-suffix", _MAJ, _solve("--out", "{out}"), ["--out", "must end in .csv"]),
+    _game(
+        "out-in-missing-folder",
+        _MAJ,
+        _solve("--out", "{out}/x/a.json"),
+        ["folder", "does not exist"],
+    ),
+    _game(
+        "out-under-a-file",
+        _MAJ,
+        _solve("--out", "{tmp}/g.csv/a.json"),
+        ["g.csv", "is a file, not a folder"],
+    ),
+    _game(
+        "out-is-a-folder",
+        _MAJ,
+        _solve("--out", "{tmp}/d.json"),
+        ["d.json", "is a folder"],
+        **{"d.json/keep.txt": "x"},
+    ),
+    _game(
+        "out-under-proc",
+        _MAJ,
+        _solve("-s", "nucleolus", "--out", "/proc/a.json"),
+        ["/proc", "cannot write"],
+    ),
+    # -- unions files ---------------------------------------------------------------------------
+    _game(
+        "unions-file-missing",
+        _MAJ,
+        _solve("-s", "owen", "--unions", "{tmp}/none.csv"),
+        ["none.csv", "does not exist"],
+    ),
+    _game(
+        "unions-unknown-player",
+        _MAJ,
+        _solve("-s", "owen", "--unions", "{tmp}/u.csv"),
+        ["player 'Z'", "not a player of the game"],
+        **{"u.csv": "player,union\nA,X\nB,X\nC,Y\nZ,Y\n"},
+    ),
+    _game(
+        "unions-overlap",
+        _MAJ,
+        _solve("-s", "two-stage", "--unions", "{tmp}/u.json"),
+        ["player 'B'", "must not overlap"],
+        **{"u.json": '[["A", "B"], ["B", "C"]]'},
+    ),
+    _game(
+        "unions-miss-a-player",
+        _MAJ,
+        _solve("-s", "owen", "--unions", "{tmp}/u.json"),
+        ["in no union", "'C'"],
+        **{"u.json": '{"X": ["A", "B"]}'},
+    ),
+    _game(
+        "unions-json-wrong-shape",
+        _MAJ,
+        _solve("-s", "owen", "--unions", "{tmp}/u.json"),
+        ["unions JSON must map union", '[["A", "B"], ["C"]]'],
+        **{"u.json": '{"X": "A"}'},
+    ),
+    _game(
+        "unions-csv-empty-union",
+        _MAJ,
+        _solve("-s", "owen", "--unions", "{tmp}/u.csv"),
+        ["line 3", "empty 'union'"],
+        **{"u.csv": "player,union\nA,X\nB,\nC,Y\n"},
+    ),
+    _game(
+        "unions-csv-latin-1",
+        _MAJ,
+        _solve("-s", "owen", "--unions", "{tmp}/u.csv"),
+        ["u.csv", "not UTF-8"],
+        **{"u.csv": "player,union\nA,\xc9U\nB,\xc9U\nC,Y\n".encode("latin-1")},
+    ),
+    # -- accepted alternatives (exit 0) ---------------------------------------------------------
+    _game(
+        "unions-as-list-of-lists",
+        _MAJ,
+        _solve("-s", "owen", "--unions", "{tmp}/u.json"),
+        [],
+        code=0,
+        **{"u.json": '[["A", "B"], ["C"]]'},
+    ),
+    _game(
+        "semicolon-delimited-file",
+        "coalition;value\nA;1\nB;2\nA,B;6\n",
+        _solve(),
+        [],
+        code=0,
+    ),
+    _game(
+        "check-a-large-dividend-game",
+        '{"dividends": {' + ", ".join(f'"P{k},P{k + 1}": 1' for k in range(29)) + "}}",
+        ("game", "check", "{tmp}/g.json"),
+        [],
+        code=0,
+    ),
+    _game("game-json-for-check", _MAJ_JSON, ("game", "check", "{tmp}/g.json"), [], code=0),
+]
 
 
 @pytest.mark.parametrize("case", GAME_CASES, ids=lambda c: c.id)
@@ -390,7 +667,7 @@ STUDY_CASES: list[Case] = [
     _p("two-spellings-of-one-country", "p.csv",
        _panel_csv(["USA,2019,1,2,3", "United States,2019,1,2,3"]), ("'USA'", "'United States'")),
     _p("trailing-space-splits-nothing", "p.csv",
-       _panel_csv(["USA,2019,1,2,3", "USA ,2019,1,2,3"]), ("USA", "appears twice")),
+       _panel_csv(["USA,2019,1,2,3", "USA ,2019,1,2,3"]), ("duplicate rows for USA", "USA ")),
     _p("iso2-iso3-mix-of-one-country", "p.csv",
        _panel_csv(["DE,2019,1,2,3", "DEU,2019,1,2,3"]), ("'DE'", "'DEU'")),
     _p("latin1-unknown-country", "p.csv",

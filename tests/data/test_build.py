@@ -206,8 +206,10 @@ def test_unknown_owid_entity_fails(raw_dir, tmp_path):
 
 
 def test_unknown_geo_id_fails(raw_dir, tmp_path):
-    raw = _raw_copy(raw_dir, tmp_path, "open-numbers-wdi")
-    path = raw / "open-numbers-wdi" / "ddf--datapoints--ny_gdp_frst_rt_zs--by--geo--time.csv"
+    raw = _raw_copy(raw_dir, tmp_path, "gapminder-systema-globalis")
+    path = (
+        raw / "gapminder-systema-globalis" / "ddf--datapoints--forest_area_sq_km--by--geo--time.csv"
+    )
     _append(path, "zzz,2000,1.0")
     with pytest.raises(DataError, match=r"geo ids \['zzz'\].*geo_ids\.csv"):
         build_all(raw)
@@ -262,4 +264,21 @@ def test_bad_cepii_distance_fails(raw_dir, tmp_path):
         )
     )
     with pytest.raises(DataError, match=r"dist for ABW-AFG is 'n/a'"):
+        build_all(raw)
+
+
+def test_unknown_unsd_m49_code_fails(raw_dir, tmp_path):
+    import openpyxl
+
+    raw = _raw_copy(raw_dir, tmp_path, "unsd_ama_gdp")
+    path = raw / "unsd_ama_gdp" / "Download-GDPcurrent-USD-countries_2026vintage.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    assert sheet["A4"].value == 4  # Afghanistan, first data row
+    for row in sheet.iter_rows(min_row=4):
+        if row[0].value == 4:
+            row[0].value = 999
+            row[1].value = "Atlantis"
+    book.save(path)
+    with pytest.raises(DataError, match=r"M49 codes \['999 Atlantis'\].*unsd_m49\.csv"):
         build_all(raw)

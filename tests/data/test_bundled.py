@@ -94,9 +94,32 @@ def test_load_panel_unknown_indicator_message():
         ("IND", 2020, "population", 1402617695.0, 0),
         # WDI 2021 urban file: Japan urban share 2020 = 91.8 %
         ("JPN", 2020, "urban_pct", 91.782, 1e-3),
-        # open-numbers WDI: forest rents, Côte d'Ivoire 2016 = 2.84064 (SOURCES.md)
-        ("CIV", 2016, "forest_rents_pct_gdp", 2.84064, 1e-9),
-        ("CIV", 2017, "forest_rents_pct_gdp", 0.0, 0),
+        # WDI DDF forest rents (wb_wdi_ddf raw file): civ,2016,2.1075970168 ...
+        ("CIV", 2016, "forest_rents_pct_gdp", 2.1075970168, 1e-12),
+        ("BRA", 2017, "forest_rents_pct_gdp", 0.7454367391, 1e-12),
+        ("GBR", 2018, "forest_rents_pct_gdp", 0.007069, 1e-3),
+        # WDI EN.ATM.CO2E.KT 2023-12 (wb_wdi_api): CHN 2020 = 10944686.2 kt
+        ("CHN", 2020, "co2_wdi_t", 10944686.2e3, 1e-12),
+        ("USA", 2016, "co2_wdi_t", 4894499.2e3, 1e-12),
+        ("NOR", 2020, "co2_wdi_t", 36177.4e3, 1e-12),
+        # WDI EN.ATM.CO2E.PP.GD 2023-03: USA 2015 = 0.274124150023536 kg per PPP $
+        ("USA", 2015, "co2_per_ppp_gdp_wdi", 0.274124150023536, 1e-12),
+        ("CHN", 2019, "co2_per_ppp_gdp_wdi", 0.456755454765074, 1e-12),
+        ("IND", 2019, "co2_per_ppp_gdp_wdi", 0.257845776421067, 1e-12),
+        # 2020 derived: CO2 kt x 1e6 / GDP PPP = 10944686.2e6 / 24255795539871
+        ("CHN", 2020, "co2_per_ppp_gdp_wdi", 10944686.2e6 / 24255795539871, 1e-12),
+        # WDI NY.GDP.MKTP.PP.CD 2023-05
+        ("CHN", 2016, "gdp_ppp_usd", 18712096136707.7, 1e-12),
+        ("USA", 2020, "gdp_ppp_usd", 20893743833000.0, 1e-12),
+        ("NOR", 2020, "gdp_ppp_usd", 345186312504.434, 1e-12),
+        # WDI EG.FEC.RNEW.ZS 2023-10
+        ("BRA", 2020, "renewables_pct", 50.05, 1e-12),
+        ("NOR", 2016, "renewables_pct", 58.37, 1e-12),
+        ("CHN", 2020, "renewables_pct", 14.81, 1e-12),
+        # WDI DDF ER.MRN.PTMR.ZS: aus,2016,40.65344145 ...
+        ("AUS", 2016, "mpa_pct", 40.65344145, 1e-12),
+        ("USA", 2020, "mpa_pct", 37.4, 1e-12),
+        ("FJI", 2016, "mpa_pct", 0.92441448, 1e-12),
     ],
 )
 def test_known_values(iso3, year, column, value, rel):
@@ -104,11 +127,21 @@ def test_known_values(iso3, year, column, value, rel):
     assert got == pytest.approx(value, rel=rel, abs=1e-12)
 
 
-def test_forest_rents_end_2017_and_percent_ranges():
+def test_series_years_and_percent_ranges():
     panel = load_panel()
-    fr = panel["forest_rents_pct_gdp"].dropna()
-    assert fr.index.get_level_values("year").max() == 2017
+    for col, first, last in (
+        ("forest_rents_pct_gdp", 1990, 2021),
+        ("co2_wdi_t", 1990, 2020),
+        ("co2_per_ppp_gdp_wdi", 1990, 2020),
+        ("gdp_ppp_usd", 1990, 2021),
+        ("renewables_pct", 1990, 2021),
+        ("mpa_pct", 2013, 2024),
+    ):
+        years = panel[col].dropna().index.get_level_values("year")
+        assert (years.min(), years.max()) == (first, last), col
     for col in (
+        "renewables_pct",
+        "mpa_pct",
         "urban_pct",
         "clean_cooking_pct",
         "services_employment_pct",
@@ -121,18 +154,24 @@ def test_forest_rents_end_2017_and_percent_ranges():
 
 
 def test_zhou_coverage_2016_2020():
-    """Countries with every Zhou et al. indicator (forest rents aside) in 2016-2020.
+    """Countries with every Zhou et al. indicator in 2016-2020 (docs/data.md).
 
     The raw files limit this: clean cooking (189) and services employment
-    (188) overlap in 175 countries, and datahub GDP has no 2016-2020 value for
-    ERI, PRK, SSD and VEN. See docs/data.md.
+    (188) overlap in 175 countries. GDP gaps of ERI, PRK, SSD and VEN are
+    filled from UNSD; forest rents end before 2016 for ERI, SSD, VEN (PRK has
+    none), and GBR (2019-2020 zeros read as missing), TKM and YEM lack some years.
     """
-    from carbonshare.data.coverage import zhou_complete
+    from carbonshare.data.coverage import ZHOU_CORE, zhou_complete
 
-    strict = zhou_complete(load_panel(), rule="all_years")
-    window = zhou_complete(load_panel(), rule="any_year")
-    assert strict.sum() >= 170
-    assert window.sum() >= strict.sum()
+    panel = load_panel()
+    strict = zhou_complete(panel, rule="all_years")
+    window = zhou_complete(panel, rule="any_year")
+    assert (strict.sum(), window.sum()) == (168, 171)
+    assert sorted(window.index[window & ~strict]) == ["GBR", "TKM", "YEM"]
+    no_frt = [c for c in ZHOU_CORE if c != "forest_rents_pct_gdp"]
+    core = zhou_complete(panel, indicators=no_frt)
+    assert core.sum() == 174 and core[["PRK", "SSD", "VEN"]].all()
+    assert not core["ERI"]  # urban_pct (WDI 2021 file) ends in 2011 for Eritrea
     for iso3 in ("CHN", "USA", "IND", "BRA", "DEU", "NGA", "AUS", "KAZ", "MMR"):
         assert strict[iso3]
 
@@ -322,8 +361,10 @@ def test_indicator_catalog():
     for col in ("label", "unit", "wb_code", "source", "first_year", "last_year"):
         assert col in cat.columns
     assert cat.loc["co2_per_ppp_gdp", "wb_code"] == "EN.GHG.CO2.RT.GDP.PP.KD"
-    assert cat.loc["forest_rents_pct_gdp", "last_year"] == 2017
+    assert cat.loc["forest_rents_pct_gdp", "last_year"] == 2021
     assert cat.loc["co2_t", "last_year"] == 2021
+    assert cat.loc["co2_wdi_t", "wb_code"] == "EN.ATM.CO2E.KT"
+    assert tuple(cat.loc["mpa_pct", ["first_year", "last_year"]]) == (2013, 2024)
     assert isinstance(cat, pd.DataFrame)
 
 

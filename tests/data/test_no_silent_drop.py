@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from carbonshare.data import load_countries, load_panel
+from carbonshare.data import load_countries, load_panel, panel_repairs
 from carbonshare.data.build import _GM_SERIES
 
 GM = "gapminder-systema-globalis"
@@ -28,10 +28,19 @@ def _gm_iso3(raw_dir) -> dict[str, str]:
     return iso
 
 
-def _assert_same(raw: pd.DataFrame, column: str) -> None:
+def _assert_same(raw: pd.DataFrame, column: str, *, scale: float = 1.0) -> None:
+    """Panel column == raw values (x scale) of table countries from 1990, once the build's
+    recorded repairs (panel_repairs) are applied: gap fills added, zeros read as missing
+    dropped, derived values added."""
     table = set(load_countries().index)
     raw = raw[(raw["year"] >= 1990) & raw["iso3"].isin(table) & raw["value"].notna()]
-    expected = raw.set_index(["iso3", "year"])["value"].astype(float).sort_index()
+    expected = raw.set_index(["iso3", "year"])["value"].astype(float) * scale
+    rep = panel_repairs(column).set_index(["iso3", "year"])
+    dropped = rep[rep["action"] == "zero after positive values set to missing"]
+    assert (expected.loc[dropped.index] == 0).all()  # only published zeros are dropped
+    added = rep.loc[rep["action"] != "zero after positive values set to missing", "value"]
+    assert not set(added.index) & set(expected.index)  # never over a published value
+    expected = pd.concat([expected.drop(dropped.index), added]).sort_index()
     got = load_panel([column])[column].dropna().sort_index()
     lost = sorted(set(expected.index) - set(got.index))
     extra = sorted(set(got.index) - set(expected.index))
@@ -51,9 +60,42 @@ def test_gapminder_series_complete(raw_dir, column):
     _assert_same(_ddf(path, _gm_iso3(raw_dir)), column)
 
 
-def test_forest_rents_complete(raw_dir):
-    path = raw_dir / "open-numbers-wdi" / "ddf--datapoints--ny_gdp_frst_rt_zs--by--geo--time.csv"
-    _assert_same(_ddf(path, _gm_iso3(raw_dir)), "forest_rents_pct_gdp")
+@pytest.mark.parametrize(
+    ("column", "indicator"),
+    [("forest_rents_pct_gdp", "ny_gdp_frst_rt_zs"), ("mpa_pct", "er_mrn_ptmr_zs")],
+)
+def test_wdi_ddf_series_complete(raw_dir, column, indicator):
+    df = pd.read_csv(
+        raw_dir / "wb_wdi_ddf" / f"ddf--datapoints--{indicator}--by--economy--year.csv"
+    )
+    df.columns = ["economy", "year", "value"]
+    _assert_same(df.assign(iso3=df["economy"].str.upper()), column)
+
+
+@pytest.mark.parametrize(
+    ("column", "file", "scale"),
+    [
+        ("co2_wdi_t", "API_EN.ATM.CO2E.KT_DS2_en_csv_v2_6299644.csv", 1000.0),
+        ("co2_per_ppp_gdp_wdi", "API_EN.ATM.CO2E.PP.GD_DS2_en_csv_v2_4904492.csv", 1.0),
+        ("gdp_ppp_usd", "API_NY.GDP.MKTP.PP.CD_DS2_en_csv_v2_5455171.csv", 1.0),
+        ("renewables_pct", "API_EG.FEC.RNEW.ZS_DS2_en_csv_v2_5995541.csv", 1.0),
+    ],
+)
+def test_wdi_api_series_complete(raw_dir, column, file, scale):
+    _assert_same(_wb_wide(raw_dir / "wb_wdi_api" / file), column, scale=scale)
+
+
+def _wb_wide(path, code: str | None = None) -> pd.DataFrame:
+    """A World Bank wide download (4 header lines) as iso3, year, value."""
+    wide = pd.read_csv(path, skiprows=4, keep_default_na=False)
+    if code is not None:
+        wide = wide[wide["Indicator Code"] == code]
+    years = [c for c in wide.columns if c.strip().isdigit()]
+    df = wide.melt(id_vars=["Country Code"], value_vars=years, var_name="year")
+    df.columns = ["iso3", "year", "value"]
+    df["year"] = df["year"].astype(int)
+    df["value"] = pd.to_numeric(df["value"].replace("", np.nan))
+    return df
 
 
 @pytest.mark.parametrize(
@@ -88,18 +130,8 @@ def test_datahub_series_complete(raw_dir, column, path):
     ("column", "code"), [("urban_pct", "SP.URB.TOTL.IN.ZS"), ("population_density", "EN.POP.DNST")]
 )
 def test_wdi_bulk_series_complete(raw_dir, column, code):
-    wide = pd.read_csv(
-        raw_dir / "wb-wdi-2021-urban" / "urban-development-raw-2021.csv",
-        skiprows=4,
-        keep_default_na=False,
-    )
-    wide = wide[wide["Indicator Code"] == code]
-    years = [c for c in wide.columns if c.strip().isdigit()]
-    df = wide.melt(id_vars=["Country Code"], value_vars=years, var_name="year")
-    df.columns = ["iso3", "year", "value"]
-    df["year"] = df["year"].astype(int)
-    df["value"] = pd.to_numeric(df["value"].replace("", np.nan))
-    _assert_same(df, column)
+    path = raw_dir / "wb-wdi-2021-urban" / "urban-development-raw-2021.csv"
+    _assert_same(_wb_wide(path, code), column)
 
 
 def test_gcp_complete(raw_dir):

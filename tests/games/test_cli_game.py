@@ -217,3 +217,44 @@ def test_sampling_tolerance_stops_early(tmp_path):
     diag = json.loads(out.read_text())["diagnostics"]
     assert diag["converged"] and diag["samples"] < 100_000
     assert max(diag["std_error"].values()) <= 0.02
+
+
+def test_check_of_a_large_dividend_game_does_not_advise_a_dividend_game(tmp_path, capsys):
+    """Issue 9 item 14: `game check` told a 30-player DividendGame to 'use a DividendGame'."""
+    p = tmp_path / "d.json"
+    p.write_text(json.dumps({"dividends": {f"P{k},P{k + 1}": 1 for k in range(29)}}))
+    assert main(["game", "check", str(p)]) == 0
+    out = capsys.readouterr().out
+    assert "DividendGame" not in out and "yes (every Harsanyi dividend >= 0)" in out
+    p.write_text(json.dumps({"dividends": {"P0,P1": -1, **{f"P{k}": 1 for k in range(30)}}}))
+    assert main(["game", "check", str(p)]) == 0
+    out = capsys.readouterr().out
+    assert "DividendGame" not in out and "convex" in out and "not checked" in out
+
+
+def test_dividend_game_table_error_does_not_advise_a_dividend_game():
+    from carbonshare.errors import GameError
+    from carbonshare.games import DividendGame
+
+    g = DividendGame([f"P{k}" for k in range(30)], {("P0", "P1"): 1.0})
+    with pytest.raises(GameError, match="closed forms .* need no table") as info:
+        g.table()
+    assert "use a closed form (DividendGame)" not in str(info.value)
+
+
+def test_solve_help_shows_the_coalition_format(capsys):
+    assert main(["game", "solve", "--help"]) == 0
+    out = " ".join(capsys.readouterr().out.replace("│", " ").split())
+    assert '"A,B",3' in out and "{} or an empty cell is the empty coalition" in out
+    assert "shapley, owen, two-stage" in out
+
+
+def test_out_is_checked_before_solving_and_written_whole(majority, tmp_path, capsys):
+    """Issue 9 item 12 (game part): a bad --out fails in one line before any computing, and a
+    good one is written through a temporary sibling (no partial file is ever visible)."""
+    assert main(["game", "solve", str(majority), "--out", str(tmp_path / "no" / "a.json")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    out = tmp_path / "a.json"
+    assert main(["game", "solve", str(majority), "-s", "nucleolus", "--out", str(out)]) == 0
+    assert json.loads(out.read_text())["solution"] == "nucleolus"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "maj.csv"]

@@ -163,12 +163,24 @@ def test_agrees_with_tucoopy(seed):
     np.testing.assert_allclose(owen_value(g, unions), tc_owen(tg, unions=tc_unions).x, atol=1e-10)
 
 
+def test_unions_as_a_list_of_lists_equal_the_mapping_form():
+    """Issue 9 item 15: [["A", "B"], ["C"]] is accepted besides {"X": ["A", "B"], ...}."""
+    g = random_game(4, 2)
+    as_lists = owen_value(g, [["p0", "p2"], ["p1", "p3"]])
+    as_dict = owen_value(g, {"X": ["p0", "p2"], "Y": ["p1", "p3"]})
+    np.testing.assert_allclose(as_lists.to_numpy(), as_dict.to_numpy(), rtol=1e-12)
+    two = two_stage_shapley(g, (("p0", "p2"), ("p1", "p3")))
+    assert list(two.attrs["union_values"]) == ["{p0,p2}", "{p1,p3}"]
+
+
 def test_union_errors():
     g = random_game(3, 0)
     with pytest.raises(GameError, match="in union 'X' and in union 'Y'"):
         owen_value(g, {"X": ["p0", "p1"], "Y": ["p1", "p2"]})
     with pytest.raises(GameError, match="pandas Series"):
-        owen_value(g, [["p0"], ["p1", "p2"]])
+        owen_value(g, "p0,p1")
+    with pytest.raises(GameError, match=r"in union '\{p1\}' and in union '\{p1,p2\}'"):
+        owen_value(g, [["p0"], ["p1"], ["p1", "p2"]])
     with pytest.raises(GameError, match="'p1' has no union label"):
         owen_value(g, pd.Series(["X", None, "Y"], index=["p0", "p1", "p2"]))
     with pytest.raises(GameError, match="appears twice"):

@@ -238,3 +238,112 @@ def test_result_is_labelled():
     assert isinstance(phi, pd.Series)
     assert phi.name == "shapley"
     assert list(phi.index) == ["L", "R1", "R2"]
+
+
+# --- the compiled one-pass kernel (issue 14, item 1) ------------------------------------------
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    n=st.integers(1, 17), seed=st.integers(0, 10_000), scale=st.sampled_from([1e-300, 1.0, 1e12])
+)
+def test_fused_kernel_equals_the_numpy_streaming_version(n, seed, scale):
+    from carbonshare.games.game import shapley_weights, value_unit
+    from carbonshare.games.kernels import shapley_fused
+    from carbonshare.games.shapley import shapley_streamed
+
+    rng = np.random.default_rng(seed)
+    table = scale * np.round(rng.normal(size=1 << n), 3 if seed % 2 else 12)
+    table[0] = 0.0
+    unit, w = value_unit(table), shapley_weights(n)
+    fused = shapley_fused(table, unit, w)
+    np.testing.assert_allclose(fused, shapley_streamed(table, unit, w), rtol=0, atol=1e-12 * unit)
+    assert abs(fused.sum() - table[-1]) <= 1e-11 * unit  # efficiency
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 9])
+def test_fused_kernel_against_brute_force(brute, n):
+    from carbonshare.games.game import shapley_weights
+    from carbonshare.games.kernels import shapley_fused
+
+    rng = np.random.default_rng(n)
+    players = [f"p{k}" for k in range(n)]
+    table = rng.uniform(-1, 3, 1 << n)
+    table[0] = 0.0
+
+    def v(s):
+        return table[sum(1 << int(p[1:]) for p in s)]
+
+    expected = brute.shapley(players, v)
+    got = shapley_fused(table, 4.0, shapley_weights(n))
+    np.testing.assert_allclose(got, [expected[p] for p in players], atol=1e-12)
+
+
+def test_fused_kernel_with_subnormal_values():
+    from carbonshare.games.game import shapley_weights, value_unit
+    from carbonshare.games.kernels import shapley_fused
+
+    table = np.array([0.0, 1.0, 2.0, 6.0]) * 5e-324 * 2**4  # |v| < 2^-1022: 1/unit overflows
+    got = shapley_fused(table, value_unit(table), shapley_weights(2))
+    np.testing.assert_allclose(got / table[-1], [2.5 / 6, 3.5 / 6], rtol=1e-12)
+
+
+def test_exact_shapley_uses_the_kernel_from_16_players():
+    """From 16 players the kernel runs: efficiency, and symmetry under swapping two players."""
+    from carbonshare.games.shapley import FUSED_MIN_PLAYERS, shapley_exact_array
+
+    assert FUSED_MIN_PLAYERS == 16
+    rng = np.random.default_rng(7)
+    table = rng.random(1 << 16)
+    table[0] = 0.0
+    phi = shapley_exact_array(table)
+    assert phi.sum() == pytest.approx(table[-1], abs=1e-10)
+    m = np.arange(1 << 16)
+    swapped = table[(m & ~3) | ((m & 1) << 1) | ((m >> 1) & 1)]  # players 0 and 1 exchanged
+    phi_s = shapley_exact_array(swapped)
+    np.testing.assert_allclose(phi_s[[1, 0]], phi[:2], atol=1e-12)
+    np.testing.assert_allclose(phi_s[2:], phi[2:], atol=1e-12)
+
+
+# --- the sampling scheme chosen by a pilot (issue 14, item 5) ---------------------------------
+
+
+def _weighted_majority():
+    w = {"p0": 4, "p1": 3, "p2": 3, "p3": 2, "p4": 2, "p5": 1, "p6": 1}
+    return TabularGame.from_function(list(w), lambda s: float(sum(w[p] for p in s) >= 9))
+
+
+def _smooth():
+    a = dict(zip([f"p{k}" for k in range(7)], np.random.default_rng(0).random(7), strict=True))
+    return TabularGame.from_function(list(a), lambda s: float(sum(a[p] for p in s)) ** 1.5)
+
+
+def _rmse(game, scheme, samples=200, seeds=60):
+    exact = shapley_value(game).to_numpy()
+    runs = [shapley_sample(game, samples=samples, seed=s, scheme=scheme) for s in range(seeds)]
+    err = np.mean([((r.values.to_numpy() - exact) ** 2).mean() for r in runs])
+    return float(np.sqrt(err)), [r.scheme for r in runs]
+
+
+def test_auto_scheme_is_never_worse_than_plain_permutations():
+    """On a weighted majority game antithetic pairs are worse than plain permutations (a
+    permutation and its reverse share the pivot); on a smooth game they are far better. The
+    default "auto" follows the better one on both, at equal permutations."""
+    maj, smooth = _weighted_majority(), _smooth()
+    plain_m, _ = _rmse(maj, "permutation")
+    anti_m, _ = _rmse(maj, "antithetic")
+    auto_m, chosen_m = _rmse(maj, "auto")
+    assert anti_m > 1.1 * plain_m  # the defect of the old default
+    assert auto_m <= 1.15 * plain_m and chosen_m.count("permutation") >= 50
+    plain_s, _ = _rmse(smooth, "permutation")
+    auto_s, chosen_s = _rmse(smooth, "auto")
+    assert auto_s <= 0.5 * plain_s and set(chosen_s) == {"antithetic"}
+
+
+def test_auto_scheme_bookkeeping():
+    res = shapley_sample(_weighted_majority(), samples=1000, seed=3)
+    assert res.samples == 1000 and res.scheme in ("permutation", "antithetic")
+    res = shapley_sample(_smooth(), samples=999, seed=3, scheme="antithetic")
+    assert res.samples == 1000 and res.scheme == "antithetic"
+    out = shapley_value(_smooth(), method="sample", samples=400, tol=1e-9)
+    assert out.attrs["scheme"] == "antithetic" and out.attrs["converged"] is False

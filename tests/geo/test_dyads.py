@@ -16,6 +16,7 @@ from carbonshare.geo import (
     comlang_off,
     contig,
     distance_matrix,
+    distcap_check,
     great_circle_km,
 )
 
@@ -157,22 +158,27 @@ def test_distcap_agrees_with_our_capitals_except_listed_countries():
     """CEPII distcap vs carbonshare's capital great circles: every pair off by more than
     3 % and 30 km involves a country of DISTCAP_DIFFERENCES, and each of those has one."""
     pairs = load_cepii_pairs()
-    countries = load_countries()
-    ours = great_circle_km(capital_points(countries))
+    ours = great_circle_km(capital_points(load_countries()))
     d = np.array([ours.loc[o, t] for o, t in zip(pairs["iso_o"], pairs["iso_d"], strict=True)])
     gap = d - pairs["distcap"].to_numpy()
     off = (np.abs(gap) / pairs["distcap"].to_numpy() > 0.03) & (np.abs(gap) > 30)
     bad = pairs[off]
-    involved = set(bad["iso_o"]) | set(bad["iso_d"])
     explained = set(DISTCAP_DIFFERENCES)
     assert all(
         o in explained or t in explained for o, t in zip(bad["iso_o"], bad["iso_d"], strict=True)
     )
-    for iso3 in explained:
-        assert iso3 in involved, iso3
+    assert explained == {c for c in explained if c in set(bad["iso_o"]) | set(bad["iso_d"])}
     clean = ~pairs["iso_o"].isin(explained) & ~pairs["iso_d"].isin(explained)
     rel = np.abs(gap[clean.to_numpy()]) / pairs.loc[clean, "distcap"].to_numpy()
     assert np.median(rel) < 0.002  # same capitals: different sphere radius and rounding only
+    # distcap_check lists exactly these pairs, each with its reason
+    check = distcap_check()
+    assert len(check) == off.sum() == 462
+    assert set(zip(check["iso_o"], check["iso_d"], strict=True)) == set(
+        zip(bad["iso_o"], bad["iso_d"], strict=True)
+    )
+    assert (check["reason"].str.len() > 20).all()
+    assert check["gap_pct"].abs().is_monotonic_decreasing
 
 
 def test_study_countries_have_cepii_distances():

@@ -90,7 +90,7 @@ def test_scores_weights_and_linkage(study):
     plogp = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
     g = 1 + plogp.sum(axis=0) / np.log(len(X))
     np.testing.assert_allclose(result.weights.to_numpy(), g / g.sum(), rtol=1e-12)
-    assert result.weight_details.loc["COP", "column"] == "gdp_usd / co2_t"
+    assert result.weight_details.loc["COP", "column"] == "gdp_usd / co2_wdi_t"
     assert result.weight_details.loc["POP", "column"] == "population"
 
 
@@ -102,6 +102,7 @@ def test_country_selection_is_stated(study):
     assert (sel.loc[sel["included"], "reason"] == "").all()
     # Taiwan is not in the World Bank data; small states lack the ILOSTAT series
     assert "no population" in sel.loc["TWN", "reason"]
+    assert "Taiwan is not a World Bank economy" in sel.loc["TWN", "reason"]
     assert "no labour cost" in sel.loc["TUV", "reason"]
 
 
@@ -111,12 +112,16 @@ def test_manifest_records_repairs_exclusions_and_sources(study):
     assert manifest["study"] == "alliances"
     assert manifest["config"] == result.config.model_dump(mode="json")
     fields = {(r["entity"], r["field"], r["action"]) for r in manifest["repairs"]}
-    assert ("all countries", "FRT", "window narrowed") in fields
+    # forest rents run to 2021 (WDI DDF): no window is narrowed any more
+    assert not any(a == "window narrowed" for _, _, a in fields)
     assert any(a == "nearest-year fill" for _, _, a in fields)
     excluded = {e["entity"] for e in manifest["exclusions"]}
     sel = result.matrix.selection
     assert excluded == set(sel.index[~sel["included"]])
-    assert any("forest_rents_pct_gdp" in n for n in manifest["notes"])
+    # the forest-rents window is complete again: neither narrowed nor warned about
+    assert not any(
+        "forest_rents_pct_gdp" in n for n in manifest["notes"] + manifest.get("warnings", [])
+    )
     assert len(manifest["sources"]) > 5
     assert set(manifest["timings_s"]) >= {"indicator matrix", "allocation", "tables", "report"}
     assert manifest["statistics"]["n_countries"] == len(result.country_shares)
@@ -237,3 +242,19 @@ def test_per_alliance_figures_follow_the_group_settings(study):
     every = shown(group_min_size=1, group_max=len(sizes))
     assert every == set(sizes.index)
     assert shown(group_max=2) == set(sorted(default)[:2])
+
+
+def test_bundled_data_repairs_are_in_the_manifest(study):
+    """Values the data build filled (UNSD GDP) or read as missing (forest-rent zeros) are
+    marked in the manifest for the countries and windows the study uses."""
+    from carbonshare.data import repairs_used
+
+    result, _ = study
+    rep = [r for r in result.manifest.repairs if r["action"].startswith("bundled data")]
+    got = {(r["entity"], r["field"], r["detail"].split(":")[0]) for r in rep}
+    assert ("YEM", "GDP", "gdp_usd 2019") in got and ("YEM", "COP", "gdp_usd 2020") in got
+    assert ("GBR", "FRT", "forest_rents_pct_gdp 2019") in got
+    # YEM gdp_usd 2019-2020 (GDP and COP), GBR forest rents 2019-2020, TKM 2016-2017
+    gdp = repairs_used("gdp_usd", result.country_shares.index, (2016, 2020))
+    frt = repairs_used("forest_rents_pct_gdp", result.country_shares.index, (2016, 2020))
+    assert len(rep) == 2 * len(gdp) + len(frt) == 8

@@ -24,9 +24,9 @@ def test_defaults_follow_the_paper():
         grid["POP"] == ("Sc", "Eq") and grid["COP"] == ("Ec", "Ef") and grid["FAR"] == ("Ev", "El")
     )
     coe = cfg.indicators["COE"]
-    assert (coe.column, coe.aggregation, coe.window) == ("co2_t", "sum", "cumulative")
+    assert (coe.column, coe.aggregation, coe.window) == ("co2_wdi_t", "sum", "cumulative")
     cop = cfg.indicators["COP"]
-    assert (cop.column, cop.per, cop.window) == ("gdp_usd", "co2_t", "mean")
+    assert (cop.column, cop.per, cop.window) == ("gdp_usd", "co2_wdi_t", "mean")
     assert all(s.direction == "positive" for s in cfg.indicators.values())
     assert cfg.weights.method == "entropy"
     assert cfg.normalisation.method == "minmax"
@@ -137,8 +137,9 @@ def test_alternatives_run(bundled, changes):
     if changes.get("alliances__method") == "target":
         assert result.members.nunique() == 15
     if "missing__outside_years" in changes:
-        assert len(cs) > 168  # Venezuela and South Sudan come back with their last GDP
-        assert {"VEN", "SSD"} <= set(cs.index)
+        # ERI, SSD and VEN come back with their last forest rents (2011, 2015, 2014)
+        assert len(cs) == 174
+        assert {"VEN", "SSD", "ERI"} <= set(cs.index) and "PRK" not in cs.index
 
 
 def test_co2_intensity_reading_of_x3(bundled):

@@ -101,14 +101,14 @@ def _tiny_inputs():
         {
             col: rng.uniform(1, 10, len(idx))
             for col in [
-                "population", "gdp_usd", "co2_t", "urban_pct", "clean_cooking_pct",
+                "population", "gdp_usd", "co2_wdi_t", "urban_pct", "clean_cooking_pct",
                 "services_employment_pct", "forest_rents_pct_gdp", "forest_area_km2",
                 "gdp_per_employed",
             ]
         },
         index=idx,
     )  # fmt: skip
-    panel.loc[("AAA", 2018), "co2_t"] = np.nan  # repaired by nearest-year fill
+    panel.loc[("AAA", 2018), "co2_wdi_t"] = np.nan  # repaired by nearest-year fill
     panel.loc["CCC", "forest_area_km2"] = np.nan  # no data: excluded
     panel.loc[(slice(None), [2018, 2019, 2020]), "forest_rents_pct_gdp"] = np.nan  # window narrows
     countries = pd.DataFrame(
@@ -145,7 +145,7 @@ def test_indicator_matrix_selection_repairs_and_exclusions():
     assert all(r["action"] == "nearest-year fill" for r in fills)
     narrowed = [r for r in manifest.repairs if r["action"] == "window narrowed"]
     assert [r["field"] for r in narrowed] == ["FRT"]
-    assert any("FRT" in n and "2016-2017" in n for n in manifest.notes)
+    assert any("FRT" in n and "2016-2017" in n for n in manifest.warnings)
     windows = m.windows.set_index("indicator")
     assert windows.loc["FRT", "window_used"] == "2016-2017"
 
@@ -156,7 +156,9 @@ def test_indicator_matrix_aggregates_and_ratio():
     bbb = panel.loc["BBB"]
     assert m.values.loc["BBB", "POP"] == pytest.approx(bbb["population"].sum() * 1e-9)
     assert m.values.loc["BBB", "GDP"] == pytest.approx(bbb["gdp_usd"].mean() * 1e-9)
-    assert m.values.loc["BBB", "COP"] == pytest.approx(bbb["gdp_usd"].sum() / bbb["co2_t"].sum())
+    assert m.values.loc["BBB", "COP"] == pytest.approx(
+        bbb["gdp_usd"].sum() / bbb["co2_wdi_t"].sum()
+    )
     assert m.labour_cost["BBB"] == pytest.approx(bbb["gdp_per_employed"].mean())
 
 

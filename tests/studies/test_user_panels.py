@@ -58,7 +58,7 @@ def test_principles_panel_two_spellings_of_one_country(few_panel):
 
 def test_duplicate_row_in_the_library_api_is_named(few_panel):
     doubled = pd.concat([few_panel, few_panel.loc[[("FRA", 2019)]]])
-    with pytest.raises(DataError, match=r"duplicate rows for FRA \(year 2019\)"):
+    with pytest.raises(DataError, match=r"duplicate rows for FRA in 2019; keep one row"):
         prepare_panel(doubled)
 
 

@@ -721,13 +721,15 @@ class IOTable:
             Extension holding primary inputs (e.g. ``"factor_inputs"``); used
             as ``V`` with ``check_columns=False``, since MRIO value added
             rarely closes the columns exactly.
+        factors : str, optional
+            Extension used as ``factors`` (e.g. employment).
 
+        Notes
+        -----
         The table's ``meta["source"]`` names the system; pymrio's test system
         (``pymrio.load_test()``, named ``testmrio``) is labelled
         ``meta["synthetic"] = True``: its numbers are anonymised and of
         undocumented origin, fit for cross-checks only.
-        factors : str, optional
-            Extension used as ``factors`` (e.g. employment).
         """
         if getattr(io, "Z", None) is None or getattr(io, "Y", None) is None:
             raise IOTableError(

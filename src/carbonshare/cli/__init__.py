@@ -44,10 +44,19 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        False,
+        "--version",
+        callback=_version,
+        is_eager=True,
+        metavar="",
+        help="Print the version and exit.",
     ),
-    debug: bool = typer.Option(False, "--debug", help="Show full tracebacks and debug logs."),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show info-level log messages."),
+    debug: bool = typer.Option(
+        False, "--debug", metavar="", help="Show full tracebacks and debug logs."
+    ),
+    verbose: bool = typer.Option(
+        False, "--verbose", "-v", metavar="", help="Show info-level log messages."
+    ),
 ) -> None:
     _state["debug"] = debug
     level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING

@@ -81,10 +81,11 @@ def info(
         str, typer.Option(help="Window for the Zhou et al. completeness line, e.g. 2016-2020.")
     ] = "2016-2020",
 ) -> None:
-    """Coverage of the bundled panel: countries with a value, per indicator and year."""
+    """Coverage of the bundled panel: each series' first and last year, and the countries
+    with a value per indicator and year."""
     from rich.table import Table
 
-    from carbonshare.data import load_countries, load_panel
+    from carbonshare.data import indicator_catalog, load_countries, load_panel
     from carbonshare.data.coverage import ZHOU_CORE, coverage_table, zhou_complete
 
     lo, hi = _parse_window(window, "--window")  # before printing anything
@@ -92,26 +93,33 @@ def info(
     all_years = sorted(set(panel.index.get_level_values("year")))
     shown = _parse_years(years, all_years) if years else _default_years(all_years)
     cov = coverage_table(panel, shown)
+    cat = indicator_catalog()
     con = _console()
     from rich import box
 
     table = Table(
         title=f"Countries with a value ({len(load_countries())} countries in the table)",
-        caption="Rows: panel columns (units and sources: carbonshare data sources, docs/data.md)",
+        caption="Rows: panel columns; first/last: years with any value (units and sources: "
+        "carbonshare data sources, docs/data.md)",
         box=box.SIMPLE_HEAD,
-        collapse_padding=True,
+        padding=0,
+        pad_edge=False,
+        show_edge=False,
     )
     table.add_column("indicator", style="bold", no_wrap=True)
+    table.add_column("first", justify="right", no_wrap=True)
+    table.add_column("last", justify="right", no_wrap=True)
     for y in shown:
         table.add_column(str(y), justify="right", no_wrap=True)
     for name, row in cov.iterrows():
-        table.add_row(str(name), *[str(v) for v in row])
+        first, last = cat.loc[name, "first_year"], cat.loc[name, "last_year"]
+        table.add_row(str(name), str(first), str(last), *[str(v) for v in row])
     con.print(table)
     strict = int(zhou_complete(panel, window=(lo, hi), rule="all_years").sum())
     anyy = int(zhou_complete(panel, window=(lo, hi), rule="any_year").sum())
     con.print(
         f"Zhou et al. (2024) indicator set ({', '.join(ZHOU_CORE)}; carbon productivity = "
-        f"gdp_usd / co2_t; forest rents aside, the WDI extract ends in 2017): "
+        f"gdp_usd / co2_t): "
         f"[bold]{strict}[/bold] countries have a value in every year {lo}-{hi}, "
         f"[bold]{anyy}[/bold] have at least one value per indicator in {lo}-{hi} "
         "(enough for a window mean)."
@@ -158,7 +166,10 @@ def sources_cmd() -> None:
     from carbonshare.data import sources
 
     con = _console()
-    con.print("[bold]Sources of the bundled data[/bold] (raw notes: SOURCES.md, SOURCES_BLUE.md)")
+    con.print(
+        "[bold]Sources of the bundled data[/bold] "
+        "(raw notes: SOURCES.md, SOURCES_BLUE.md, SOURCES_MORE.md)"
+    )
     for row in sources(blue=True).itertuples(index=False):
         table = Table(title=row.source, title_justify="left", show_header=False, expand=True)
         table.add_column("field", style="bold", no_wrap=True)
@@ -208,15 +219,22 @@ def show(
     for k, v in rows:
         meta.add_row(k, str(v))
     con.print(meta)
+    from carbonshare.data.coverage import country_note
 
     panel = load_panel().loc[iso3]
+    empty = [c for c in panel.columns if panel[c].isna().all()]
+    note = country_note(iso3)
+    if note:
+        con.print(f"[bold]Data note:[/bold] {note}.")
+    if empty:
+        con.print(f"[bold]No data at all[/bold] for {len(empty)} indicators: {', '.join(empty)}.")
     cat = indicator_catalog()
     first, last = int(panel.index.min()), int(panel.index.max())
     vals = Table(
         title=f"Indicators of {c['name']}",
         caption=f"trend: one bar per 2 years from {first} (blank = no data)",
     )
-    vals.add_column("indicator (unit)", no_wrap=True)
+    vals.add_column("indicator (unit)", max_width=26)
     vals.add_column("latest", justify="right")
     vals.add_column("year", justify="right")
     vals.add_column("2016-20 mean", justify="right")

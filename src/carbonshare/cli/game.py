@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import json
 import math
+import os
+import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -35,26 +38,49 @@ class SolutionName(StrEnum):
 
 
 class Scheme(StrEnum):
+    auto = "auto"
+    permutation = "permutation"
     antithetic = "antithetic"
     stratified = "stratified"
 
 
-def read_unions(path: Path) -> dict[str, list[str]]:
-    """Unions from CSV (columns ``player,union``) or JSON (``{"union": ["p", ...]}``)."""
+def read_unions(path: Path) -> dict[str, list[str]] | list[list[str]]:
+    """Unions from CSV (columns ``player,union``) or JSON: ``{"union": ["p", ...]}`` or a
+    list of lists ``[["A", "B"], ["C"]]``."""
     if not path.exists():
         raise GameError(f"unions file {path} does not exist")
     if path.suffix.lower() == ".json":
         try:
             doc = json.loads(path.read_text(encoding="utf-8-sig"))
-        except json.JSONDecodeError as exc:
-            raise GameError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
-        if not isinstance(doc, dict) or not all(isinstance(v, list) for v in doc.values()):
-            raise GameError(
-                f'{path}: unions JSON must map union -> list of players, e.g. {{"U1": ["A", "B"]}}'
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            why = (
+                f"not valid JSON ({exc.msg} at line {exc.lineno})"
+                if isinstance(exc, json.JSONDecodeError)
+                else "not UTF-8 text; save it as UTF-8"
             )
-        return {str(k): [str(p) for p in v] for k, v in doc.items()}
+            raise GameError(f"{path}: {why}") from None
+        if isinstance(doc, dict) and all(_names(v) for v in doc.values()):
+            return {str(k): list(v) for k, v in doc.items()}
+        if isinstance(doc, list) and all(_names(v) for v in doc):
+            return [list(v) for v in doc]
+        raise GameError(
+            f"{path}: unions JSON must map union -> list of players, "
+            f'{{"U1": ["A", "B"], "U2": ["C"]}}, or list the unions, [["A", "B"], ["C"]]'
+        )
     if path.suffix.lower() != ".csv":
         raise GameError(f"unions file {path} must end in .csv or .json")
+    try:
+        return _read_unions_csv(path)
+    except UnicodeDecodeError:
+        raise GameError(f"{path}: not UTF-8 text; save the unions CSV as UTF-8") from None
+
+
+def _names(value) -> bool:
+    """True for a JSON list of player names."""
+    return isinstance(value, list) and all(isinstance(p, str) for p in value)
+
+
+def _read_unions_csv(path: Path) -> dict[str, list[str]]:
     with path.open(newline="", encoding="utf-8-sig") as fh:
         reader = csv.DictReader(fh)
         fields = [f.strip().lower() for f in reader.fieldnames or []]
@@ -75,14 +101,49 @@ def read_unions(path: Path) -> dict[str, list[str]]:
     return out
 
 
-@app.command("solve")
+GAME_FILE_HELP = (
+    "Game as .csv with columns coalition,value (a coalition with several members is one "
+    'quoted, comma-separated cell: "A,B",3; {} or an empty cell is the empty coalition; '
+    "every coalition once) or .json "
+    '({"players": [...], "values": {"A,B": 3, ...}} or "dividends").'
+)
+
+GAME_EPILOG = (
+    "Example game CSV (the players are the members of the largest coalition; a "
+    "coalition's members are separated by commas in one quoted cell):\n\n\b\n"
+    '    coalition,value\n    {},0\n    A,1\n    B,1\n    C,2\n    "A,B",3\n    "A,C",4\n'
+    '    "B,C",4\n    "A,B,C",6'
+)
+
+
+def _choice(option: str, given: str, names: list[str]) -> str:
+    """A validated choice (hyphens or underscores, any case) or one error line."""
+    name = given.strip().replace("_", "-").lower()
+    if name not in names:
+        close = difflib.get_close_matches(name, names, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise GameError(f"{option} {given!r} is not known; {hint}choose one of {', '.join(names)}")
+    return name
+
+
+@app.command("solve", epilog=GAME_EPILOG)
 def solve_cmd(
-    game_file: Annotated[Path, typer.Argument(help="Game as .json or .csv (coalition,value).")],
+    game_file: Annotated[Path, typer.Argument(help=GAME_FILE_HELP)],
     solution: Annotated[
-        SolutionName, typer.Option("--solution", "-s", help="Solution concept.")
-    ] = SolutionName.shapley,
+        str,
+        typer.Option(
+            "--solution",
+            "-s",
+            metavar="NAME",
+            help="Solution concept: " + ", ".join(s.value for s in SolutionName) + ".",
+        ),
+    ] = "shapley",
     unions: Annotated[
-        Path | None, typer.Option(help="A priori unions: CSV player,union or JSON.")
+        Path | None,
+        typer.Option(
+            help='A priori unions: CSV player,union; JSON {"U1": ["A", "B"], "U2": ["C"]} '
+            'or [["A", "B"], ["C"]].'
+        ),
     ] = None,
     cost: Annotated[bool, typer.Option("--cost", help="Treat the values as costs.")] = False,
     samples: Annotated[
@@ -96,8 +157,13 @@ def solve_cmd(
         int | None, typer.Option(help="Random seed for sampling (with --samples; default 0).")
     ] = None,
     scheme: Annotated[
-        Scheme | None,
-        typer.Option(help="Sampling scheme (with --samples; stratified: Shapley only)."),
+        str | None,
+        typer.Option(
+            metavar="NAME",
+            help="Sampling scheme (with --samples): auto (default: antithetic pairs or plain "
+            "permutations, whichever a pilot finds less variable), permutation, antithetic, "
+            "or stratified (Shapley only).",
+        ),
     ] = None,
     normalized: Annotated[
         bool, typer.Option("--normalized", help="Banzhaf normalised to sum to v(N).")
@@ -110,11 +176,13 @@ def solve_cmd(
 
     from carbonshare.games import read_game, solve
 
-    if out is not None and out.suffix.lower() not in (".csv", ".json"):
-        raise GameError(f"--out {out} must end in .csv or .json")
+    if out is not None:
+        _check_out(out)
+    name = _choice("--solution", solution, [s.value for s in SolutionName])
+    if scheme is not None:
+        scheme = _choice("--scheme", scheme, [s.value for s in Scheme])
     game = read_game(game_file, cost=True if cost else None)
     kw: dict = {}
-    name = solution.value
     if normalized:
         if name != "banzhaf":
             raise GameError(f"--normalized applies to banzhaf only, not {name}")
@@ -133,10 +201,10 @@ def solve_cmd(
         if name not in ("shapley", "owen"):
             raise GameError(f"--samples applies to shapley and owen, not {name}")
         kw.update(method="sample", samples=samples, seed=0 if seed is None else seed, tol=tol)
-        if scheme is not None and scheme != Scheme.antithetic:
-            if name != "shapley":
-                raise GameError(f"--scheme {scheme.value} applies to shapley only")
-            kw["scheme"] = scheme.value
+        if scheme == Scheme.stratified and name != "shapley":
+            raise GameError(f"--scheme {scheme} applies to shapley only")
+        if scheme is not None:
+            kw["scheme"] = scheme
     sol = solve(game, name, **kw)
     alloc = sol.allocation
     total = float(alloc.sum())
@@ -168,6 +236,7 @@ def solve_cmd(
         "in_core_reason",
         "epsilon",
         "samples",
+        "scheme",
         "converged",
         "union_values",
         "zero_unions",
@@ -189,22 +258,43 @@ def _show(value) -> str:
     return str(value)
 
 
+def _check_out(out: Path) -> None:
+    """Fail before any computing if ``--out`` cannot be written (suffix, folder, permissions)."""
+    if out.suffix.lower() not in (".csv", ".json"):
+        raise GameError(f"--out {out} must end in .csv or .json")
+    if out.is_dir():
+        raise GameError(f"--out {out} is a folder; give a file name ending in .csv or .json")
+    parent = out.parent
+    if not parent.is_dir():
+        what = "is a file, not a folder" if parent.exists() else "does not exist; create it first"
+        raise GameError(f"--out {out}: the folder {parent} {what}")
+    try:
+        with tempfile.NamedTemporaryFile(dir=parent, prefix=f".{out.name}.", delete=True):
+            pass
+    except OSError as exc:
+        raise GameError(f"--out {out}: cannot write to {parent} ({exc.strerror})") from None
+
+
 def _write_solution(sol, out: Path) -> None:
-    suffix = out.suffix.lower()
-    if suffix == ".csv":
+    """Write the allocation to .csv or .json atomically (a temporary sibling, then rename),
+    so an interrupted run never leaves a partial file."""
+    if out.suffix.lower() == ".csv":
         frame = sol.allocation.rename("value").to_frame()
         frame.index.name = "player"
-        frame.to_csv(out)
-    elif suffix == ".json":
+        text = frame.to_csv()
+    else:
         doc = {
             "solution": sol.diagnostics["solution"],
             "allocation": {str(k): float(v) for k, v in sol.allocation.items()},
             "diagnostics": _finite_or_null(sol.diagnostics),
         }
         text = json.dumps(doc, indent=1, default=str, allow_nan=False)
-        out.write_text(text, encoding="utf-8")
-    else:
-        raise GameError(f"--out {out} must end in .csv or .json")
+    tmp = out.with_name(f".{out.name}.partial")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _finite_or_null(obj):
@@ -218,9 +308,9 @@ def _finite_or_null(obj):
     return obj
 
 
-@app.command("check")
+@app.command("check", epilog=GAME_EPILOG)
 def check_cmd(
-    game_file: Annotated[Path, typer.Argument(help="Game as .json or .csv (coalition,value).")],
+    game_file: Annotated[Path, typer.Argument(help=GAME_FILE_HELP)],
     cost: Annotated[bool, typer.Option("--cost", help="Treat the values as costs.")] = False,
 ) -> None:
     """Properties of a game: superadditivity, convexity, balancedness (core non-empty)."""
@@ -228,6 +318,7 @@ def check_cmd(
     from rich.table import Table
 
     from carbonshare.games import (
+        DividendGame,
         balancedness_gap,
         convexity_violation,
         core_check,
@@ -236,13 +327,28 @@ def check_cmd(
         shapley_value,
         superadditivity_violation,
     )
-    from carbonshare.games.core import MAX_SUPERADDITIVE_PLAYERS
+    from carbonshare.games.core import MAX_SUPERADDITIVE_PLAYERS, abs_tol
+    from carbonshare.games.game import MAX_TABLE_PLAYERS
     from carbonshare.games.nucleolus import MAX_NUCLEOLUS_PLAYERS
 
     game = read_game(game_file, cost=True if cost else None)
-    scale = 1e-9 * max(1.0, abs(game.grand_value()))
     table = Table(title=f"{game_file.name}: {game.kind} game, {game.n} players", show_header=False)
     table.add_row("v(N)", f"{game.grand_value():.6g}")
+    convex_label = "concave" if game.cost else "convex"
+    if game.n > MAX_TABLE_PLAYERS:  # only a dividend game gets here: no table, closed forms
+        convex = isinstance(game, DividendGame) and game.dividends_nonnegative() and not game.cost
+        unknown = f"not checked (2^n coalitions; limit {MAX_TABLE_PLAYERS} players)"
+        for row, because in (
+            ("superadditive", "convex"),
+            (convex_label, "every Harsanyi dividend >= 0"),
+            ("balanced (core non-empty)", "convex, Shapley 1971"),
+            ("least-core epsilon", None),
+            ("Shapley value in core", "convex, Shapley 1971"),
+        ):
+            table.add_row(row, f"yes ({because})" if convex and because else unknown)
+        Console().print(table)
+        return
+    scale = abs_tol(game)  # 1e-9 of max |v(S)|: verdicts do not depend on the units
     label = "subadditive" if game.cost else "superadditive"
     if game.n <= MAX_SUPERADDITIVE_PLAYERS:
         worst, where = superadditivity_violation(game)
@@ -252,9 +358,8 @@ def check_cmd(
     else:
         table.add_row(label, f"not checked (3^n pairs; limit {MAX_SUPERADDITIVE_PLAYERS} players)")
     worst, where = convexity_violation(game)
-    label = "concave" if game.cost else "convex"
     table.add_row(
-        label,
+        convex_label,
         "yes" if worst >= -scale else f"no: S={where[0]}, i={where[1]}, j={where[2]} ({worst:.6g})",
     )
     if game.n <= MAX_NUCLEOLUS_PLAYERS:

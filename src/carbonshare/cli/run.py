@@ -22,10 +22,16 @@ ConfigOption = Annotated[
 ]
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="Output directory.")]
 PrintConfigOption = Annotated[
-    bool, typer.Option("--print-config", help="Print the effective config (defaults) and exit.")
+    bool,
+    typer.Option(
+        "--print-config", metavar="", help="Print the effective config (defaults) and exit."
+    ),
 ]
-NoFiguresOption = Annotated[bool, typer.Option("--no-figures", help="Skip the PNG/SVG figures.")]
-NoReportOption = Annotated[bool, typer.Option("--no-report", help="Skip report.html.")]
+# metavar="": a plain flag in the help (typer would show "<bool>", suggesting a value)
+NoFiguresOption = Annotated[
+    bool, typer.Option("--no-figures", metavar="", help="Skip the PNG/SVG figures.")
+]
+NoReportOption = Annotated[bool, typer.Option("--no-report", metavar="", help="Skip report.html.")]
 PanelOption = Annotated[
     Path | None,
     typer.Option(

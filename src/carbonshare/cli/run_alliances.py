@@ -107,7 +107,8 @@ def _summary(result, out: Path, console) -> None:
     excluded = sel.index[~sel["included"].to_numpy()]
     console.print(
         f"[bold]{exclusion_share(list(excluded))}[/bold] (selection.csv); "
-        f"{len(result.manifest.repairs)} data repairs (missing_data.csv)"
+        f"{len(result.manifest.repairs)} data repairs (missing_data.csv)",
+        soft_wrap=True,
     )
     for text in result.manifest.warnings:
         console.print(f"[yellow]warning[/yellow]: {text}")

@@ -91,7 +91,8 @@ def _summary(result, out: Path, console) -> None:
     console.print(
         f"[bold]{result.excluded_text}[/bold] (excluded.csv); "
         f"{len(result.manifest.repairs)} missing values filled (data.fill: "
-        f"{result.config.data.fill})"
+        f"{result.config.data.fill})",
+        soft_wrap=True,
     )
     for text in result.manifest.warnings:
         console.print(f"[yellow]warning[/yellow]: {text}")

@@ -16,6 +16,8 @@ from carbonshare.data.bundled import (
     load_cepii_pairs,
     load_countries,
     load_panel,
+    panel_repairs,
+    repairs_used,
     sources,
 )
 from carbonshare.data.catalog import INDICATOR_NAMES, ZHOU_INDICATORS
@@ -34,7 +36,9 @@ __all__ = [
     "load_countries",
     "load_panel",
     "panel_problems",
+    "panel_repairs",
     "read_panel",
+    "repairs_used",
     "sources",
     "to_iso3",
     "validate_panel",

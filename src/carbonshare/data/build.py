@@ -12,6 +12,7 @@ and writes into ``carbonshare/data/bundled`` (or ``--out``):
 - ``countries.csv`` the country table;
 - ``boundaries_110m.json.gz`` Natural Earth 110m boundaries with ``iso3``;
 - ``dist_cepii.csv.gz`` CEPII GeoDist country pairs (distances, contiguity, language);
+- ``repairs.csv``   every repaired country-year of the panel (docs/data.md);
 - ``sources.csv``   provenance; ``build_report.json`` what was left out.
 
 An unmapped name, an unknown code or an unexpected value (non-numeric,
@@ -32,12 +33,14 @@ from pathlib import Path
 import pandas as pd
 
 from carbonshare.data import raw as rw
+from carbonshare.data import repairs
 from carbonshare.data.bundled import (
     BOUNDARIES_FILE,
     BUNDLED,
     COUNTRIES_FILE,
     DYADS_FILE,
     PANEL_FILE,
+    REPAIRS_FILE,
     REPORT_FILE,
     SOURCES_FILE,
 )
@@ -45,6 +48,8 @@ from carbonshare.data.catalog import INDICATOR_NAMES, PERCENT_INDICATORS
 from carbonshare.data.cepii import cepii_report, read_cepii_dist
 from carbonshare.data.country_table import build_countries, natural_earth_iso3
 from carbonshare.data.provenance import sources_frame
+from carbonshare.data.unsd import SOURCE as SOURCE_UNSD
+from carbonshare.data.unsd import read_unsd_gdp
 from carbonshare.errors import DataError
 
 logger = logging.getLogger(__name__)
@@ -62,8 +67,23 @@ _GM_SERIES = {
 }
 
 
-def build_panel(raw: Path, universe: rw.Universe, log: rw.BuildLog) -> pd.DataFrame:
-    """Wide panel indexed by (iso3, year), one float column per indicator."""
+#: panel column -> (WDI code, file in wb_wdi_api/), World Bank per-indicator downloads
+_WDI_API = {
+    "co2_wdi_t": ("EN.ATM.CO2E.KT", "API_EN.ATM.CO2E.KT_DS2_en_csv_v2_6299644.csv"),
+    "co2_per_ppp_gdp_wdi": ("EN.ATM.CO2E.PP.GD", "API_EN.ATM.CO2E.PP.GD_DS2_en_csv_v2_4904492.csv"),
+    "gdp_ppp_usd": ("NY.GDP.MKTP.PP.CD", "API_NY.GDP.MKTP.PP.CD_DS2_en_csv_v2_5455171.csv"),
+    "renewables_pct": ("EG.FEC.RNEW.ZS", "API_EG.FEC.RNEW.ZS_DS2_en_csv_v2_5995541.csv"),
+}
+
+
+def build_panel(
+    raw: Path, universe: rw.Universe, log: rw.BuildLog, countries: pd.DataFrame
+) -> pd.DataFrame:
+    """Wide panel indexed by (iso3, year), one float column per indicator.
+
+    The repairs of single country-years (forest-rent zeros read as missing,
+    derived 2020 CO2 intensity, UNSD GDP gap fill) go to ``log.repairs``.
+    """
     parts: dict[str, pd.DataFrame] = {}
     pct = PERCENT_INDICATORS
     parts["population"] = rw.read_wb_long(
@@ -100,15 +120,38 @@ def build_panel(raw: Path, universe: rw.Universe, log: rw.BuildLog) -> pd.DataFr
         parts[name] = rw.read_ddf(
             path, column, name, universe, log, f"gapminder:{column}", percent=name in pct
         )
-    parts["forest_rents_pct_gdp"] = rw.read_ddf(
-        raw / "open-numbers-wdi" / "ddf--datapoints--ny_gdp_frst_rt_zs--by--geo--time.csv",
-        "ny_gdp_frst_rt_zs",
-        "forest_rents_pct_gdp",
-        universe,
-        log,
-        "open-numbers:ny_gdp_frst_rt_zs",
+    ddf = raw / "wb_wdi_ddf"
+    rents = rw.read_wdi_ddf(
+        ddf / "ddf--datapoints--ny_gdp_frst_rt_zs--by--economy--year.csv",
+        "ny_gdp_frst_rt_zs", "forest_rents_pct_gdp", universe, log, "wdi-ddf:ny_gdp_frst_rt_zs",
         percent=True,
+    )  # fmt: skip
+    parts["forest_rents_pct_gdp"], rep = repairs.zeros_after_positive(
+        rents, "forest_rents_pct_gdp", "wdi-ddf:ny_gdp_frst_rt_zs"
     )
+    log.repair(rep)
+    parts["mpa_pct"] = rw.read_wdi_ddf(
+        ddf / "ddf--datapoints--er_mrn_ptmr_zs--by--economy--year.csv",
+        "er_mrn_ptmr_zs", "mpa_pct", universe, log, "wdi-ddf:er_mrn_ptmr_zs", percent=True,
+    )  # fmt: skip
+    api = raw / "wb_wdi_api"
+    for name, (code, file) in _WDI_API.items():
+        parts[name] = rw.read_wdi_bulk(
+            api / file, code, name, universe, log, f"wdi-api:{code}", percent=name in pct
+        )
+    co2_kt = parts["co2_wdi_t"]
+    parts["co2_wdi_t"] = co2_kt.assign(value=(co2_kt["value"] * 1000).round(3))
+    parts["co2_per_ppp_gdp_wdi"], rep = repairs.derive_ratio(
+        parts["co2_per_ppp_gdp_wdi"], co2_kt, parts["gdp_ppp_usd"], 1e6, [2020],
+        "co2_per_ppp_gdp_wdi", "EN.ATM.CO2E.KT x 1e6 / NY.GDP.MKTP.PP.CD",
+    )  # fmt: skip
+    log.repair(rep)
+    unsd = read_unsd_gdp(raw, countries, log)
+    wb_years = (rw.FIRST_YEAR, int(parts["gdp_usd"]["year"].max()))
+    parts["gdp_usd"], rep = repairs.gap_fill(
+        parts["gdp_usd"], unsd, wb_years, "gdp_usd", SOURCE_UNSD
+    )
+    log.repair(rep)
     missing = set(INDICATOR_NAMES) - set(parts)
     if missing:
         raise DataError(f"build has no reader for indicators {sorted(missing)}")
@@ -163,20 +206,27 @@ def build_all(raw: Path) -> dict[str, object]:
     meta = rw.read_wb_metadata(raw)
     universe = rw.universe_from_metadata(meta)
     countries = build_countries(raw, universe, meta)
-    panel = build_panel(raw, universe, log)
+    panel = build_panel(raw, universe, log, countries)
     boundaries = build_boundaries(raw, countries)
     dyads = read_cepii_dist(raw, universe, log)
+    panel_repairs = pd.concat(log.repairs, ignore_index=True)
+    panel_repairs = panel_repairs.sort_values(["column", "iso3", "year"]).reset_index(drop=True)
     report = {
         "first_year": rw.FIRST_YEAR,
         "countries": len(countries),
         "dropped": log.dropped,
         "cepii": cepii_report(dyads, universe),
+        "repairs": {
+            f"{c} {a}": int(n)
+            for (c, a), n in panel_repairs.groupby(["column", "action"]).size().items()
+        },
     }
     return {
         "panel": panel,
         "countries": countries,
         "boundaries": boundaries,
         "dyads": dyads,
+        "repairs": panel_repairs,
         "sources": sources_frame(),
         "report": report,
     }
@@ -199,6 +249,7 @@ def write_all(built: dict[str, object], out: Path) -> list[Path]:
     files = {
         PANEL_FILE: _gzip_bytes(panel.to_csv(lineterminator="\n").encode()),
         DYADS_FILE: _gzip_bytes(dyads.to_csv(index=False, lineterminator="\n").encode()),
+        REPAIRS_FILE: built["repairs"].to_csv(index=False, lineterminator="\n").encode(),  # type: ignore[union-attr]
         COUNTRIES_FILE: countries.to_csv(lineterminator="\n").encode(),
         BOUNDARIES_FILE: _gzip_bytes(
             json.dumps(built["boundaries"], separators=(",", ":"), ensure_ascii=False).encode()

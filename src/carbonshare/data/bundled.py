@@ -23,6 +23,7 @@ COUNTRIES_FILE = "countries.csv"
 BOUNDARIES_FILE = "boundaries_110m.json.gz"
 DYADS_FILE = "dist_cepii.csv.gz"
 SOURCES_FILE = "sources.csv"
+REPAIRS_FILE = "repairs.csv"
 REPORT_FILE = "build_report.json"
 
 
@@ -211,6 +212,63 @@ def sources(blue: bool = False) -> pd.DataFrame:
     return table
 
 
+def read_repairs_file(path: Path) -> pd.DataFrame:
+    """Read a repair table written by the build."""
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return df.astype({"year": int, "value": float})
+
+
+def panel_repairs(column: str | None = None) -> pd.DataFrame:
+    """Every country-year of the panel that the build repaired, with the reason.
+
+    Columns ``iso3, year, column, action, value, source, detail``. The actions:
+    ``gap filled from another source`` (``gdp_usd`` from UNSD where the World
+    Bank has no value; ``value`` is the UNSD value now in the panel),
+    ``derived`` (``co2_per_ppp_gdp_wdi`` 2020 = CO2 kt x 1e6 / GDP PPP) and
+    ``zero after positive values set to missing`` (``forest_rents_pct_gdp``;
+    ``value`` is the published 0, the panel cell is NaN). docs/data.md explains
+    each.
+
+    Parameters
+    ----------
+    column : only the repairs of this panel column (default: all).
+
+    Examples
+    --------
+    >>> r = panel_repairs("forest_rents_pct_gdp")
+    >>> r.loc[r["iso3"] == "GBR", "year"].tolist()
+    [2019, 2020, 2021]
+    >>> bool((panel_repairs("gdp_usd")["source"] == "unsd-ama").all())
+    True
+    """
+    df = read_repairs_file(_path(REPAIRS_FILE))
+    if column is not None:
+        if column not in INDICATOR_NAMES:
+            raise DataError(
+                f"unknown indicator {column!r}; bundled indicators are: {', '.join(INDICATOR_NAMES)}"
+            )
+        df = df[df["column"] == column].reset_index(drop=True)
+    return df
+
+
+def repairs_used(column: str, entities, years: tuple[int, int]) -> pd.DataFrame:
+    """The build repairs of ``column`` for ``entities`` within ``years`` (inclusive).
+
+    A study that reads the bundled panel copies these rows into its manifest,
+    so a value filled from another source or derived by the build is never
+    used unmarked.
+
+    Examples
+    --------
+    >>> r = repairs_used("gdp_usd", ["VEN", "FRA"], (2016, 2020))
+    >>> r["year"].tolist(), r["source"].unique().tolist()
+    ([2016, 2017, 2018, 2019, 2020], ['unsd-ama'])
+    """
+    rep = panel_repairs(column)
+    keep = rep["iso3"].isin(list(entities)) & rep["year"].between(*years)
+    return rep[keep].reset_index(drop=True)
+
+
 def build_report() -> dict:
     """What the build left out of the panel, per raw file (aggregates,
     entities outside the country table)."""
@@ -225,8 +283,8 @@ def indicator_catalog() -> pd.DataFrame:
     Examples
     --------
     >>> cat = indicator_catalog()
-    >>> int(cat.loc["forest_rents_pct_gdp", "last_year"])
-    2017
+    >>> int(cat.loc["forest_rents_pct_gdp", "last_year"]), int(cat.loc["co2_wdi_t", "last_year"])
+    (2021, 2020)
     """
     cat = catalog_frame()
     panel = _panel()

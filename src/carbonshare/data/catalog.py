@@ -39,7 +39,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "GDP (current US$)",
         "current US$",
         "NY.GDP.MKTP.CD",
-        "World Bank WDI via datahub (datasets/gdp)",
+        "World Bank WDI via datahub (datasets/gdp); gaps filled from UNSD AMA (panel_repairs)",
         "count",
     ),
     Indicator(
@@ -103,7 +103,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "Forest rents (% of GDP)",
         "% of GDP",
         "NY.GDP.FRST.RT.ZS",
-        "World Bank WDI via open-numbers (ends 2017)",
+        "World Bank WDI via open-numbers DDF (current WDI); zeros after positive values missing",
         "percent",
     ),
     Indicator(
@@ -145,6 +145,49 @@ INDICATORS: tuple[Indicator, ...] = (
         "EN.POP.DNST",
         "World Bank WDI bulk file, last updated 2021-09-15",
         "count",
+    ),
+)
+
+INDICATORS += (
+    Indicator(
+        "co2_wdi_t",
+        "CO2 emissions (WDI, CAIT-based)",
+        "t CO2",
+        "EN.ATM.CO2E.KT",
+        "World Bank WDI 2023-12 (Climate Watch / CAIT), kt x 1000",
+        "count",
+    ),
+    Indicator(
+        "co2_per_ppp_gdp_wdi",
+        "CO2 emissions per PPP $ of GDP (WDI, CAIT-based)",
+        "kg CO2 per current PPP $",
+        "EN.ATM.CO2E.PP.GD",
+        "World Bank WDI 2023-03; 2020 derived as co2 kt x 1e6 / GDP PPP (panel_repairs)",
+        "count",
+    ),
+    Indicator(
+        "gdp_ppp_usd",
+        "GDP, PPP",
+        "current international $",
+        "NY.GDP.MKTP.PP.CD",
+        "World Bank WDI 2023-05",
+        "count",
+    ),
+    Indicator(
+        "renewables_pct",
+        "Renewable energy consumption",
+        "% of total final energy consumption",
+        "EG.FEC.RNEW.ZS",
+        "World Bank WDI 2023-10",
+        "percent",
+    ),
+    Indicator(
+        "mpa_pct",
+        "Marine protected areas",
+        "% of territorial waters",
+        "ER.MRN.PTMR.ZS",
+        "World Bank WDI via open-numbers DDF (current WDI, WDPA-based)",
+        "percent",
     ),
 )
 

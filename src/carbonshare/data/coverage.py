@@ -11,8 +11,31 @@ from carbonshare.data.catalog import ZHOU_INDICATORS
 from carbonshare.errors import DataError
 
 #: Zhou et al. (2024) indicators counted by ``carbonshare data info``:
-#: forest rents aside (the WDI extract ends in 2017).
-ZHOU_CORE: tuple[str, ...] = tuple(i for i in ZHOU_INDICATORS if i != "forest_rents_pct_gdp")
+#: all of them since forest rents run to 2021 (WDI DDF series).
+ZHOU_CORE: tuple[str, ...] = ZHOU_INDICATORS
+
+
+#: Why a country of the table lacks whole groups of series (shown by ``carbonshare data
+#: show`` and added to the studies' exclusion reasons).
+COUNTRY_NOTES: dict[str, str] = {
+    "TWN": "Taiwan is not a World Bank economy: the WDI publishes no series for it, so the "
+    "panel has no population, GDP, GDP PPP, urban share, clean cooking, forest or "
+    "renewables data for Taiwan, only its CO2 (GCP co2_t, consumption CO2) and the ILO "
+    "series (services employment, GDP per employed)",
+}
+
+
+def country_note(iso3: str) -> str | None:
+    """The data note of a country (:data:`COUNTRY_NOTES`), or None.
+
+    Examples
+    --------
+    >>> country_note("TWN").startswith("Taiwan is not a World Bank economy")
+    True
+    >>> country_note("FRA") is None
+    True
+    """
+    return COUNTRY_NOTES.get(iso3)
 
 
 def coverage_table(panel: pd.DataFrame, years: Sequence[int] | None = None) -> pd.DataFrame:
@@ -45,9 +68,8 @@ def zhou_complete(
     ----------
     panel : wide panel indexed by (iso3, year).
     window : inclusive first and last year.
-    indicators : columns that must have data (default: Zhou et al. set,
-        forest rents aside; carbon productivity is GDP / CO2, so it needs
-        ``gdp_usd`` and ``co2_t``).
+    indicators : columns that must have data (default: the Zhou et al. set;
+        carbon productivity is GDP / CO2, so it needs ``gdp_usd`` and ``co2_t``).
     rule : ``"all_years"`` (a value in every year of the window) or
         ``"any_year"`` (at least one value, enough for a window mean).
 

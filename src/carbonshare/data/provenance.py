@@ -218,16 +218,91 @@ SOURCES: tuple[dict[str, str], ...] = (
         "corrected, MAF/SXM/CHI completed, in mappings/country_overrides.csv",
     },
     {
-        "source": "open-numbers WDI: forest rents (NY.GDP.FRST.RT.ZS)",
+        "source": "open-numbers DDF of the current WDI: forest rents (NY.GDP.FRST.RT.ZS)",
         "used_for": "forest_rents_pct_gdp",
-        "raw_file": "open-numbers-wdi/ddf--datapoints--ny_gdp_frst_rt_zs--by--geo--time.csv",
-        "repository": "open-numbers/ddf--open_numbers--world_development_indicators",
-        "path": "ddf--datapoints--ny_gdp_frst_rt_zs--by--geo--time.csv",
-        "commit": "a889794ed056688619f5238e3fa6ef3045d33ab2",
-        "vintage": "old WDI vintage, 1970-2017 (no value after 2017)",
-        "licence": "World Bank WDI CC BY 4.0; DDF packaging by open-numbers",
-        "transformation": "geo ids mapped with mappings/geo_ids.csv; the 10 WB aggregates dropped; "
-        "exact zeros kept as published; years >= 1990",
+        "raw_file": "wb_wdi_ddf/ddf--datapoints--ny_gdp_frst_rt_zs--by--economy--year.csv",
+        "repository": "open-numbers/ddf--world_bank--world_development_indicators",
+        "path": "ddf--datapoints--ny_gdp_frst_rt_zs--by--economy--year.csv",
+        "commit": "e71fd3bcffe915b521e482e3e80a59019901f58b",
+        "vintage": "current WDI, 1970-2021 (transcribed; git hash-object ead1f850)",
+        "licence": _WB,
+        "transformation": "economy ids upper-cased and checked against the WDI metadata; "
+        "aggregates dropped; years >= 1990; a 0 after a positive value of the same economy is "
+        "missing (GBR 2019-2021, TUR 2021, TKM 2012-2017, KAZ 1998; each in repairs.csv); "
+        "27 economies that are 0 in every year kept as published",
+    },
+    {
+        "source": "open-numbers DDF of the current WDI: marine protected areas (ER.MRN.PTMR.ZS)",
+        "used_for": "mpa_pct",
+        "raw_file": "wb_wdi_ddf/ddf--datapoints--er_mrn_ptmr_zs--by--economy--year.csv",
+        "repository": "open-numbers/ddf--world_bank--world_development_indicators",
+        "path": "ddf--datapoints--er_mrn_ptmr_zs--by--economy--year.csv",
+        "commit": "b0807b323a3da599b201bb1e0523f9823330bf88",
+        "vintage": "current WDI (WDPA / SDG 14.5.1), 2013-2024 (transcribed; git hash-object "
+        "8b9a96da)",
+        "licence": _WB,
+        "transformation": "economy ids upper-cased and checked against the WDI metadata; "
+        "aggregates dropped; values (many exact 0 and 100) as published",
+    },
+    {
+        "source": "World Bank WDI download: CO2 emissions kt (EN.ATM.CO2E.KT)",
+        "used_for": "co2_wdi_t; co2_per_ppp_gdp_wdi 2020 (numerator)",
+        "raw_file": "wb_wdi_api/API_EN.ATM.CO2E.KT_DS2_en_csv_v2_6299644.csv",
+        "repository": "saikrishna7600/clustering",
+        "path": "API_EN.ATM.CO2E.KT_DS2_en_csv_v2_6299644.csv",
+        "commit": "9f3e4637aa62118511d23dc05205e7ee25364912",
+        "vintage": "WDI last updated 2023-12-18 (Climate Watch / CAIT based; discontinued "
+        "2024), 1990-2020",
+        "licence": _WB,
+        "transformation": "wide to long; aggregates dropped by WDI metadata; kt x 1000 = t "
+        "(rounded to 0.001 t)",
+    },
+    {
+        "source": "World Bank WDI download: CO2 per PPP $ of GDP (EN.ATM.CO2E.PP.GD)",
+        "used_for": "co2_per_ppp_gdp_wdi",
+        "raw_file": "wb_wdi_api/API_EN.ATM.CO2E.PP.GD_DS2_en_csv_v2_4904492.csv",
+        "repository": "saikamal216/assignment2",
+        "path": "API_EN.ATM.CO2E.PP.GD_DS2_en_csv_v2_4904492.csv",
+        "commit": "bff2ab146636c3db7efb506f1f0a5686c5409a66",
+        "vintage": "WDI last updated 2023-03-01, 1990-2019 (no 2020)",
+        "licence": _WB,
+        "transformation": "wide to long; aggregates dropped; 2020 derived as EN.ATM.CO2E.KT x "
+        "1e6 / NY.GDP.MKTP.PP.CD (each derived value in repairs.csv)",
+    },
+    {
+        "source": "World Bank WDI download: GDP PPP (NY.GDP.MKTP.PP.CD)",
+        "used_for": "gdp_ppp_usd; co2_per_ppp_gdp_wdi 2020 (denominator)",
+        "raw_file": "wb_wdi_api/API_NY.GDP.MKTP.PP.CD_DS2_en_csv_v2_5455171.csv",
+        "repository": "julianhinz/sanctions-coalitions",
+        "path": "input/gdp_ppp/API_NY.GDP.MKTP.PP.CD_DS2_en_csv_v2_5455171.csv",
+        "commit": "08bea136a770405873c212c7ab8551996e2bd2e5",
+        "vintage": "WDI last updated 2023-05-10, 1990-2021",
+        "licence": _WB,
+        "transformation": "wide to long; aggregates dropped by WDI metadata",
+    },
+    {
+        "source": "World Bank WDI download: renewable energy share (EG.FEC.RNEW.ZS)",
+        "used_for": "renewables_pct",
+        "raw_file": "wb_wdi_api/API_EG.FEC.RNEW.ZS_DS2_en_csv_v2_5995541.csv",
+        "repository": "kamalibakthavatchalam/statistics-ADS1-ASS2-kamali",
+        "path": "API_EG.FEC.RNEW.ZS_DS2_en_csv_v2_5995541.csv",
+        "commit": "234032978e548eb0781edede2bcc9f9be86c5ad6",
+        "vintage": "WDI last updated 2023-10-26, 1990-2021 (2021 for few economies)",
+        "licence": _WB,
+        "transformation": "wide to long; aggregates dropped by WDI metadata",
+    },
+    {
+        "source": "UN Statistics Division, National Accounts Main Aggregates: GDP current US$",
+        "used_for": "gdp_usd gap fill (country-years without a World Bank value)",
+        "raw_file": "unsd_ama_gdp/Download-GDPcurrent-USD-countries_2026vintage.xlsx",
+        "repository": "Sparshcoder18/gdp-growth-analysis",
+        "path": "data/Download-GDPcurrent-USD-countries.xlsx",
+        "commit": "e7058988356ad0ef9253d7730af00b8b38a27ad5",
+        "vintage": "released Dec 2025 (file dated 2026-02-04), 1970-2024",
+        "licence": "UN data, free use with attribution (UNSD)",
+        "transformation": "row 'Gross Domestic Product (GDP)'; M49 CountryID matched to the "
+        "country table, others listed in mappings/unsd_m49.csv; used only for country-years "
+        "1990-2023 the World Bank series lacks (never replacing a WB value; each in repairs.csv)",
     },
     {
         "source": "Country capitals (concept country-capitals list)",

@@ -27,9 +27,18 @@ FIRST_YEAR = 1990
 
 @dataclass
 class BuildLog:
-    """What the build left out, per raw file (written to build_report.json)."""
+    """What the build left out, per raw file (written to build_report.json), and the
+    repairs of single country-years (written to repairs.csv)."""
 
     dropped: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    repairs: list[pd.DataFrame] = field(default_factory=list)
+
+    def repair(self, rows: pd.DataFrame) -> None:
+        """Record repair rows (columns of :data:`carbonshare.data.repairs.REPAIR_COLUMNS`)."""
+        if len(rows):
+            self.repairs.append(rows)
+            logger.info("%s: %d country-years repaired (%s)", rows["column"].iloc[0],
+                        len(rows), rows["action"].iloc[0])  # fmt: skip
 
     def drop(self, source: str, reason: str, entities: list[str]) -> None:
         if not entities:
@@ -175,6 +184,27 @@ def read_wdi_bulk(
     ).rename(columns={"Country Name": "entity", "Country Code": "iso3"})
     long = long[long["value"].str.strip() != ""]
     return _wb_codes(long, indicator, universe, log, source, percent)
+
+
+def read_wdi_ddf(
+    path: Path,
+    column: str,
+    indicator: str,
+    universe: Universe,
+    log: BuildLog,
+    source: str,
+    percent: bool = False,
+) -> pd.DataFrame:
+    """open-numbers DDF of the current WDI ``economy,year,<column>``.
+
+    ``economy`` is the lower-case World Bank code (``gbr``, ``xkx``, ``chi``,
+    aggregates ``wld``, ``afe``, ...); codes are checked against the WDI
+    country metadata like those of the World Bank's own files.
+    """
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df = df.rename(columns={"economy": "entity", column: "value"})
+    df["iso3"] = df["entity"].str.upper()
+    return _wb_codes(df, indicator, universe, log, source, percent)
 
 
 def read_gcp(path: Path, universe: Universe, log: BuildLog) -> pd.DataFrame:

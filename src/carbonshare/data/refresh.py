@@ -37,6 +37,9 @@ WB_SERIES: dict[str, str] = {
     "gni_per_capita_usd": "NY.GNP.PCAP.CD",
     "gni_ppp": "NY.GNP.MKTP.PP.CD",
     "population_density": "EN.POP.DNST",
+    "gdp_ppp_usd": "NY.GDP.MKTP.PP.CD",
+    "renewables_pct": "EG.FEC.RNEW.ZS",
+    "mpa_pct": "ER.MRN.PTMR.ZS",
 }
 
 PANEL_FILE = "wb_panel.csv.gz"

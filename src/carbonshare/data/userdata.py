@@ -164,6 +164,8 @@ def read_table(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFr
     if not path.is_file():
         raise DataError(f"panel file {path} not found; check the path")
     kind = _kind(path)
+    if sheet is not None and kind != "excel":
+        raise DataError(f"{path.name}: --sheet/sheet= applies to Excel files only")
     _sniff_content(path, kind)
     notes: list[str] = []
     if kind == "csv":
@@ -192,8 +194,6 @@ def read_table(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFr
         # a frame saved with its index, e.g. load_panel().to_parquet(...)
         if not isinstance(df.index, pd.RangeIndex):
             df = df.reset_index()
-    if sheet is not None and kind != "excel":
-        raise DataError(f"{path.name}: --sheet/sheet= applies to Excel files only")
     df.attrs["read_notes"] = notes
     return df
 
@@ -216,10 +216,14 @@ def _read_excel(path: Path, sheet: str | int | None, notes: list[str]) -> pd.Dat
         if isinstance(sheet, int) and not 0 <= sheet < len(names):
             raise DataError(f"{path.name} has {len(names)} sheet(s) {names}; no sheet {sheet}")
         notes.append(f"{path.name}: sheet {sheet!r}")
-        return book.parse(sheet, **opts)
-    first = book.parse(names[0], **opts)
+        return pd.read_excel(book, sheet_name=sheet, **opts)
+    first = pd.read_excel(book, sheet_name=names[0], **opts)
     if len(names) > 1 and not _has_panel_columns(first.columns):
-        fits = [n for n in names[1:] if _has_panel_columns(book.parse(n, nrows=0).columns)]
+        fits = [
+            n
+            for n in names[1:]
+            if _has_panel_columns(pd.read_excel(book, sheet_name=n, nrows=0).columns)
+        ]
         hint = f"the panel looks like sheet {fits[0]!r}; " if fits else ""
         raise DataError(
             f"{path.name}: the first sheet {names[0]!r} has no country and year columns; "
@@ -318,20 +322,32 @@ def _duplicate_error(df: pd.DataFrame, ids: pd.Series, column: str, keys: list[s
     for k in keys:
         same = same[same[k] == first[k]]
     spellings = list(dict.fromkeys(same["spelled"]))
-    what = " ".join(f"{k} {first[k]}" for k in keys)
+    what = f"duplicate rows for {first['id']} in {first[keys[0]]}"
+    if len(keys) > 1:
+        what += f" ({first[keys[1]]})"
     if len(spellings) > 1:
         both = " and ".join(repr(s) for s in spellings[:3])
         raise DataError(
-            f"{source}: {both} are the same entity {first['id']} ({what} appears twice); "
+            f"{source}: {what}: {both} are the same entity {first['id']}; "
             "keep one spelling of each entity"
         )
-    raise DataError(
-        f"{source}: duplicate rows for {first['id']} ({what}); keep one row per entity and year"
-    )
+    raise DataError(f"{source}: {what}; keep one row per entity and year")
 
 
-def _numeric_or_text(df: pd.DataFrame, source: str) -> tuple[list[str], list[str]]:
-    """Split value columns into numeric (may hold stray text: reported later) and all-text."""
+#: cell texts that mean "no data" somewhere: they never make a column a text attribute
+_MISSING_WORDS = {"n/a", "na", "nan", "null", "none", "-", "--", "..", "...", "?", "missing"}
+
+
+def _numeric_or_text(df: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Split value columns into numeric and text attributes.
+
+    A column is a text attribute (e.g. a sector) when it has words and no number,
+    and its name is not one of a count, money, emissions or percent indicator. A
+    numeric column with stray text stays numeric and the text is reported by
+    :func:`validate_panel` with its entity and year (a column never vanishes).
+    """
+    from carbonshare.data.validate import is_nonnegative, is_percent
+
     numeric, text = [], []
     for col in df.columns:
         s = df[col]
@@ -341,7 +357,9 @@ def _numeric_or_text(df: pd.DataFrame, source: str) -> tuple[list[str], list[str
         filled = s.dropna().astype(str).str.strip()
         filled = filled[filled != ""]
         num = pd.to_numeric(filled, errors="coerce")
-        if len(filled) and num.isna().all():
+        words = filled[num.isna() & ~filled.str.lower().isin(_MISSING_WORDS)]
+        named = is_nonnegative(str(col)) or is_percent(str(col))
+        if len(words) and num.isna().all() and not named:
             text.append(col)
         else:
             numeric.append(col)
@@ -432,7 +450,7 @@ def panel_from_table(
         values = df.drop(columns=[ecol, ycol, *identifiers])
         if identifiers:
             logger.info("%s: identifier column(s) %s not read as indicators", source, identifiers)
-        numeric, text = _numeric_or_text(values, source)
+        numeric, text = _numeric_or_text(values)
         attributes = values[text].assign(**{level: ids.to_numpy()}).groupby(level).first()
         if text:
             logger.info("%s: text column(s) %s read as entity attributes", source, text)

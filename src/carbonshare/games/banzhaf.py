@@ -73,4 +73,4 @@ def banzhaf_value(game: Game, *, normalized: bool = False) -> pd.Series:
             "the raw Banzhaf values sum to 0, so they cannot be normalised to v(N); "
             "use normalized=False"
         )
-    return allocation_series(game, beta * game.grand_value() / total, "banzhaf_normalized")
+    return allocation_series(game, beta * (game.grand_value() / total), "banzhaf_normalized")

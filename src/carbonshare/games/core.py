@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from carbonshare.errors import GameError
-from carbonshare.games.game import Game, additive_table, check_table_size
+from carbonshare.games.game import Game, additive_table, value_unit
 
 MAX_SUPERADDITIVE_PLAYERS = 14
 
@@ -58,7 +58,6 @@ class CoreCheck:
 
 def _signed_table(game: Game) -> np.ndarray:
     """Table oriented so that larger = better for the coalition (cost: -c)."""
-    check_table_size(game.n)
     table = game.table()
     return -table if game.cost else table
 
@@ -86,7 +85,8 @@ def core_check(game: Game, allocation: pd.Series, *, tol: float = 1e-9) -> CoreC
     ----------
     game : a game with n <= 25.
     allocation : Series player -> value (every player, no extras).
-    tol : absolute tolerance, scaled by max(1, |v(N)|).
+    tol : tolerance relative to the game's unit max |v(S)| (see :func:`abs_tol`), so
+        the verdict does not depend on the units of the game.
 
     Examples
     --------
@@ -98,9 +98,8 @@ def core_check(game: Game, allocation: pd.Series, *, tol: float = 1e-9) -> CoreC
     """
     e = excesses(game, allocation)
     x = aligned_allocation(game, allocation)
-    grand = float(game.table()[-1])
-    scale = tol * max(1.0, abs(grand))
-    gap = float(x.sum() - grand)
+    scale = abs_tol(game, tol)
+    gap = float(x.sum() - game.table()[-1])
     inner = e[1:-1]
     if inner.size == 0:
         return CoreCheck(abs(gap) <= scale, float("-inf"), None, gap)
@@ -108,6 +107,22 @@ def core_check(game: Game, allocation: pd.Series, *, tol: float = 1e-9) -> CoreC
     max_e = float(inner[k])
     blocking = game.members(k + 1) if max_e > scale else None
     return CoreCheck(bool(max_e <= scale and abs(gap) <= scale), max_e, blocking, gap)
+
+
+def abs_tol(game: Game, tol: float = 1e-9) -> float:
+    """``tol`` relative to the game's unit: tol * max |v(S)| over its table (n <= 25),
+    rounded up to a power of two (:func:`~carbonshare.games.game.value_unit`).
+
+    Every yes/no verdict of this module compares with this, so it does not depend on
+    the units of the game (no floor of 1: a game worth 1e-10 is judged like one worth 1).
+
+    Examples
+    --------
+    >>> from carbonshare.games import TabularGame
+    >>> abs_tol(TabularGame(["A", "B"], {("A",): 1, ("B",): 0, ("A", "B"): -3}), tol=1e-9)
+    4e-09
+    """
+    return tol * value_unit(game.table())
 
 
 def aligned_allocation(game: Game, allocation: pd.Series) -> np.ndarray:
@@ -142,6 +157,8 @@ def aligned_allocation(game: Game, allocation: pd.Series) -> np.ndarray:
 def is_balanced(game: Game, *, tol: float = 1e-9) -> bool:
     """Bondareva-Shapley: True iff the core is non-empty (one LP over 2^n rows).
 
+    ``tol`` is relative to the game's unit max |v(S)| (:func:`abs_tol`).
+
     Examples
     --------
     >>> from carbonshare.games import TabularGame
@@ -149,20 +166,21 @@ def is_balanced(game: Game, *, tol: float = 1e-9) -> bool:
     >>> is_balanced(maj)
     False
     """
-    return balancedness_gap(game) <= tol * max(1.0, abs(game.grand_value()))
+    return balancedness_gap(game) <= abs_tol(game, tol)
 
 
 def balancedness_gap(game: Game) -> float:
     """min {x(N) : x(S) >= v(S) for all S} - v(N) (on the savings game for cost games);
-    <= 0 iff the core is non-empty."""
+    <= 0 iff the core is non-empty. The LP is solved on the game divided by its unit
+    (:func:`~carbonshare.games.game.value_unit`), so HiGHS's absolute tolerances act
+    relative to the game's values."""
     from scipy.optimize import linprog
 
     from carbonshare.games.nucleolus import check_lp_size
 
     check_lp_size(game.n)
-    bgame, _, _ = game.as_benefit()
-    n = bgame.n
-    table = bgame.table()
+    table, _, _, unit = game.as_benefit()
+    n = game.n
     ids = np.arange(1, 1 << n, dtype=np.int64)
     masks = ((ids[:, None] >> np.arange(n)) & 1).astype(float)
     res = linprog(
@@ -170,7 +188,7 @@ def balancedness_gap(game: Game) -> float:
     )
     if res.status != 0:
         raise GameError(f"the balancedness LP failed: {res.message}")
-    return float(res.fun - table[-1])
+    return float(res.fun - table[-1]) * unit
 
 
 def convexity_violation(game: Game) -> tuple[float, tuple | None]:
@@ -205,7 +223,7 @@ def is_convex(game: Game, *, tol: float = 1e-9) -> bool:
     True
     """
     worst, _ = convexity_violation(game)
-    return worst >= -tol * max(1.0, abs(game.grand_value()))
+    return worst >= -abs_tol(game, tol)
 
 
 def superadditivity_violation(game: Game) -> tuple[float, tuple | None]:
@@ -243,4 +261,4 @@ def is_superadditive(game: Game, *, tol: float = 1e-9) -> bool:
     False
     """
     worst, _ = superadditivity_violation(game)
-    return worst >= -tol * max(1.0, abs(game.grand_value()))
+    return worst >= -abs_tol(game, tol)

@@ -26,7 +26,9 @@ import numpy as np
 
 from carbonshare.errors import GameError
 from carbonshare.games.game import (
+    MAX_TABLE_PLAYERS,
     Game,
+    check_magnitude,
     check_table_size,
     format_coalition,
 )
@@ -130,6 +132,7 @@ class DividendGame(Game):
                 raise GameError(f"dividend of coalition {name} is {val!r}, not a number") from None
             if not np.isfinite(fval):
                 raise GameError(f"dividend of coalition {name} is {fval}; it must be finite")
+            check_magnitude(fval, f"the dividend of coalition {name}")
             if not pos:
                 if fval != 0.0:
                     raise GameError(
@@ -218,7 +221,12 @@ class DividendGame(Game):
 
     def table(self) -> np.ndarray:
         """All 2^n values (zeta transform of the dense dividend array), n <= 25."""
-        check_table_size(self.n)
+        check_table_size(
+            self.n,
+            "this dividend game's closed forms (shapley, owen, two-stage, banzhaf) need no "
+            "table; table-based methods (nucleolus, core checks) are limited to "
+            f"{MAX_TABLE_PLAYERS} players",
+        )
         d = np.zeros(1 << self.n)
         weights = np.int64(1) << np.arange(self.n, dtype=np.int64)
         for rows, vals in self.groups.values():

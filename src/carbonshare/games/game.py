@@ -34,6 +34,44 @@ from carbonshare.errors import GameError
 MAX_TABLE_PLAYERS = 25
 """Largest number of players for which a full table of 2^n values is built."""
 
+MAX_ABS_VALUE = 1e300
+"""Largest |v(S)| accepted: sums over the 2^25 coalitions of a table stay below the
+float64 limit (1.8e308)."""
+
+
+def value_unit(table: np.ndarray) -> float:
+    """The game's unit: max |v(S)| over a table, rounded up to a power of two (1.0 for the
+    zero game).
+
+    Solvers that are sensitive to absolute magnitudes (the LPs of the nucleolus, least
+    core and balancedness; the weighted sums of the exact Shapley value) work on the
+    game divided by this unit and scale the answer back, and every yes/no tolerance is
+    relative to it, so a game and the same game in other units (t or Gt, 1e-10 or 1e12)
+    give the same answers and verdicts. A power of two makes the scaling itself exact.
+
+    Examples
+    --------
+    >>> value_unit(np.array([0.0, -3.0, 2.0])), value_unit(np.array([0.0, 4.0]))
+    (4.0, 8.0)
+    >>> value_unit(np.zeros(4))
+    1.0
+    """
+    table = np.asarray(table, dtype=float)
+    if table.size == 0:
+        return 1.0
+    top = max(float(np.max(table)), -float(np.min(table)))
+    return math.ldexp(1.0, min(math.frexp(top)[1], 1023)) if top > 0 else 1.0
+
+
+def check_magnitude(value: float, what: str) -> None:
+    """Raise GameError if |value| > MAX_ABS_VALUE (sums over coalitions would overflow)."""
+    if abs(value) > MAX_ABS_VALUE:
+        raise GameError(
+            f"{what} is {value:.6g}, beyond the largest magnitude carbonshare accepts "
+            f"({MAX_ABS_VALUE:.0e}): sums over coalitions would overflow float64; express the "
+            "game in larger units (divide every value by the same factor)"
+        )
+
 
 def popcount_table(n: int) -> np.ndarray:
     """Number of players in each coalition bitmask 0 .. 2^n - 1 (uint8).
@@ -63,6 +101,17 @@ def additive_table(x: np.ndarray) -> np.ndarray:
     return out
 
 
+def _type_hint(name: Hashable, players: Sequence[Hashable]) -> str:
+    """Explain a player that differs from a known one only by type (1 vs "1")."""
+    same = next((p for p in players if str(p) == str(name)), None)
+    if same is None:
+        return ""
+    return (
+        f" ({name!r} is a {type(name).__name__} but the player is {same!r}, a "
+        f"{type(same).__name__}; write coalition members exactly as the players are named)"
+    )
+
+
 def format_coalition(players: Iterable[Hashable]) -> str:
     """Readable form of a coalition: ``{A,B}`` (``{}`` for the empty set)."""
     return "{" + ",".join(str(p) for p in players) + "}"
@@ -87,6 +136,8 @@ class Game(ABC):
             raise GameError("a game needs at least one player; got an empty player list")
         seen: dict[Hashable, int] = {}
         for k, p in enumerate(players):
+            if not isinstance(p, Hashable):
+                raise GameError(f"player {k} is {p!r}; a player name must be a string or number")
             if p in seen:
                 raise GameError(
                     f"player {p!r} is listed twice (positions {seen[p]} and {k}); "
@@ -129,11 +180,17 @@ class Game(ABC):
             coalition = [coalition]
         out: list[int] = []
         for p in coalition:
+            if not isinstance(p, Hashable):
+                raise GameError(
+                    f"coalition member {p!r} is not a player name; a coalition is a flat list "
+                    "of names, e.g. ['A', 'B']"
+                )
             k = self.index.get(p)
             if k is None:
                 raise GameError(
                     f"unknown player {p!r} in coalition {format_coalition(coalition)}; "
                     f"the game's players are {format_coalition(self.players)}"
+                    + _type_hint(p, self.players)
                 )
             if k in out:
                 raise GameError(
@@ -228,25 +285,42 @@ class Game(ABC):
         s = additive_table(c[1 << np.arange(self.n)]) - c
         return TabularGame.from_array(self.players, s, cost=False)
 
-    def as_benefit(self) -> tuple[TabularGame, np.ndarray, float]:
-        """(benefit game g, offset o, sign) such that an allocation y of g maps to
-        the allocation ``o + sign * y`` of this game.
+    def as_benefit(self) -> tuple[np.ndarray, np.ndarray, float, float]:
+        """The game as a benefit table in its own unit, for the core-type solvers.
 
-        Benefit game: (itself as a table, 0, +1). Cost game: (savings game,
-        c({i}), -1).
+        Returns ``(t, offset, sign, unit)``: ``t`` is the benefit table (the savings game
+        for a cost game) divided by ``unit``, its max |value| rounded up to a power of two
+        (:func:`value_unit`), so that 1/2 <= max |t| <= 1 (the zero game: t = 0, unit 1). An allocation y of t maps to the allocation
+        ``offset + sign * unit * y`` of this game. Benefit game: offset 0, sign +1.
+        Cost game: offset c({i}), sign -1. The savings are formed from the cost table
+        already divided by its unit, so nothing overflows or underflows.
+
+        Examples
+        --------
+        >>> g = TabularGame(["A", "B"], {("A",): 3, ("B",): 4, ("A", "B"): 6}, cost=True)
+        >>> t, offset, sign, unit = g.as_benefit()
+        >>> (unit * t).tolist(), offset.tolist(), sign
+        ([0.0, 0.0, 0.0, 1.0], [3.0, 4.0], -1.0)
         """
-        if self.cost:
-            return self.savings_game(), self.singleton_values(), -1.0
-        return self.to_tabular(), np.zeros(self.n), 1.0
+        raw = self.table()
+        unit = value_unit(raw)
+        t = raw / unit
+        if not self.cost:
+            return t, np.zeros(self.n), 1.0, unit
+        t = additive_table(t[1 << np.arange(self.n)]) - t
+        inner = value_unit(t)
+        return t / inner, self.singleton_values(), -1.0, unit * inner
 
 
-def check_table_size(n: int) -> None:
-    """Raise GameError if a 2^n table would be too large."""
+def check_table_size(
+    n: int,
+    advice: str = "use a closed form (DividendGame) or a sampled solution (method='sample')",
+) -> None:
+    """Raise GameError if a 2^n table would be too large; ``advice`` says what to do."""
     if n > MAX_TABLE_PLAYERS:
         raise GameError(
             f"a game with {n} players has 2^{n} coalitions, too many to tabulate "
-            f"(limit {MAX_TABLE_PLAYERS} players); use a closed form (DividendGame) "
-            "or a sampled solution (method='sample')"
+            f"(limit {MAX_TABLE_PLAYERS} players); {advice}"
         )
 
 
@@ -308,9 +382,17 @@ class TabularGame(Game):
 
     @classmethod
     def from_array(
-        cls, players: Sequence[Hashable], table: np.ndarray, *, cost: bool = False
+        cls,
+        players: Sequence[Hashable],
+        table: np.ndarray,
+        *,
+        cost: bool = False,
+        given: np.ndarray | None = None,
     ) -> TabularGame:
         """Game from a float array of length 2^n indexed by bitmask (bit k = players[k]).
+
+        ``given`` (bool, same length) marks the coalitions that have a value; the others
+        are reported as missing (v(empty) defaults to 0).
 
         Examples
         --------
@@ -326,7 +408,9 @@ class TabularGame(Game):
                 f"a table for {game.n} players needs 2^{game.n} = {1 << game.n} values "
                 f"indexed by bitmask; got an array of shape {table.shape}"
             )
-        game._table = _validated_table(game.players, table, None)
+        if given is not None and not given[0]:
+            table[0], given[0] = 0.0, True
+        game._table = _validated_table(game.players, table, given)
         return game
 
     @classmethod
@@ -379,6 +463,10 @@ def _validated_table(
         raise GameError(
             f"value of coalition {name} is {table[m]}; coalition values must be finite numbers"
         )
+    if value_unit(table) > MAX_ABS_VALUE:
+        big = int(np.argmax(np.abs(table)))
+        name = format_coalition(p for k, p in enumerate(players) if big >> k & 1)
+        check_magnitude(float(table[big]), f"the value of coalition {name}")
     if table[0] != 0.0:
         raise GameError(
             f"v({{}}) = {table[0]}; the empty coalition must have value 0 "
@@ -446,6 +534,10 @@ class CallableGame(Game):
                 f"the value function gives {out[bad[0]]} for coalition {name}; "
                 "values must be finite numbers"
             )
+        if out.size and value_unit(out) > MAX_ABS_VALUE:
+            row = membership[int(np.argmax(np.abs(out)))]
+            name = format_coalition(p for p, b in zip(self.players, row, strict=True) if b)
+            check_magnitude(float(np.abs(out).max()), f"the value function at {name}")
         return out
 
     def _scalar(self, key: bytes, row: np.ndarray) -> float:

@@ -8,12 +8,18 @@ JSON (one object)::
 
 ``"values"`` may also be an object keyed by coalition strings
 (``{"A,B": 3.0, "{}": 0}``). A dividend game uses ``"dividends"`` instead of
-``"values"`` (unlisted coalitions have dividend 0).
+``"values"`` (unlisted coalitions have dividend 0). Without ``"players"``, the
+players of a table are the members of its largest coalition, in the order
+written there, and those of a dividend game every player named, in order of
+appearance. A key given twice in one JSON object is an error (JSON itself
+would keep the last value silently).
 
 CSV: two columns ``coalition,value``; a coalition is written ``A,B`` (quoted
 by the CSV writer), optionally in braces ``{A,B}``; ``{}`` or an empty cell
-is the empty coalition. Without a player list the players are the members of
-the largest coalition (the grand coalition), in the order written there.
+is the empty coalition. The players are the members of the largest coalition
+(the grand coalition), in the order written there. The reader is vectorised
+(:mod:`carbonshare.games.io_csv`): a 25-player file is parsed straight into
+bitmasks without a Python object per row.
 
 Every table must list each non-empty coalition exactly once; errors name the
 file, the line and the coalition at fault.
@@ -31,6 +37,7 @@ from pathlib import Path
 from carbonshare.errors import GameError
 from carbonshare.games.dividend import DividendGame
 from carbonshare.games.game import Game, TabularGame
+from carbonshare.games.io_csv import read_csv_game
 
 logger = logging.getLogger(__name__)
 
@@ -58,8 +65,9 @@ def read_game(path: str | Path, *, cost: bool | None = None) -> Game:
     Parameters
     ----------
     path : file path.
-    cost : override the kind (True = cost game); JSON files may set
-        ``"kind"``, CSV files are benefit games unless ``cost=True``.
+    cost : the kind (True = cost game) for files that do not say it: CSV files
+        are benefit games unless ``cost=True``; a JSON file's ``"kind"`` is used,
+        and a ``cost`` that contradicts it is an error.
 
     Returns
     -------
@@ -77,15 +85,33 @@ def read_game(path: str | Path, *, cost: bool | None = None) -> Game:
         if suffix == ".json":
             return _read_json(path, cost)
         if suffix == ".csv":
-            return _read_csv(path, cost)
+            return read_csv_game(path, bool(cost))
     except GameError as exc:
         raise GameError(f"{path}: {exc}") from None
     raise GameError(f"game file {path} must end in .json or .csv (got {suffix or 'no suffix'!r})")
 
 
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """json object hook: a key given twice is an error (json would keep the last silently)."""
+    out: dict[str, object] = {}
+    for key, value in pairs:
+        if key in out:
+            raise GameError(
+                f"the key {key!r} is given twice in one JSON object (JSON keeps only the last "
+                "value); give each coalition (and each field) once"
+            )
+        out[key] = value
+    return out
+
+
 def _read_json(path: Path, cost: bool | None) -> Game:
     try:
-        doc = json.loads(path.read_text(encoding="utf-8-sig"))
+        doc = json.loads(path.read_text(encoding="utf-8-sig"), object_pairs_hook=_unique_keys)
+    except UnicodeDecodeError as exc:
+        raise GameError(
+            f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); "
+            "save the file as UTF-8"
+        ) from None
     except json.JSONDecodeError as exc:
         raise GameError(f"not valid JSON ({exc.msg} at line {exc.lineno})") from None
     if not isinstance(doc, dict):
@@ -93,6 +119,12 @@ def _read_json(path: Path, cost: bool | None) -> Game:
     kind = doc.get("kind", "benefit")
     if kind not in ("benefit", "cost"):
         raise GameError(f"'kind' is {kind!r}; it must be 'benefit' or 'cost'")
+    if cost is not None and "kind" in doc and (kind == "cost") != bool(cost):
+        flag = "cost=True (--cost)" if cost else "cost=False"
+        raise GameError(
+            f'the file says "kind": "{kind}" but {flag} was given; remove one of them '
+            "(a game's kind is not overridden silently)"
+        )
     is_cost = (kind == "cost") if cost is None else bool(cost)
     if ("values" in doc) == ("dividends" in doc):
         raise GameError("give exactly one of 'values' (a table) or 'dividends'")
@@ -113,6 +145,14 @@ def _read_json(path: Path, cost: bool | None) -> Game:
                 coal = parse_coalition(coal)
             if not isinstance(coal, list | tuple):
                 raise GameError(f"'{key}' entry {pos}: coalition {coal!r} must be a list of names")
+            odd = next(
+                (m for m in coal if isinstance(m, bool) or not isinstance(m, str | int)), None
+            )
+            if odd is not None:
+                raise GameError(
+                    f"'{key}' entry {pos}: coalition member {odd!r} is not a player name; a "
+                    'coalition is a flat list of names, e.g. ["A", "B"]'
+                )
             pairs.append((tuple(coal), entry["value"]))
     else:
         raise GameError(f"'{key}' must be a list of {{coalition, value}} objects or an object")
@@ -123,7 +163,9 @@ def _read_json(path: Path, cost: bool | None) -> Game:
     )
     _check_listed_once(pairs, where)
     players = doc.get("players")
-    if players is None:
+    if players is None and key == "dividends":  # every named player, in order of appearance
+        players = list(dict.fromkeys(p for coal, _ in pairs for p in coal))
+    elif players is None:
         players = _infer_players(pairs)
     elif not isinstance(players, list):
         raise GameError(f"'players' must be a list of names; got {players!r}")
@@ -131,39 +173,6 @@ def _read_json(path: Path, cost: bool | None) -> Game:
     if key == "dividends":
         return DividendGame(players, pairs, cost=is_cost)
     return TabularGame(players, pairs, cost=is_cost)
-
-
-def _read_csv(path: Path, cost: bool | None) -> TabularGame:
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        rows = list(csv.reader(fh))
-    rows = [r for r in rows if r and any(c.strip() for c in r)]
-    if not rows:
-        raise GameError("the CSV is empty; it needs a header 'coalition,value' and one row each")
-    header = [h.strip().lower() for h in rows[0]]
-    if "coalition" not in header or "value" not in header:
-        raise GameError(
-            f"the CSV header is {rows[0]}; it must have columns 'coalition' and 'value'"
-        )
-    ci, vi = header.index("coalition"), header.index("value")
-    pairs = []
-    where = []
-    for line, row in enumerate(rows[1:], start=2):
-        if len(row) <= max(ci, vi):
-            raise GameError(f"line {line} has {len(row)} fields; expected 'coalition,value'")
-        if len(row) > len(header):
-            raise GameError(
-                f"line {line} has {len(row)} fields but the header has {len(header)}; quote "
-                f'a coalition with several members, e.g. "A,B",3'
-            )
-        try:
-            coal = parse_coalition(row[ci])
-        except GameError as exc:
-            raise GameError(f"line {line}: {exc}") from None
-        pairs.append((coal, _number(row[vi], coal, line)))
-        where.append(f"line {line}")
-    _check_listed_once(pairs, where)
-    players = _infer_players(pairs)
-    return TabularGame(players, pairs, cost=bool(cost))
 
 
 def _infer_players(pairs: list[tuple[tuple[Hashable, ...], object]]) -> list[Hashable]:

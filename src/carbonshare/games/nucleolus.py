@@ -18,6 +18,12 @@ vectors lie in the span of the fixed ones (and N) have a determined excess
 and leave the programme. Each round raises the rank of the fixed set, so at
 most n - 1 rounds are needed. O(rounds x LP on 2^n rows).
 
+Units: the LPs are solved on the game divided by max |v(S)| (its savings game,
+for a cost game, divided by its own max) and the answer is scaled back, so
+HiGHS's absolute tolerances (~1e-7) act relative to the game's values: the
+nucleolus of c*v is c times the nucleolus of v for any c > 0, from 1e-300 to
+1e300. The dual threshold ``tol`` is scale-free (duals do not change with c).
+
 References
 ----------
 Schmeidler, D. (1969). The nucleolus of a characteristic function game.
@@ -42,6 +48,9 @@ from carbonshare.games.game import Game, allocation_series
 logger = logging.getLogger(__name__)
 
 MAX_NUCLEOLUS_PLAYERS = 20
+
+IMPUTATION_RTOL = 1e-9
+"""Tolerance, relative to max |v|, of the test v(N) >= sum v({i}) (imputations exist)."""
 
 
 def nucleolus(game: Game, *, tol: float = 1e-9) -> pd.Series:
@@ -131,11 +140,11 @@ def least_core(game: Game) -> pd.Series:
         out = allocation_series(game, [game.grand_value()], "least_core")
         out.attrs["epsilon"] = float("-inf")
         return out
-    bgame, offset, sign = game.as_benefit()
-    masks, table, grand = _coalitions(bgame)
-    x, eps, _ = _lp_round(bgame.n, masks, table, grand, None, free=None, fixed=[])
-    out = allocation_series(game, offset + sign * x, "least_core")
-    out.attrs["epsilon"] = float(eps)
+    table, offset, sign, unit = game.as_benefit()
+    masks, vals, grand = _coalitions(table)
+    y, eps, _ = _lp_round(game.n, masks, vals, grand, None, free=None, fixed=[])
+    out = allocation_series(game, _back(offset, sign, unit, y), "least_core")
+    out.attrs["epsilon"] = float(eps * unit)
     return out
 
 
@@ -148,13 +157,17 @@ def check_lp_size(n: int) -> None:
         )
 
 
-def _coalitions(game: Game) -> tuple[np.ndarray, np.ndarray, float]:
-    n = game.n
-    check_lp_size(n)
-    table = game.table()
+def _coalitions(table: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """Incidence vectors and values of the coalitions S != {}, N of a table."""
+    n = table.shape[0].bit_length() - 1
     ids = np.arange(1, (1 << n) - 1, dtype=np.int64)
     masks = ((ids[:, None] >> np.arange(n)) & 1).astype(float)
     return masks, table[ids], float(table[-1])
+
+
+def _back(offset: np.ndarray, sign: float, unit: float, y: np.ndarray) -> np.ndarray:
+    """Allocation of the game from the solution y of its scaled benefit table."""
+    return offset + sign * unit * y
 
 
 def _lp_round(
@@ -197,25 +210,26 @@ def _lp_round(
 
 def _solve(game: Game, *, imputations: bool, tol: float, name: str) -> pd.Series:
     check_lp_size(game.n)
-    bgame, offset, sign = game.as_benefit()
-    n = bgame.n
-    masks, vals, grand = _coalitions(bgame)
+    table, offset, sign, unit = game.as_benefit()
+    n = game.n
+    masks, vals, grand = _coalitions(table)
     lb = None
     if imputations:
-        lb = bgame.singleton_values()
-        if lb.sum() > grand + 1e-9 * max(1.0, abs(grand)):
+        lb = table[1 << np.arange(n)]
+        if lb.sum() > grand + IMPUTATION_RTOL:  # the table is in units of max |v|
             raise GameError(
-                f"the imputation set is empty: v(N) = {grand:.6g} < sum of v({{i}}) = "
-                f"{lb.sum():.6g}, so the nucleolus does not exist; use prenucleolus instead"
+                f"the imputation set is empty: v(N) = {grand * unit:.6g} < sum of v({{i}}) = "
+                f"{lb.sum() * unit:.6g}, so the nucleolus does not exist; use prenucleolus "
+                "instead"
             )
     if n == 1:
-        return allocation_series(game, offset + sign * np.array([grand]), name)
+        return allocation_series(game, _back(offset, sign, unit, np.array([grand])), name)
     free = np.arange(masks.shape[0])
     fixed: list[tuple[np.ndarray, float]] = []
     basis = np.ones((1, n)) / np.sqrt(n)  # orthonormal rows spanning fixed coalitions and N
-    x = np.zeros(n)
+    y = np.zeros(n)
     for _ in range(n + 1):
-        x, eps, duals = _lp_round(n, masks, vals, grand, lb, free=free, fixed=fixed)
+        y, eps, duals = _lp_round(n, masks, vals, grand, lb, free=free, fixed=fixed)
         tight = duals > tol
         if not tight.any():  # numerically flat duals: fix the most binding row
             tight = duals >= duals.max()
@@ -229,4 +243,4 @@ def _solve(game: Game, *, imputations: bool, tol: float, name: str) -> pd.Series
         free = rest[np.linalg.norm(resid, axis=1) > 1e-9]
         if rank >= n or free.size == 0:
             break
-    return allocation_series(game, offset + sign * x, name)
+    return allocation_series(game, _back(offset, sign, unit, y), name)

@@ -67,6 +67,7 @@ def owen_value(
     samples: int = 20_000,
     tol: float | None = None,
     seed: int | None = 0,
+    scheme: str = "auto",
 ) -> pd.Series:
     """Owen value with a priori unions.
 
@@ -76,8 +77,9 @@ def owen_value(
     unions : Series player -> union label, or mapping label -> players.
     method : ``"auto"`` (closed form for dividend games, exact for tables and
         callables with <= 12 players, else sampling), ``"closed-form"``,
-        ``"exact"`` or ``"sample"`` (union-preserving antithetic permutations).
-    samples, tol, seed : see :func:`~carbonshare.games.shapley.shapley_sample`.
+        ``"exact"`` or ``"sample"`` (union-preserving random permutations).
+    samples, tol, seed, scheme : see :func:`~carbonshare.games.shapley.shapley_sample`
+        (``scheme`` "auto", "permutation" or "antithetic").
 
     Returns
     -------
@@ -104,11 +106,12 @@ def owen_value(
         return allocation_series(game, game.owen_array(part.ids), "owen")
     if method == "exact":
         return allocation_series(game, owen_exact_array(game.table(), part.ids), "owen")
-    res = shapley_sample(game, samples=samples, tol=tol, seed=seed, unions=part.ids)
+    res = shapley_sample(game, samples=samples, tol=tol, seed=seed, unions=part.ids, scheme=scheme)
     out = res.values.rename("owen")
     out.attrs["std_error"] = res.std_error.to_dict()
     out.attrs["samples"] = res.samples
     out.attrs["converged"] = res.converged
+    out.attrs["scheme"] = res.scheme
     return out
 
 
@@ -230,7 +233,7 @@ def two_stage_shapley(
         if members.size == 1:
             alloc[members] = union_value[u]
         elif np.isfinite(s) and not cancelled:
-            alloc[members] = union_value[u] * psi[members] / s
+            alloc[members] = union_value[u] * (psi[members] / s)  # no underflow at 1e-300
         elif on_zero == "raise":
             raise GameError(
                 f"union {label!r}: the Shapley values of its own subgame sum to 0, so its share "

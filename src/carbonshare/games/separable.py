@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from carbonshare.errors import GameError
-from carbonshare.games.game import Game, allocation_series
+from carbonshare.games.game import Game, allocation_series, value_unit
 
 
 def _parts(game: Game) -> tuple[float, np.ndarray, np.ndarray]:
@@ -78,7 +78,7 @@ def scrb(game: Game) -> pd.Series:
     # sum r is 0 when it cancels to rounding level (~1e-16 of the |r_i|): dividing by it
     # would blow the allocation up, so it is treated as exactly 0
     if abs(total_r) <= 1e-9 * np.abs(remaining).sum():
-        if abs(non_sep) > 1e-12 * max(1.0, abs(grand)):
+        if abs(non_sep) > 1e-12 * value_unit(np.concatenate([single, sep, [grand]])):
             raise GameError(
                 "SCRB is undefined: the remaining parts r_i = m_i - v({i}) sum to 0 while the "
                 f"non-separable part v(N) - sum m = {non_sep:.6g} is not 0; use eanc or esd"
@@ -142,7 +142,7 @@ def proportional(game: Game, weights: pd.Series | None = None) -> pd.Series:
         raise GameError(f"proportional allocation needs finite, non-negative {what}")
     if w.sum() == 0:
         raise GameError(f"the {what} sum to 0, so a proportional split is undefined; pass weights=")
-    return allocation_series(game, game.grand_value() * w / w.sum(), "proportional")
+    return allocation_series(game, game.grand_value() * (w / w.sum()), "proportional")
 
 
 def equal_split(game: Game) -> pd.Series:

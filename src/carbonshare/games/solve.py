@@ -11,6 +11,10 @@ Diagnostics reported for every allocation x:
   are None (not checked, with ``in_core_reason``), except that the exact
   Shapley value of a convex dividend game (all dividends >= 0) is in the
   core by Shapley (1971) and is reported as such.
+
+Every tolerance is relative to the game's unit, max |v(S)| over its table (over
+v(N) and the v({i}) when the table is not built), so the verdicts do not
+depend on the units of the game.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from carbonshare.errors import GameError
 from carbonshare.games.banzhaf import banzhaf_value
 from carbonshare.games.core import aligned_allocation, core_check
 from carbonshare.games.dividend import DividendGame
-from carbonshare.games.game import MAX_TABLE_PLAYERS, Game, TabularGame
+from carbonshare.games.game import MAX_TABLE_PLAYERS, Game, TabularGame, value_unit
 from carbonshare.games.owen import owen_value, two_stage_shapley
 from carbonshare.games.separable import eanc, equal_split, esd, proportional, scrb
 from carbonshare.games.shapley import shapley_value
@@ -68,7 +72,7 @@ def _least_core(game: Game, **kw) -> pd.Series:
 
 SOLUTIONS: dict[str, tuple[Callable[..., pd.Series], tuple[str, ...]]] = {
     "shapley": (shapley_value, ("method", "samples", "tol", "seed", "scheme")),
-    "owen": (owen_value, ("unions", "method", "samples", "tol", "seed")),
+    "owen": (owen_value, ("unions", "method", "samples", "tol", "seed", "scheme")),
     "two-stage": (two_stage_shapley, ("unions", "method", "on_zero", "samples", "seed")),
     "banzhaf": (banzhaf_value, ("normalized",)),
     "nucleolus": (_nucleolus, ("tol",)),
@@ -92,7 +96,7 @@ def solve(game: Game, solution: str, *, diag_tol: float = 1e-9, **kw) -> Solutio
     solution : one of ``SOLUTIONS`` (shapley, owen, two-stage, banzhaf,
         nucleolus, prenucleolus, least-core, scrb, esd, eanc, proportional,
         equal-split); underscores are accepted for hyphens.
-    diag_tol : tolerance of the diagnostics (scaled by max(1, |v(N)|)).
+    diag_tol : tolerance of the diagnostics, relative to max |v(S)| (see module docstring).
     **kw : passed to the solution (e.g. ``unions=`` for owen / two-stage,
         ``samples=`` and ``tol=`` (stopping tolerance) for sampled Shapley / Owen,
         ``tol=`` (dual threshold) for the nucleolus); unknown keywords raise.
@@ -124,7 +128,15 @@ def solve(game: Game, solution: str, *, diag_tol: float = 1e-9, **kw) -> Solutio
     alloc = fn(game, **{k: v for k, v in kw.items() if v is not None})
     diag = diagnostics(game, alloc, tol=diag_tol)
     diag["solution"] = name
-    for key in ("std_error", "samples", "converged", "epsilon", "union_values", "zero_unions"):
+    for key in (
+        "std_error",
+        "samples",
+        "converged",
+        "scheme",
+        "epsilon",
+        "union_values",
+        "zero_unions",
+    ):
         if key in alloc.attrs:
             diag[key] = alloc.attrs[key]
     return Solution(alloc, diag)
@@ -142,9 +154,14 @@ def diagnostics(game: Game, allocation: pd.Series, *, tol: float = 1e-9) -> dict
     (False, ['A'], False)
     """
     grand = game.grand_value()
-    scale = tol * max(1.0, abs(grand))
     x = aligned_allocation(game, allocation)
     single = game.singleton_values()
+    cheap_table = isinstance(game, TabularGame | DividendGame) or game.n <= 12
+    core_checked = game.n <= min(MAX_TABLE_PLAYERS, 22) and cheap_table
+    # tolerances relative to the game's unit: max |v| over the table when it is built,
+    # else over v(N) and the v({i})
+    unit = value_unit(game.table() if core_checked else np.append(single, grand))
+    scale = tol * unit
     short = x > single + scale if game.cost else x < single - scale
     gap = float(x.sum() - grand)
     out: dict = {
@@ -160,8 +177,7 @@ def diagnostics(game: Game, allocation: pd.Series, *, tol: float = 1e-9) -> dict
         "max_excess": None,
         "blocking_coalition": None,
     }
-    cheap_table = isinstance(game, TabularGame | DividendGame) or game.n <= 12
-    if game.n <= min(MAX_TABLE_PLAYERS, 22) and cheap_table:
+    if core_checked:
         chk = core_check(game, allocation, tol=tol)
         out.update(
             in_core=chk.in_core,

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from carbonshare.errors import GameError
-from carbonshare.games.game import Game
+from carbonshare.games.game import Game, format_coalition
 
 UnionsLike = pd.Series | Mapping[Hashable, Iterable[Hashable]]
 
@@ -42,7 +42,8 @@ def partition(game: Game, unions: UnionsLike) -> Partition:
     ----------
     game : the game.
     unions : ``pd.Series`` player -> union label (every player exactly once),
-        or a mapping union label -> list of players.
+        a mapping union label -> list of players, or a list of lists of players
+        (``[["A", "B"], ["C"]]``; each union is labelled by its members, ``{A,B}``).
 
     Raises
     ------
@@ -55,19 +56,32 @@ def partition(game: Game, unions: UnionsLike) -> Partition:
     >>> p = partition(g, {"X": ["a", "c"], "Y": ["b"]})
     >>> p.labels, p.ids.tolist()
     (('X', 'Y'), [0, 1, 0])
+    >>> partition(g, [["a", "c"], ["b"]]).labels
+    ('{a,c}', '{b}')
     """
+    groups = None
+    if isinstance(unions, Mapping):
+        groups = list(unions.items())
+    elif isinstance(unions, list | tuple) and all(isinstance(u, list | tuple) for u in unions):
+        groups = [(format_coalition(members), members) for members in unions]
     if isinstance(unions, pd.Series):
         if unions.index.has_duplicates:
             dup = unions.index[unions.index.duplicated()][0]
             raise GameError(f"player {dup!r} appears twice in the unions; give one union each")
         pairs = list(unions.items())
-    elif isinstance(unions, Mapping):
+    elif groups is not None:
         pairs = []
         owner: dict[Hashable, Hashable] = {}
-        for label, members in unions.items():
+        for label, members in groups:
             if isinstance(members, str):
                 members = [members]
+            if not isinstance(members, Iterable):
+                raise GameError(
+                    f"union {label!r} is {members!r}; give each union a list of player names"
+                )
             for p in members:
+                if not isinstance(p, Hashable):
+                    raise GameError(f"union {label!r} lists {p!r}, which is not a player name")
                 if p in owner:
                     raise GameError(
                         f"player {p!r} is in union {owner[p]!r} and in union {label!r}; "
@@ -77,8 +91,8 @@ def partition(game: Game, unions: UnionsLike) -> Partition:
                 pairs.append((p, label))
     else:
         raise GameError(
-            f"unions must be a pandas Series (player -> union) or a mapping "
-            f"(union -> players); got {type(unions).__name__}"
+            f"unions must be a pandas Series (player -> union), a mapping (union -> players) "
+            f"or a list of lists of players; got {type(unions).__name__}"
         )
     ids = np.full(game.n, -1, dtype=np.int64)
     labels: list[Hashable] = []

@@ -8,6 +8,7 @@ from carbonshare.geo.dyads import (
     comlang_off,
     contig,
     distance_matrix,
+    distcap_check,
 )
 from carbonshare.geo.labour import DEFAULT_LABOUR_PROXY, LABOUR_PROXIES, labour_cost
 
@@ -21,6 +22,7 @@ __all__ = [
     "comlang_off",
     "contig",
     "distance_matrix",
+    "distcap_check",
     "geodesic_km",
     "great_circle_km",
     "labour_cost",

@@ -37,6 +37,7 @@ __all__ = [
     "comlang_off",
     "contig",
     "distance_matrix",
+    "distcap_check",
 ]
 
 DISTANCE_SOURCES: tuple[str, ...] = ("capitals", "cepii_distw", "cepii_dist", "cepii_distcap")
@@ -206,6 +207,46 @@ def _from_capitals(
     out.attrs["source"] = "great-circle km between capitals (carbonshare country table)"
     out.attrs["filled"] = []
     return out
+
+
+def distcap_check(
+    countries: pd.DataFrame | None = None, *, rel: float = 0.03, km: float = 30.0
+) -> pd.DataFrame:
+    """CEPII ``distcap`` against carbonshare's capital great circles, pair by pair.
+
+    A pair disagrees when |d_ours - distcap| > ``rel`` x distcap **and** > ``km``
+    (coordinates rounded to a few km make short pairs differ by more than 3 %).
+
+    Returns
+    -------
+    DataFrame, one row per disagreeing pair: ``iso_o, iso_d, distcap_km,
+    capitals_km, gap_pct, reason`` (from :data:`DISTCAP_DIFFERENCES`, "" if
+    unexplained), largest gap first.
+
+    Examples
+    --------
+    >>> check = distcap_check()
+    >>> bool((check["reason"] != "").all()), check.iloc[0][["iso_o", "iso_d"]].tolist()
+    (True, ['VUT', 'WSM'])
+    """
+    from carbonshare.data import load_cepii_pairs
+
+    pairs = load_cepii_pairs()
+    ours = distance_matrix(sorted(set(pairs["iso_o"]) | set(pairs["iso_d"])), countries=countries)
+    d = ours.to_numpy()[
+        ours.index.get_indexer(pairs["iso_o"]), ours.index.get_indexer(pairs["iso_d"])
+    ]
+    gap = d - pairs["distcap"].to_numpy()
+    off = (np.abs(gap) > rel * pairs["distcap"].to_numpy()) & (np.abs(gap) > km)
+    out = pairs.loc[off, ["iso_o", "iso_d", "distcap"]].rename(columns={"distcap": "distcap_km"})
+    out["capitals_km"] = d[off]
+    out["gap_pct"] = 100 * gap[off] / out["distcap_km"]
+    out["reason"] = [
+        "; ".join(f"{c}: {DISTCAP_DIFFERENCES[c]}" for c in (o, t) if c in DISTCAP_DIFFERENCES)
+        for o, t in zip(out["iso_o"], out["iso_d"], strict=True)
+    ]
+    order = out["gap_pct"].abs().sort_values(ascending=False).index
+    return out.loc[order].reset_index(drop=True)
 
 
 def _flag(iso3: Sequence[str], column: str, what: str) -> pd.DataFrame:

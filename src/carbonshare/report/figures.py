@@ -858,7 +858,9 @@ def strip_by_group(
             col = palette.get(grp, "#555555")
             if len(d) >= min_density_points and np.ptp(d) > 0:
                 density_groups.append(grp)
-                parts = ax.violinplot(d, positions=[row], orientation="horizontal", widths=0.8, showextrema=False)
+                parts = ax.violinplot(
+                    d, positions=[row], orientation="horizontal", widths=0.8, showextrema=False
+                )
                 for body in parts["bodies"]:
                     body.set_facecolor(col)
                     body.set_alpha(0.25)

@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from carbonshare.data.coverage import country_note
 from carbonshare.data.userdata import prepare_panel
 from carbonshare.errors import ConfigError, DataError
 from carbonshare.studies.alliances_config import AlliancesConfig
@@ -388,6 +389,9 @@ def indicator_matrix(
             f"no {row.column} for {row.indicator} ({row.detail}, {row.years_missing})"
         )
 
+    for iso3, why in reasons.items():
+        if why and country_note(iso3):
+            why.append(country_note(iso3))
     selection = pd.DataFrame(
         {
             "name": countries["name"].reindex(candidates).to_numpy(),
@@ -761,7 +765,7 @@ def run_alliances(
     --------
     >>> result = run_alliances()
     >>> len(result.country_shares), result.statistics["n_alliances"]
-    (168, 38)
+    (171, 39)
     >>> print(f"{result.country_shares['share_two_stage'].sum():.6f}")
     100.000000
     """
@@ -778,7 +782,8 @@ def run_alliances(
     with manifest.step(STEPS[0]):
         from carbonshare import data
 
-        if panel is None:
+        bundled = panel is None
+        if bundled:
             panel = data.load_panel()
             manifest.add_sources(data.sources())
         else:  # a user panel: the one validation path of every user panel
@@ -792,6 +797,13 @@ def run_alliances(
         countries = data.load_countries() if countries is None else countries
         matrix = indicator_matrix(panel, countries, config, manifest)
         X = matrix.values
+        if bundled:  # values the data build filled or derived are marked in the manifest
+            for code, spec in config.indicators.items():
+                for col in filter(None, (spec.column, spec.per)):
+                    used = data.repairs_used(col, X.index, _window(config, spec.window))
+                    for r in used.itertuples():
+                        manifest.repair(r.iso3, code, f"bundled data: {r.action}",
+                                        f"{col} {r.year}: {r.detail}")  # fmt: skip
     grid = _grid(config)
 
     notify(STEPS[1])

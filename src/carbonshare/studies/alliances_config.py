@@ -80,7 +80,12 @@ class IndicatorSpec(StudyConfig):
 
 
 def default_indicators() -> dict[str, IndicatorSpec]:
-    """The nine indicators of Table 1 of Zhou et al. (2024), keyed by the paper's codes (A1)."""
+    """The nine indicators of Table 1 of Zhou et al. (2024), keyed by the paper's codes (A1).
+
+    CO2 (x3 and the denominator of x5) is the paper's own series, WDI EN.ATM.CO2E.KT
+    (CAIT-based, 1990-2020, panel column ``co2_wdi_t``); GCP ``co2_t`` is the
+    alternative (docs/reproduction.md).
+    """
     spec = IndicatorSpec
     return {
         "POP": spec(name="Population", column="population", aggregation="sum",
@@ -88,11 +93,11 @@ def default_indicators() -> dict[str, IndicatorSpec]:
                     dimension="Sc", principle="Eq"),
         "GDP": spec(name="GDP", column="gdp_usd", aggregation="mean", window="mean",
                     scale=1e-9, unit="billion current US$", dimension="Ec", principle="Eq"),
-        "COE": spec(name="CO2 emissions", column="co2_t", aggregation="sum", window="cumulative",
+        "COE": spec(name="CO2 emissions", column="co2_wdi_t", aggregation="sum", window="cumulative",
                     scale=1e-6, unit="Mt CO2", dimension="Ev", principle="Eq"),
         "URB": spec(name="Urban population", column="urban_pct", aggregation="mean",
                     window="mean", unit="% of population", dimension="Sc", principle="Ef"),
-        "COP": spec(name="Carbon productivity", column="gdp_usd", per="co2_t",
+        "COP": spec(name="Carbon productivity", column="gdp_usd", per="co2_wdi_t",
                     aggregation="sum", window="mean", unit="current US$ per t CO2",
                     dimension="Ec", principle="Ef"),
         "CFT": spec(name="Clean cooking access", column="clean_cooking_pct", aggregation="mean",

@@ -214,6 +214,10 @@ def write_report(result: AllianceResult, out_dir: Path, figure_paths: list[Path]
         f"{stats['max_min_ratio']:.3g}.\n",
         title="Summary",
     )
+    if result.manifest.warnings:  # config values adjusted or windows narrowed: shown first
+        rep.add_markdown(
+            "\n".join(f"- **Warning**: {w}" for w in result.manifest.warnings), title="Warnings"
+        )
     close = result.linkage.sort_values("distance_km").iloc[0]
     rep.add_markdown(
         f"The linkage CRL divides by the squared distance between capitals, so a pair of very "

@@ -621,19 +621,25 @@ def exclusion_share(excluded: Sequence[str], **totals: pd.Series) -> str:
     '1 entity excluded, holding 10 % of population'
     >>> exclusion_share([], population=pop)
     'no entity excluded'
+    >>> exclusion_share(["B", "C"], population=pop)
+    '2 entities excluded, holding 10 % of population (1 without data)'
     """
     n = len(excluded)
     if n == 0:
         return "no entity excluded"
-    parts = []
+    parts, unknown_all = [], []
     for name, series in totals.items():
         s = series.astype(float)
-        total = s.sum()
-        if total > 0:
-            share = 100.0 * s.reindex(list(excluded)).sum() / total
-            parts.append(f"{share:.3g} % of {name}")
+        values = s.reindex(list(excluded))
+        unknown = int(values.isna().sum())
+        if unknown == n or not s.sum() > 0:
+            unknown_all.append(name)
+            continue
+        share = 100.0 * values.sum() / s.sum()
+        parts.append(f"{share:.3g} % of {name}" + (f" ({unknown} without data)" if unknown else ""))
     text = f"{n} {'entity' if n == 1 else 'entities'} excluded"
-    return text + (", holding " + ", ".join(parts) if parts else "")
+    text += ", holding " + ", ".join(parts) if parts else ""
+    return text + (f"; their {' and '.join(unknown_all)} unknown" if unknown_all else "")
 
 
 # ----------------------------------------------------------------------------- tables

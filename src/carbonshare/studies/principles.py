@@ -29,6 +29,7 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import Field, field_validator, model_validator
 
+from carbonshare.data.coverage import country_note
 from carbonshare.errors import ConfigError, DataError
 from carbonshare.studies.common import (
     Manifest,
@@ -282,6 +283,18 @@ def _load(config: PrinciplesConfig, panel: pd.DataFrame | None, manifest: Manife
     return _restrict(user.panel, d.entities), names, attributes
 
 
+def _record_build_repairs(config: PrinciplesConfig, entities: pd.Index, manifest: Manifest):
+    """Copy the bundled data's build repairs of the values used into the manifest."""
+    from carbonshare.data import repairs_used
+
+    yearly, base = _needed_columns(config)
+    spans = {c: (config.history_start, config.base_year) for c in yearly}
+    spans.update({c: (config.base_year, config.base_year) for c in base if c not in spans})
+    for col, years in spans.items():
+        for r in repairs_used(col, entities, years).itertuples():
+            manifest.repair(r.iso3, col, f"bundled data: {r.action}", f"{r.year}: {r.detail}")
+
+
 def _restrict(panel: pd.DataFrame, entities: list[str] | None) -> pd.DataFrame:
     if entities is None:
         return panel
@@ -337,6 +350,7 @@ def _complete_entities(panel: pd.DataFrame, config: PrinciplesConfig, manifest: 
     _check_coverage(panel, config, yearly, base)
     reasons: dict[str, list[str]] = {}
     filled: dict[str, pd.DataFrame] = {}
+    records: list[pd.DataFrame] = []
     for col in (*yearly, *base):
         wide = panel[col].unstack().reindex(index=entities, columns=years)
         empty = wide.index[wide.isna().all(axis=1).to_numpy()]
@@ -344,11 +358,12 @@ def _complete_entities(panel: pd.DataFrame, config: PrinciplesConfig, manifest: 
             reasons.setdefault(e, []).append(
                 f"no {col} in {config.history_start}-{config.base_year}"
             )
-        gaps = wide.index[wide.isna().any(axis=1).to_numpy()].difference(empty)
         if d.fill == "exclude":
+            need = wide[[config.base_year]] if col in base else wide
+            gaps = need.index[need.isna().any(axis=1).to_numpy()].difference(empty)
             for e in gaps:
-                reasons.setdefault(e, []).append(f"no {col} in {_years_text(wide.loc[e])}")
-            filled[col] = wide
+                reasons.setdefault(e, []).append(f"no {col} in {_years_text(need.loc[e])}")
+            filled[col] = need
             continue
         out, record = nearest_year_fill(wide, what=col)
         if col in base:  # only the base-year value is used: fill and record only that one
@@ -361,10 +376,7 @@ def _complete_entities(panel: pd.DataFrame, config: PrinciplesConfig, manifest: 
                 ],
                 years_missing=str(config.base_year),
             )
-        for row in record.itertuples():
-            manifest.repair(
-                row.entity, col, row.action, f"missing {row.years_missing}: {row.detail}"
-            )
+        records.append(record.assign(field=col))
         filled[col] = out
     for e in entities:
         if e in reasons:
@@ -378,7 +390,13 @@ def _complete_entities(panel: pd.DataFrame, config: PrinciplesConfig, manifest: 
         elif any(filled[c].loc[e, config.base_year] <= 0 for c in base):
             reasons[e] = [f"non-positive {'/'.join(base)} in {config.base_year}"]
     for entity, why in reasons.items():
+        if country_note(entity):
+            why.append(country_note(entity))
         manifest.exclude(entity, "; ".join(why))
+    for record in records:  # the fills of the entities that stay in the study
+        for row in record[~record["entity"].isin(list(reasons))].itertuples():
+            detail = f"missing {row.years_missing}: {row.detail}"
+            manifest.repair(row.entity, row.field, row.action, detail)
     keep = pd.Index([e for e in entities if e not in reasons], name=panel.index.names[0])
     if len(keep) < 2:
         raise DataError(_too_few_message(panel, config, keep, yearly + base))
@@ -677,6 +695,8 @@ def run_principles(
     with manifest.step("data"):
         raw, names, attributes = _load(config, panel, manifest)
         data, entities, excluded = _complete_entities(raw, config, manifest)
+        if panel is None and d.source == "bundled":  # mark values the data build filled
+            _record_build_repairs(config, entities, manifest)
         alliance = _alliance_shares(config, alliance, manifest)
         if alliance is not None:
             missing = entities.difference(alliance.dropna().index)
