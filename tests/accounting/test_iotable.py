@@ -34,7 +34,7 @@ def test_labels_are_region_sector_multiindex():
 
 def test_unbalanced_row_names_the_sector():
     with pytest.raises(IOTableError, match=r"row of region/b does not balance.*pass x=None"):
-        small(x=pd.Series([100.0, 90.0]))
+        small(x=pd.Series([100.0, 90.0], index=["a", "b"]))
 
 
 def test_unbalanced_column_names_the_sector():
@@ -110,10 +110,10 @@ def test_singular_sparse_gmres_names_the_sectors():
 
 def test_mismatched_labels_and_shapes():
     Z = pd.DataFrame([[1.0]], index=["a"], columns=["b"])
-    with pytest.raises(IOTableError, match="different labels"):
+    with pytest.raises(IOTableError, match="columns of Z name.*'b'.*not a sector"):
         IOTable(Z, pd.DataFrame({"hh": [1.0]}, index=["a"]))
     Z = pd.DataFrame([[1.0]], index=["a"], columns=["a"])
-    with pytest.raises(IOTableError, match="Y has 2 rows"):
+    with pytest.raises(IOTableError, match="rows of Y name.*'b'.*not a sector"):
         IOTable(Z, pd.DataFrame({"hh": [1.0, 2.0]}, index=["a", "b"]))
 
 
@@ -160,12 +160,12 @@ def test_read_flat_single_region_layout(tmp_path, fmt):
     assert consumption_based(t, "CO2").sum() == pytest.approx(6.0)
 
 
-def test_read_rejects_y_rows_in_another_order(tmp_path, de1995):
+def test_read_aligns_y_rows_in_another_order(tmp_path, de1995):
     de1995.write(tmp_path / "t")
     y = pd.read_csv(tmp_path / "t" / "Y.csv", header=[0, 1], index_col=[0, 1])
     y.iloc[::-1].to_csv(tmp_path / "t" / "Y.csv")
-    with pytest.raises(IOTableError, match="rows of Y do not list the sectors of Z.*reorder Y"):
-        read_iotable(tmp_path / "t")
+    back = read_iotable(tmp_path / "t")
+    np.testing.assert_allclose(back.Y.to_numpy(), de1995.Y.to_numpy())
 
 
 def test_read_missing_block(tmp_path):

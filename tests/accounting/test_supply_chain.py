@@ -244,3 +244,64 @@ def test_property_random_chains_conserve_under_every_rule(n, seed):
         rtol=1e-9,
         atol=1e-12,
     )
+
+
+# --- issue 9, items 13-14: messages of the supply-chain reader ----------------------------------
+
+
+def _chain_files(tmp_path, nodes: str | bytes, edges: str | bytes):
+    for name, content in (("nodes.csv", nodes), ("edges.csv", edges)):
+        p = tmp_path / name
+        p.write_bytes(content) if isinstance(content, bytes) else p.write_text(content)
+    return tmp_path / "nodes.csv", tmp_path / "edges.csv"
+
+
+NODES = "name,emissions,value_added\nmine,6,10\nmill,3,20\nshop,1,30\n"
+EDGES = "source,target,value\nmine,mill,10\nmill,shop,30\nshop,final consumer,60\n"
+
+
+def test_repeated_edge_is_a_duplicate_not_a_sum(tmp_path):
+    # summed, the two mine -> mill edges (10 + 10) would be reported as an imbalance of mill
+    files = _chain_files(tmp_path, NODES, EDGES + "mine,mill,10\n")
+    with pytest.raises(
+        IOTableError, match=r"edge mine -> mill is given twice \(edge rows 1 and 4\)"
+    ):
+        read_supply_chain(*files)
+    json_chain = {
+        "nodes": [{"name": "a", "emissions": 1}],
+        "edges": [
+            {"source": "a", "target": "final consumer", "value": 1},
+            {"source": "a", "target": "consumer", "value": 1},
+        ],
+    }
+    (tmp_path / "c.json").write_text(json.dumps(json_chain))
+    with pytest.raises(IOTableError, match="edge a -> final consumer is given twice"):
+        read_supply_chain(tmp_path / "c.json")
+
+
+def test_repeated_member_names_are_named():
+    Z = pd.DataFrame(np.zeros((2, 2)), index=["a", "a"], columns=["a", "a"])
+    with pytest.raises(IOTableError, match=r"member name\(s\) \['a'\] appear more than once"):
+        SupplyChain(
+            Z, pd.Series([1.0, 1.0], index=["a", "a"]), pd.Series([1.0, 1.0], index=["a", "a"])
+        )
+
+
+def test_latin1_chain_files_are_read_and_the_decoding_recorded(tmp_path):
+    enc = (
+        NODES.replace("mill", "m\xfchle").encode("latin-1"),
+        EDGES.replace("mill", "m\xfchle").encode("latin-1"),
+    )
+    ch = read_supply_chain(*_chain_files(tmp_path, *enc))
+    assert ch.members == ["mine", "m\xfchle", "shop"]
+    assert [r["action"] for r in ch.meta["repairs"]] == ["decoded as latin-1"] * 2
+
+
+def test_workbook_saved_as_csv_is_named(tmp_path):
+    import io
+
+    buf = io.BytesIO()
+    pd.DataFrame({"name": ["a"]}).to_excel(buf)
+    files = _chain_files(tmp_path, buf.getvalue(), EDGES)
+    with pytest.raises(IOTableError, match="nodes.csv is an Excel workbook, not CSV text"):
+        read_supply_chain(*files)

@@ -185,3 +185,53 @@ def test_net_output_false_applies_to_the_given_alpha_too():
     np.testing.assert_allclose(
         res.accounts["shared_given"].reindex(want.index).to_numpy(), want.to_numpy()
     )
+
+
+# --- issue 13: figures a researcher can read, whatever the size of the table ------------------
+
+
+def test_one_bar_figure_is_not_drawn_and_the_reason_is_noted(written):
+    res, out = written
+    # de1995 tags one extraction sector, which holds everything: a one-bar chart says nothing
+    assert not (out / "figures" / "accounts_extraction.png").exists()
+    assert any("extraction accounts not drawn" in n for n in res.manifest.notes)
+
+
+def test_linkages_figure_has_its_axis_label(written):
+    _, out = written
+    assert "linkage index (mean over sectors = 1)" in (out / "figures" / "linkages.svg").read_text()
+
+
+def test_single_region_report_has_no_one_by_one_trade_table(written):
+    _, out = written
+    html = (out / "report.html").read_text()
+    assert "Emissions embodied in trade" not in html
+    assert "has no trade between regions" in html
+
+
+def test_figures_of_a_large_table_show_the_top_items_and_stay_readable(tmp_path):
+    from PIL import Image
+
+    from carbonshare.studies.responsibility import TOP_N, top_with_others
+
+    from ..accounting.conftest import random_table
+
+    t = random_table(7, n=120)
+    t.write(tmp_path / "big")
+    res = run_responsibility(
+        ResponsibilityConfig(table=str(tmp_path / "big"), extraction=["s0", "s1", "s2"]),
+        out_dir=tmp_path / "out",
+    )
+    pngs = sorted((tmp_path / "out" / "figures").glob("*.png"))
+    assert pngs
+    for png in pngs:
+        w, h = Image.open(png).size
+        assert w <= 1600 and h <= 1200, (png.name, w, h)
+    # the figure's bars: the TOP_N largest and one "others" bar with the rest, same total
+    acc = res.accounts["production"].xs("sector", level="kind").droplevel("region")
+    shown = top_with_others(acc)
+    assert len(shown) == TOP_N + 1 and shown.index[-1] == f"others ({len(acc) - TOP_N})"
+    assert shown.sum() == pytest.approx(acc.sum(), rel=1e-12)
+    assert set(shown.index[:-1]) == set(acc.abs().nlargest(TOP_N).index)
+    # the full data stay in the tables
+    assert len(pd.read_csv(tmp_path / "out" / "tables" / "linkages.csv")) == 120

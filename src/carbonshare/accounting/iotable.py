@@ -47,6 +47,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from carbonshare.accounting.files import numeric_frame, read_csv_text
 from carbonshare.accounting.linalg import LeontiefSolver, is_sparse
 from carbonshare.errors import IOTableError
 
@@ -58,6 +59,10 @@ SECTOR_NAMES = ("region", "sector")
 FD_NAMES = ("region", "category")
 
 
+def _label(value: Any) -> str:
+    return "/".join(map(str, value)) if isinstance(value, tuple) else str(value)
+
+
 def _as_multi(index: pd.Index, names: tuple[str, str], region: str, what: str) -> pd.MultiIndex:
     if isinstance(index, pd.MultiIndex):
         if index.nlevels != 2:
@@ -65,32 +70,104 @@ def _as_multi(index: pd.Index, names: tuple[str, str], region: str, what: str) -
                 f"{what} labels have {index.nlevels} levels; use 2 levels "
                 f"({names[0]}, {names[1]}) or a flat index for a single region"
             )
-        out = index.set_names(list(names))
+        out = pd.MultiIndex.from_tuples([tuple(map(str, t)) for t in index], names=list(names))
     else:
         out = pd.MultiIndex.from_arrays(
             [[region] * len(index), [str(s) for s in index]], names=list(names)
         )
     if out.has_duplicates:
         dup = out[out.duplicated()][0]
-        raise IOTableError(f"{what} label {dup} appears twice; labels must be unique")
+        name = dup[1] if out.get_level_values(0).nunique() == 1 else _label(dup)
+        raise IOTableError(f"{what} label {name!r} appears twice; give each {what} once")
     return out
 
 
-def _frame(obj: Any, rows: pd.Index | None, cols: pd.Index, what: str) -> pd.DataFrame:
-    """Coerce a stressor/input block to a float DataFrame with columns ``cols``."""
+def _spellings(index: pd.MultiIndex) -> dict[Any, int]:
+    """Accepted spellings of the labels of ``index`` -> position: ``(region, name)``,
+    ``"region/name"`` and, in a single-region table, the bare ``name``."""
+    single = index.get_level_values(0).nunique() <= 1
+    out: dict[Any, int] = {}
+    for p, (r, s) in enumerate(index):
+        out[(r, s)] = p
+        out[f"{r}/{s}"] = p
+        if single:
+            out[s] = p
+    return out
+
+
+def _names(index: pd.MultiIndex, positions: Iterable[int]) -> list[str]:
+    single = index.get_level_values(0).nunique() <= 1
+    return [index[p][1] if single else _label(index[p]) for p in positions]
+
+
+def _listing(items: list[str], limit: int = 8) -> str:
+    shown = ", ".join(repr(i) for i in items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def _order(labels: pd.Index, target: pd.MultiIndex, what: str, noun: str) -> np.ndarray:
+    """Positions in ``labels`` of the labels of ``target``, so that ``block.iloc[order]``
+    aligns a block to ``target`` by label (never by position).
+
+    Labels are matched as ``(region, name)``, ``"region/name"`` or (one region)
+    ``"name"``. An unknown, a missing or a duplicated label raises
+    :class:`IOTableError` naming it.
+    """
+    if isinstance(labels, pd.MultiIndex) and labels.nlevels == 2:
+        as_str = pd.MultiIndex.from_arrays(
+            [labels.get_level_values(i).astype(str) for i in range(2)]
+        )
+        if as_str.equals(target):  # already in order (target labels are unique)
+            return np.arange(len(target))
+    spell = _spellings(target)
+    pos = np.full(len(labels), -1)
+    unknown = []
+    for k, lab in enumerate(labels):
+        key = tuple(map(str, lab)) if isinstance(lab, tuple) else str(lab)
+        p = spell.get(key)
+        if p is None:
+            unknown.append(_label(lab))
+        else:
+            pos[k] = p
+    if unknown:
+        raise IOTableError(
+            f"{what} name(s) {_listing(unknown)}, which {'is' if len(unknown) == 1 else 'are'} "
+            f"not a {noun} of the table (the {noun}s are "
+            f"{_listing(_names(target, range(len(target))))}); use the {noun} labels exactly"
+        )
+    first: dict[int, int] = {}
+    for k, p in enumerate(pos):
+        if p in first:
+            raise IOTableError(
+                f"{what} list {noun} {_names(target, [p])[0]!r} twice (as "
+                f"{_label(labels[first[p]])!r} and {_label(labels[k])!r}); give each {noun} once"
+            )
+        first[p] = k
+    missing = [p for p in range(len(target)) if p not in first]
+    if missing:
+        raise IOTableError(
+            f"{what} lack {noun}(s) {_listing(_names(target, missing))}; add them "
+            "(0 where there is nothing)"
+        )
+    order = np.empty(len(target), dtype=int)
+    order[pos] = np.arange(len(labels))
+    return order
+
+
+def _frame(obj: Any, row_name: str, cols: pd.MultiIndex, what: str, noun: str) -> pd.DataFrame:
+    """A stressor/input block as a float DataFrame whose columns are ``cols``, aligned by label."""
     if isinstance(obj, pd.Series):
         obj = obj.to_frame().T
     if not isinstance(obj, pd.DataFrame):
         raise IOTableError(f"{what} must be a pandas DataFrame (rows x columns), got {type(obj)}")
-    if obj.shape[1] != len(cols):
+    rows = pd.Index([_label(r) for r in obj.index], name=row_name)
+    if rows.has_duplicates:
         raise IOTableError(
-            f"{what} has {obj.shape[1]} columns but the table has {len(cols)}; "
-            "give one column per sector / final-demand column in the same order"
+            f"{what} lists {row_name} {rows[rows.duplicated()][0]!r} twice; give each row once"
         )
-    out = pd.DataFrame(np.asarray(obj, dtype=float), index=obj.index.astype(str), columns=cols)
-    if rows is not None:
-        out.index.name = rows.name
-    return out
+    order = _order(obj.columns, cols, f"the columns of {what}", noun)
+    values = numeric_frame(obj, what).to_numpy()[:, order]
+    return pd.DataFrame(values, index=rows, columns=cols)
 
 
 @dataclass(frozen=True)
@@ -116,7 +193,8 @@ class IOTable:
         single region) or ``(region, category)``.
     x : Series, optional
         Gross output. Default ``Z 1 + Y 1``. If given it must match the row
-        sums within ``rtol``.
+        sums within ``rtol``. (A plain array, having no labels, is taken in
+        the order of the sectors.)
     V : DataFrame (k, n), optional
         Primary inputs by component (rows). ``v = V.sum()`` is the total
         primary input of each sector used by the Ghosh model; if omitted it is
@@ -147,11 +225,18 @@ class IOTable:
         (e.g. value added of an MRIO without imports and taxes); the Ghosh
         model always uses ``v = x - 1'Z``, never ``V``.
 
+    Every labelled block is aligned **by label** to the sectors (the rows of
+    ``Z``) and the final-demand columns (the columns of ``Y``), never by
+    position: the columns of ``Z``, ``V``, ``F``, ``factors`` and the rows of
+    ``Y`` may list the sectors in any order, as ``(region, sector)``,
+    ``"region/sector"`` or (single region) ``"sector"``.
+
     Raises
     ------
     IOTableError
-        Unbalanced rows or columns, negative flows, zero output, mismatched
-        labels; messages name the sector and the fix.
+        Unbalanced rows or columns, negative flows, zero output, a
+        non-square ``Z``, a cell that is not a number, an unknown, missing or
+        duplicated label; messages name the sector (or label) and the fix.
 
     Examples
     --------
@@ -192,43 +277,51 @@ class IOTable:
         if is_sparse(Z):
             if sectors is None:
                 raise IOTableError("a sparse Z needs sectors=Index of sector labels")
-            idx = _as_multi(pd.Index(sectors), SECTOR_NAMES, region, "sector")
+            if Z.shape[0] != Z.shape[1] or Z.shape[0] != len(sectors):
+                raise IOTableError(
+                    f"Z is {Z.shape[0]} x {Z.shape[1]} with {len(sectors)} sector labels; it "
+                    "must be square with one label per row and column"
+                )
+            labels = sectors if isinstance(sectors, pd.MultiIndex) else pd.Index(sectors)
+            idx = _as_multi(labels, SECTOR_NAMES, region, "sector")
             self._Z = Z.tocsr().astype(float)
         else:
             if not isinstance(Z, pd.DataFrame):
                 raise IOTableError("Z must be a pandas DataFrame or a scipy.sparse matrix")
-            if Z.shape[0] != Z.shape[1]:
-                raise IOTableError(f"Z is {Z.shape[0]} x {Z.shape[1]}; it must be square")
-            if not Z.index.equals(Z.columns):
-                raise IOTableError(
-                    "Z rows and columns carry different labels; both must list the sectors "
-                    "in the same order"
-                )
             idx = _as_multi(Z.index, SECTOR_NAMES, region, "sector")
-            self._Z = np.asarray(Z, dtype=float)
+            if Z.shape[0] != Z.shape[1]:
+                rows = set(map(_label, Z.index))
+                extra = [_label(c) for c in Z.columns if _label(c) not in rows]
+                raise IOTableError(
+                    f"Z is not square: {Z.shape[0]} rows but {Z.shape[1]} columns"
+                    + (f" (columns without a row: {_listing(extra)})" if extra else "")
+                    + "; give one row and one column per sector"
+                )
+            order = _order(Z.columns, idx, "the columns of Z", "sector")
+            self._Z = numeric_frame(Z, "Z").to_numpy()[:, order]
         n = len(idx)
         self.sectors: pd.MultiIndex = idx
         if not isinstance(Y, pd.DataFrame):
             raise IOTableError("Y must be a pandas DataFrame (sectors x final-demand columns)")
-        if Y.shape[0] != n:
-            raise IOTableError(f"Y has {Y.shape[0]} rows but Z has {n} sectors; align them")
-        if not is_sparse(Z) and not Y.index.equals(Z.index):
-            raise IOTableError("Y rows must carry the same sector labels as Z, in the same order")
+        y_order = _order(Y.index, idx, "the rows of Y", "sector")
         self.fd: pd.MultiIndex = _as_multi(
-            Y.columns, FD_NAMES, str(idx.get_level_values(0)[0]), "final-demand"
+            Y.columns, FD_NAMES, str(idx.get_level_values(0)[0]), "final-demand column"
         )
-        self._Y = np.asarray(Y, dtype=float)
+        self._Y = numeric_frame(Y, "Y").to_numpy()[y_order]
         rowsum = np.asarray(self._Z.sum(axis=1)).ravel() + self._Y.sum(axis=1)
         if x is None:
             self._x = rowsum
-        else:
+        elif isinstance(x, pd.Series):
+            x_order = _order(x.index, idx, "the labels of x", "sector")
+            self._x = numeric_frame(x.to_frame(), "x").to_numpy()[x_order, 0]
+        else:  # an unlabelled array follows the order of the sectors
             self._x = np.asarray(x, dtype=float).ravel()
             if self._x.shape != (n,):
                 raise IOTableError(f"x has {self._x.size} values but the table has {n} sectors")
-        self.V = None if V is None else _frame(V, pd.Index([], name="input"), idx, "V")
-        self.F = None if F is None else _frame(F, pd.Index([], name="stressor"), idx, "F")
+        self.V = None if V is None else _frame(V, "input", idx, "V", "sector")
+        self.F = None if F is None else _frame(F, "stressor", idx, "F", "sector")
         self.F_Y = (
-            None if F_Y is None else _frame(F_Y, pd.Index([], name="stressor"), self.fd, "F_Y")
+            None if F_Y is None else _frame(F_Y, "stressor", self.fd, "F_Y", "final-demand column")
         )
         if self.F_Y is not None and self.F is not None:
             missing = set(self.F_Y.index) - set(self.F.index)
@@ -237,9 +330,7 @@ class IOTable:
                     f"F_Y has stressors {sorted(missing)} that F lacks; add them to F (zeros)"
                 )
         self.factors = (
-            None
-            if factors is None
-            else _frame(factors, pd.Index([], name="factor"), idx, "factors")
+            None if factors is None else _frame(factors, "factor", idx, "factors", "sector")
         )
         if value_added_rows is not None and self.V is not None:
             unknown = [r for r in value_added_rows if r not in self.V.index]
@@ -251,6 +342,7 @@ class IOTable:
         self.extraction: pd.MultiIndex = self._resolve(extraction or [], "extraction")
         self._solver: LeontiefSolver | None = None
         self._shared_solvers: dict[tuple, LeontiefSolver] = {}
+        self._cache: dict[Any, Any] = {}  # stressor-independent solves (e.g. L y by region)
         labels = set(self.sectors.get_level_values(1)) & set(self.fd.get_level_values(1))
         if labels:
             raise IOTableError(
@@ -264,7 +356,7 @@ class IOTable:
     @property
     def regions(self) -> list[str]:
         """Regions in order of first appearance."""
-        return list(dict.fromkeys(self.sectors.get_level_values(0)))
+        return [str(r) for r in pd.unique(self.sectors.get_level_values(0).to_numpy(dtype=object))]
 
     @property
     def n(self) -> int:
@@ -281,19 +373,17 @@ class IOTable:
         return is_sparse(self._Z)
 
     def _resolve(self, labels: Iterable[Any], what: str) -> pd.MultiIndex:
+        spell = _spellings(self.sectors)
         out = []
-        flat = {s: (r, s) for r, s in self.sectors} if len(self.regions) == 1 else {}
         for lab in labels:
-            key = tuple(lab) if isinstance(lab, list | tuple) else flat.get(str(lab))
-            if key is None and isinstance(lab, str) and "/" in lab:  # "region/sector"
-                key = tuple(lab.split("/", 1))
-            if key is None or key not in self.sectors:
+            key = tuple(map(str, lab)) if isinstance(lab, list | tuple) else str(lab)
+            if key not in spell:
                 raise IOTableError(
                     f"{what} sector {lab!r} is not a sector of the table; use one of "
-                    f"{[s for _, s in self.sectors][:12]} (as (region, sector) or "
-                    "'region/sector' for MRIO)"
+                    f"{_listing(_names(self.sectors, range(self.n)), 12)} (as (region, sector) "
+                    "or 'region/sector' for MRIO)"
                 )
-            out.append(key)
+            out.append(self.sectors[spell[key]])
         return pd.MultiIndex.from_tuples(out, names=list(SECTOR_NAMES)) if out else self.sectors[:0]
 
     @property
@@ -342,18 +432,48 @@ class IOTable:
         if self.is_sparse:
             import scipy.sparse as sp
 
-            return (self._Z @ sp.diags(1.0 / self._safe_x())).tocsc()
+            return (self._Z @ sp.diags(1.0 / self._safe_x())).tocsr()
         return self._Z / self._safe_x()[None, :]
 
     def _safe_x(self) -> np.ndarray:
         bad = np.flatnonzero(~(self._x > 0))
         if bad.size:
-            r, s = self.sectors[bad[0]]
+            k = int(bad[0])
+            lab = "/".join(self.sectors[k])
+            held = {w: a for w, a in self._holdings(k).items() if a != 0}
+            if self._x[k] == 0 and not held:
+                fix = (
+                    "it is empty: remove its row and column from every block of the table "
+                    f"(in Python: table.drop_sectors([{lab!r}]))"
+                )
+            else:
+                fix = (
+                    "it cannot simply be removed since it has "
+                    + ", ".join(f"{w} {a:g}" for w, a in held.items())
+                    + " - correct its row (x = Z 1 + Y 1 must be > 0) or merge it into another sector"
+                    if held
+                    else "correct its row (x = Z 1 + Y 1 must be > 0)"
+                )
             raise IOTableError(
-                f"gross output of {r}/{s} is {self._x[bad[0]]:g}; coefficients need x > 0 "
-                f"({bad.size} sector(s) affected) - drop empty sectors with IOTable.drop_sectors"
+                f"gross output of {lab} is {self._x[k]:g}; coefficients need x > 0 "
+                f"({bad.size} sector(s) affected): {fix}"
             )
         return self._x
+
+    def _holdings(self, k: int, keep: np.ndarray | None = None) -> dict[str, float]:
+        """What sector ``k`` has that dropping it would lose: direct emissions, final demand
+        and purchases from the (kept) sectors, as sums of absolute values."""
+        col = np.abs(np.asarray(self._Z[:, [k]].todense() if self.is_sparse else self._Z[:, k]))
+        col = col.ravel()
+        if keep is not None:
+            col = col[keep]
+        return {
+            "direct emissions": 0.0 if self.F is None else float(np.abs(self.F.iloc[:, k]).sum()),
+            "final demand": float(np.abs(self._Y[k]).sum()),
+            "purchases from " + ("the kept sectors" if keep is not None else "sectors"): float(
+                col.sum()
+            ),
+        }
 
     def solver(self, method: str = "auto") -> LeontiefSolver:
         """The cached factorisation of ``I - A`` (see :class:`LeontiefSolver`)."""
@@ -412,7 +532,7 @@ class IOTable:
                     where = f" (first in the row of {'/'.join(self.sectors[k])})"
                 raise IOTableError(
                     f"{name} holds NaN or infinite values{where}; fill them (e.g. 0 for an "
-                    "empty cell) or drop the sector first"
+                    "empty cell) or remove the sector's row and column"
                 )
         neg = int((Zdata < 0).sum())
         if neg:
@@ -497,12 +617,7 @@ class IOTable:
         Z = self.Z
         for k in np.flatnonzero(~keep):
             lab = "/".join(self.sectors[k])
-            checks = {
-                "direct emissions": 0.0 if self.F is None else np.abs(self.F.iloc[:, k]).sum(),
-                "final demand": np.abs(self._Y[k]).sum(),
-                "purchases from the kept sectors": Z.iloc[:, k][keep].sum(),
-            }
-            for what, amount in checks.items():
+            for what, amount in self._holdings(k, keep).items():
                 if amount != 0:
                     raise IOTableError(
                         f"sector {lab} has {what} ({amount:g}); drop_sectors removes only empty "
@@ -720,30 +835,54 @@ def read_iotable(path: str | Path, **kwargs: Any) -> IOTable:
 
     A single-region table may also be written with flat labels: one index
     column and one header row in every block (the region is ``meta["region"]``,
-    default ``"region"``). Extra keyword arguments go to :class:`IOTable`
+    default ``"region"``). Blocks are aligned by label (see :class:`IOTable`).
+    CSV files may be UTF-8 or latin-1 (the fallback is recorded in
+    ``table.meta["repairs"]``). Extra keyword arguments go to :class:`IOTable`
     (e.g. ``rtol``).
 
     Raises
     ------
     IOTableError
-        If ``Z`` or ``Y`` is missing or the blocks do not fit together.
+        If ``Z`` or ``Y`` is missing, a cell is not a number (the message
+        names the file, row and column) or the blocks do not fit together.
     """
     path = Path(path)
     if not path.exists():
         raise IOTableError(f"IO table path {path} does not exist")
     keys = ("Z", "Y", "V", "F", "F_Y", "factors")
     meta: dict[str, Any] = {}
+    repairs: list[dict] = []
     if path.is_dir():
         present = [k for k in keys if (path / f"{k}.csv").exists()]
 
+        def where(key: str) -> str:
+            return str(path / f"{key}.csv")
+
         def read(key: str, **kw: Any) -> pd.DataFrame:
-            return pd.read_csv(path / f"{key}.csv", **kw)
+            return read_csv_text(
+                path / f"{key}.csv",
+                repairs=repairs,
+                workbook_hint=", or give the table as one .xlsx workbook with sheets Z, Y, ...",
+                **kw,
+            )
 
         if (path / "meta.json").exists():
-            meta = json.loads((path / "meta.json").read_text())
+            try:
+                meta = json.loads((path / "meta.json").read_text(encoding="utf-8-sig"))
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                raise IOTableError(f"{path / 'meta.json'} is not valid JSON ({exc})") from None
     elif path.suffix.lower() in (".xlsx", ".xls"):
-        book = pd.ExcelFile(path)
+        try:
+            book = pd.ExcelFile(path)
+        except Exception as exc:  # zipfile.BadZipFile, xlrd/openpyxl errors, ValueError
+            raise IOTableError(
+                f"{path} cannot be opened as an Excel workbook ({type(exc).__name__}); give an "
+                ".xlsx file with sheets Z, Y, ... or a directory of CSV files"
+            ) from None
         present = [k for k in keys if k in book.sheet_names]
+
+        def where(key: str) -> str:
+            return f"{path}, sheet {key!r}"
 
         def read(key: str, **kw: Any) -> pd.DataFrame:
             return pd.read_excel(book, sheet_name=key, **kw)
@@ -756,46 +895,53 @@ def read_iotable(path: str | Path, **kwargs: Any) -> IOTable:
     for key in ("Z", "Y"):
         if key not in present:
             raise IOTableError(f"{path} has no {key} block ({key}.csv or sheet {key!r}); add it")
-    # documented layout: two header rows (region, sector); a single-region table may also
-    # use one header row and one index column (flat labels; region from meta or "region")
+    # documented layout: two header rows (region, sector) and two index columns, so the first
+    # two lines have a blank cell in column 1 (CSV) or column 0 (Excel, merged header); a
+    # single-region table may also use one header row and one index column (flat labels;
+    # region from meta or "region"), whose second line starts with a sector label
     head = read("Z", header=None, nrows=2)
-    n_lines = len(read("Z", header=None, usecols=[0]))
-    flat = (
-        head.shape[0] > 1
-        and n_lines == head.shape[1]  # square: one header row, one index column
-        and bool(pd.to_numeric(head.iloc[1, 1:], errors="coerce").notna().all())
-    )
+    if head.shape[1] < 2 or head.shape[0] < 2:
+        raise IOTableError(
+            f"{where('Z')} has {head.shape[1]} column(s) and {head.shape[0]} line(s); give the "
+            "flows with a header row, one index column and one column per sector (comma-separated)"
+        )
+    blank = head.iloc[:2, :2].isna().to_numpy()
+    flat = not (blank[:, 0].all() or blank[:, 1].all())
     frames: dict[str, pd.DataFrame] = {}
     for key in present:
+        # the CSV and Excel readers rename a repeated header ("agri" -> "agri.1"): look first
+        lead = 1 if flat or key not in ("Z", "Y") else 2
+        raw = read(key, header=None, nrows=1 if flat else 2).iloc[:, lead:]
+        labels = [
+            "/".join(map(str, t)) for t in zip(*(r.ffill() for _, r in raw.iterrows()), strict=True)
+        ]
+        dup = sorted({c for c in labels if labels.count(c) > 1})
+        if dup:
+            raise IOTableError(
+                f"{where(key)}: column label(s) {_listing(dup)} appear more than once in the "
+                "header; give each column once"
+            )
         if flat:
-            frames[key] = read(key, index_col=0, header=0)
+            df = read(key, index_col=0, header=0)
         else:
             idx = [0, 1] if key in ("Z", "Y") else 0
-            frames[key] = read(key, index_col=idx, header=[0, 1])
-    Z, Y = frames["Z"], frames["Y"]
+            df = read(key, index_col=idx, header=[0, 1])
+        if isinstance(df.index, pd.MultiIndex):
+            df.index = pd.MultiIndex.from_tuples([tuple(map(str, c)) for c in df.index])
+        else:
+            df.index = df.index.astype(str)
+        if isinstance(df.columns, pd.MultiIndex):
+            df.columns = pd.MultiIndex.from_tuples([tuple(map(str, c)) for c in df.columns])
+        else:
+            df.columns = df.columns.astype(str)
+        frames[key] = numeric_frame(df, where(key))
     if flat:
-        Z.index, Z.columns = Z.index.astype(str), Z.columns.astype(str)
-        Y.index, Y.columns = Y.index.astype(str), Y.columns.astype(str)
         kwargs.setdefault("region", meta.get("region", "region"))
-    else:
-        Z.columns = pd.MultiIndex.from_tuples([tuple(map(str, c)) for c in Z.columns])
-        Z.index = pd.MultiIndex.from_tuples([tuple(map(str, c)) for c in Z.index])
-        Y.index = pd.MultiIndex.from_tuples([tuple(map(str, c)) for c in Y.index])
-    if not Y.index.equals(Z.index):
-        raise IOTableError(
-            f"{path}: the rows of Y do not list the sectors of Z in the same order "
-            f"(Z: {list(Z.index)[:4]}..., Y: {list(Y.index)[:4]}...); reorder Y"
-        )
-    for key in ("V", "F", "F_Y", "factors"):
-        if key in frames:
-            frames[key].index = frames[key].index.astype(str)
-            if flat:
-                frames[key].columns = frames[key].columns.astype(str)
     extraction = [tuple(e) for e in meta.get("extraction") or []]
     kwargs.setdefault("check_columns", meta.get("check_columns", True))
     table = IOTable(
-        Z,
-        Y,
+        frames["Z"],
+        frames["Y"],
         V=frames.get("V"),
         F=frames.get("F"),
         F_Y=frames.get("F_Y"),
@@ -809,4 +955,6 @@ def read_iotable(path: str | Path, **kwargs: Any) -> IOTable:
     for key in ("source", "synthetic"):
         if meta.get(key) is not None:
             table.meta[key] = meta[key]
+    if repairs:
+        table.meta["repairs"] = [*table.meta.get("repairs", []), *repairs]
     return table

@@ -18,8 +18,9 @@ perspective                        account
 production (polluter pays)         sector i: ``f_i``; category c: ``f_Y,c``
 consumption (footprint)            category c: ``m' Y_c + f_Y,c``
 income (downstream, Ghosh)         sector i's primary inputs: ``v_i (G e)_i = v_i (L f)_i / x_i``
-extraction                         extraction sector k: ``sum_j f_j L_kj / sum_{k' in E} L_k'j``
-                                   (+ ``f_Y`` by the same weights of ``L Y_c``)
+extraction                         extraction sector k: ``sum_j f_j W_kj / sum_{k' in E} W_k'j``,
+                                   ``W_kj`` = value of k's product in j's inputs, traced
+                                   downstream through non-extraction sectors (Ghosh)
 shared (Lenzen et al. 2007)        sector: ``alpha_i U_i``; category c:
                                    ``sum_i (1 - alpha_i) U_i Y_ic / N_i + f_Y,c``
 carbon emission added              sector i: ``(1'f) U0_i / 1'U0`` with ``U0_i = m_i N_i``
@@ -168,7 +169,26 @@ def footprint_by_product(table: IOTable, stressor: str | None = None) -> pd.Data
 
 
 def _final_demand_by_region(table: IOTable) -> pd.DataFrame:
-    return table.Y.T.groupby(level="region", sort=False).sum().T
+    """Final demand summed by consuming region; columns in the order of ``table.regions``
+    (then any region that only consumes), so that the trade matrix has a true diagonal."""
+    Yr = table.Y.T.groupby(level="region", sort=False).sum().T
+    order = [r for r in table.regions if r in Yr.columns]
+    return Yr[order + [r for r in Yr.columns if r not in order]]
+
+
+def _output_for_regions(table: IOTable) -> tuple[pd.Index, np.ndarray]:
+    """``L Y_r`` (sectors x consuming regions): the output each region's final demand needs.
+
+    It does not depend on the stressor, so it is solved once per table (all
+    regions as right-hand sides of one solve) and reused by every stressor and by
+    :func:`embodied_trade` and :func:`regional_accounts`.
+    """
+    key = ("L Y by region", table.solver().method)
+    if key not in table._cache:
+        Yr = _final_demand_by_region(table)
+        X = table.solver().solve(Yr.to_numpy()).reshape(table.n, -1)
+        table._cache[key] = (Yr.columns, X)
+    return table._cache[key]
 
 
 def embodied_trade(table: IOTable, stressor: str | None = None) -> pd.DataFrame:
@@ -179,12 +199,9 @@ def embodied_trade(table: IOTable, stressor: str | None = None) -> pd.DataFrame:
     emissions embodied in trade (Peters 2008). Excludes ``F_Y``.
     """
     s = table.stressor(stressor)
-    Yr = _final_demand_by_region(table)
-    X = table.solver().solve(Yr.to_numpy())
+    regions, X = _output_for_regions(table)
     e = table.f(s) / table._safe_x()
-    contrib = pd.DataFrame(
-        e[:, None] * X.reshape(table.n, -1), index=table.sectors, columns=Yr.columns
-    )
+    contrib = pd.DataFrame(e[:, None] * X, index=table.sectors, columns=regions)
     out = contrib.groupby(level="region", sort=False).sum()
     out.index.name = "producing region"
     out.columns.name = "consuming region"
@@ -209,7 +226,7 @@ def regional_accounts(table: IOTable, stressor: str | None = None) -> pd.DataFra
     E = embodied_trade(table, s)
     fy = pd.Series(table.f_y(s), index=table.fd).groupby(level="region", sort=False).sum()
     fy = fy.reindex(E.index, fill_value=0.0)
-    dom = pd.Series(np.diag(E.to_numpy()), index=E.index)
+    dom = pd.Series([E.at[r, r] if r in E.columns else 0.0 for r in E.index], index=E.index)
     exp_ = E.sum(axis=1) - dom
     imp = E.sum(axis=0).reindex(E.index) - dom
     production = (
@@ -273,31 +290,78 @@ def income_based(
     )
 
 
+EXTRACTION_METHODS = ("supply", "requirements")
+
+
 def extraction_based(
-    table: IOTable, stressor: str | None = None, *, extraction: list | None = None
+    table: IOTable,
+    stressor: str | None = None,
+    *,
+    extraction: list | None = None,
+    method: str = "supply",
 ) -> pd.Series:
     """Extraction-based accounts: emissions credited to the tagged extraction sectors.
 
-    Sector j's emissions are split over extraction sectors ``k in E`` in
-    proportion to its total requirements from them, ``L_kj`` (the fuel
-    content of its supply chain); households' direct emissions ``f_Y,c`` by
-    ``(L Y_c)_k``. Emissions of a sector with no requirement from any
-    extraction sector go to the ``("unattributed", "no extraction input")``
-    account, so the total is always conserved. This is an input-output
-    approximation of fuel origin; exact extraction accounts need physical
-    fuel-flow data (Steininger et al. 2016).
+    ``method="supply"`` (default; where each sector's fuel comes from). The
+    supply-side (Ghosh) model traces the output of every extraction sector
+    ``k in E`` downstream through the other sectors until it is used:
+    ``W_kj``, the value of k's product in sector j's inputs, solves
+
+        ``W_kj = Z_kj + sum_{i not in E} W_ki Z_ij / x_i``,
+
+    i.e. ``W_E = A_E (I - D A)^-1 diag(x)`` with ``D`` = diag(1 for
+    non-extraction sectors, 0 for extraction sectors) and ``A_E`` the rows of
+    ``A`` of the extraction sectors. Extraction sectors are where fuel
+    *originates*: their own purchases are not passed on in their output, so a
+    power plant burning only coal credits all its emissions to coal mining
+    even if coal mining buys oil (the oil burnt by the mine is the mine's own
+    emissions, credited to oil). Sector j's emissions are split over ``k`` in
+    proportion to ``W_kj``; households' direct emissions ``f_Y,c`` in
+    proportion to ``W^Y_kc = Y_kc + sum_{i not in E} W_ki Y_ic / x_i``.
+
+    ``method="requirements"`` (the earlier reading, kept as an option): split
+    ``f_j`` by the total requirements ``L_kj`` (and ``f_Y,c`` by
+    ``(L Y_c)_k``). It also credits extraction sectors that reach j only
+    through another extraction sector's own purchases (docs/responsibility.md
+    works the difference out on a fuel chain).
+
+    Emissions of a sector with no input from any extraction sector go to the
+    ``("all", "unattributed", "no extraction input")`` account, so the total is
+    always conserved. Both are input-output (value-based) approximations of
+    fuel origin; exact extraction accounts need physical fuel-flow data
+    (Steininger et al. 2016).
 
     Parameters
     ----------
     extraction : list of sector labels, optional
         Default ``table.extraction`` (set by the bundled loaders).
+    method : {"supply", "requirements"}
 
     Raises
     ------
     IOTableError
-        If no extraction sector is tagged.
+        If no extraction sector is tagged, or the method is unknown.
+
+    Examples
+    --------
+    Coal mining (bought by power) buys oil; power buys only coal:
+
+    >>> s = ["oil", "coal", "power"]
+    >>> Z = pd.DataFrame([[0, 10.0, 0], [0, 0, 50.0], [0, 0, 0]], index=s, columns=s)
+    >>> Y = pd.DataFrame({"households": [90.0, 50.0, 200.0]}, index=s)
+    >>> F = pd.DataFrame({"oil": [0.0], "coal": [20.0], "power": [100.0]}, index=["CO2"])
+    >>> t = IOTable(Z, Y, F=F, extraction=["oil", "coal"])
+    >>> extraction_based(t, "CO2").xs("extraction", level="kind").round(2).tolist()
+    [20.0, 100.0]
+    >>> req = extraction_based(t, "CO2", method="requirements")
+    >>> req.xs("extraction", level="kind").round(2).tolist()  # oil gets 9.09 of power's 100
+    [10.91, 109.09]
     """
     s = table.stressor(stressor)
+    if method not in EXTRACTION_METHODS:
+        raise IOTableError(
+            f"extraction method {method!r} is unknown; use one of {list(EXTRACTION_METHODS)}"
+        )
     ext = table._resolve(extraction, "extraction") if extraction is not None else table.extraction
     if len(ext) == 0:
         raise IOTableError(
@@ -305,11 +369,15 @@ def extraction_based(
             "table.with_extraction([...])"
         )
     pos = table.sectors.get_indexer(ext)
-    rhs = np.zeros((table.n, len(pos)))
-    rhs[pos, np.arange(len(pos))] = 1.0
-    rows = table.solver().solve(rhs, trans=True).T  # rows k of L, shape (|E|, n)
     f = table.f(s)
     fy = table.f_y(s)
+    if method == "requirements":
+        rhs = np.zeros((table.n, len(pos)))
+        rhs[pos, np.arange(len(pos))] = 1.0
+        W = table.solver().solve(rhs, trans=True).T  # rows k of L, shape (|E|, n)
+        WY = W @ table._Y
+    else:
+        W, WY = _extraction_origin(table, pos)
 
     def split(weights: np.ndarray, amounts: np.ndarray) -> tuple[np.ndarray, float]:
         tot = weights.sum(axis=0)
@@ -317,8 +385,8 @@ def extraction_based(
         share = np.divide(weights, tot, out=np.zeros_like(weights), where=ok)
         return share @ amounts, float(amounts[~ok].sum())
 
-    a_sec, u_sec = split(rows, f)
-    a_fd, u_fd = split(rows @ table._Y, fy)
+    a_sec, u_sec = split(W, f)
+    a_fd, u_fd = split(WY, fy)
     idx = pd.MultiIndex.from_arrays(
         [ext.get_level_values(0), ["extraction"] * len(ext), ext.get_level_values(1)],
         names=ACCOUNT_NAMES,
@@ -332,6 +400,30 @@ def extraction_based(
     if u_sec + u_fd:
         logger.info("extraction accounts: %.6g of %s has no extraction input", u_sec + u_fd, s)
     return _accounts([pd.Series(a_sec + a_fd, index=idx), un], "extraction")
+
+
+def _extraction_origin(table: IOTable, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``W_E = A_E (I - D A)^-1 diag(x)`` and ``W^Y = Y_E + W_E diag(1/x) D Y`` (see
+    :func:`extraction_based`), from one factorisation of ``I - D A`` per extraction set."""
+    import scipy.sparse as sp
+
+    x = table._safe_x()
+    keep = np.ones(table.n)
+    keep[pos] = 0.0
+    A = table._A()
+    DA = (sp.diags(keep) @ A).tocsr() if table.is_sparse else A * keep[:, None]
+    key = ("extraction origin", tuple(pos))
+    solver = table._shared_solvers.get(key)
+    if solver is None:
+        method = table._solver.method if table._solver is not None else "auto"
+        solver = LeontiefSolver(DA, [f"{r}/{c}" for r, c in table.sectors], method=method)
+        table._shared_solvers[key] = solver
+    AE = A[pos].toarray() if table.is_sparse else A[pos]
+    # W_E' = diag(x) (I - D A)^-T A_E'
+    W = (solver.solve(AE.T, trans=True) * x[:, None]).T
+    Y = table._Y
+    WY = Y[pos] + (W / x[None, :]) @ (keep[:, None] * Y)
+    return W, WY
 
 
 def shared_alpha(
@@ -510,6 +602,7 @@ def all_perspectives(
     stressor: str | None = None,
     *,
     extraction: list | None = None,
+    extraction_method: str = "supply",
     alpha: str | float | pd.Series | None = None,
 ) -> dict[str, pd.Series]:
     """Every perspective that the table supports, keyed as in :data:`PERSPECTIVES`.
@@ -524,7 +617,9 @@ def all_perspectives(
         "income": income_based(table, s),
     }
     if extraction is not None or len(table.extraction):
-        out["extraction"] = extraction_based(table, s, extraction=extraction)
+        out["extraction"] = extraction_based(
+            table, s, extraction=extraction, method=extraction_method
+        )
     out["shared_value_added"] = shared_responsibility(table, s, alpha="value_added")
     out["shared_final_demand"] = shared_responsibility(table, s, alpha="final_demand")
     if alpha is not None and not isinstance(alpha, str):

@@ -53,6 +53,7 @@ import numpy as np
 import pandas as pd
 
 from carbonshare.accounting import perspectives as P
+from carbonshare.accounting.files import numeric_frame, read_csv_text
 from carbonshare.accounting.iotable import IOTable
 from carbonshare.errors import IOTableError
 
@@ -130,8 +131,11 @@ class SupplyChain:
         members = [str(m) for m in self.flows.index]
         if [str(c) for c in self.flows.columns] != members:
             raise IOTableError("flows must list the same members as rows and columns, in order")
-        if len(set(members)) != len(members):
-            raise IOTableError("member names must be unique")
+        dup = sorted({m for m in members if members.count(m) > 1})
+        if dup:
+            raise IOTableError(
+                f"member name(s) {dup} appear more than once; member names must be unique"
+            )
         if FINAL_CONSUMER in members:
             raise IOTableError(f"{FINAL_CONSUMER!r} is reserved for the product's consumer")
         self.flows = pd.DataFrame(self.flows.to_numpy(float), index=members, columns=members)
@@ -263,7 +267,8 @@ class SupplyChain:
         Zs = A * xs[None, :]
         fs = table.f(s) / x * xs
         vas = table.value_added.to_numpy() / x * xs
-        names = ["/".join(k) if len(table.regions) > 1 else k[1] for k in table.sectors]
+        multi = len(table.regions) > 1
+        names = ["/".join(k) if multi else k[1] for k in table.sectors]
         ys = np.zeros(table.n)
         ys[p] = amount
         if max_members < 2:
@@ -354,65 +359,122 @@ def read_supply_chain(path: str | Path, edges: str | Path | None = None) -> Supp
                    {"source": "shop", "target": "final consumer", "value": 60}]}
 
     CSV: ``path`` has columns ``name, emissions[, value_added]``; ``edges``
-    has ``source, target, value``. A target named ``final consumer`` (or
-    ``final_demand``, ``consumer``) is a sale to the product's consumer.
-    Parallel edges are summed.
+    has ``source, target, value`` (UTF-8 or latin-1 text). A target named
+    ``final consumer`` (or ``final_demand``, ``consumer``) is a sale to the
+    product's consumer. Each delivery is given once: a repeated
+    ``source -> target`` pair is an error (it is not summed), and so is a
+    repeated node name.
 
     Raises
     ------
     IOTableError
-        Missing columns, unknown member names (named in the message).
+        Missing columns, unknown or repeated member names, repeated edges,
+        cells that are not numbers (each named in the message).
     """
     path = Path(path)
     meta: dict[str, Any] = {}
+    repairs: list[dict] = []
+    if not path.exists():
+        raise IOTableError(f"supply-chain file {path} does not exist")
     if path.suffix.lower() == ".json":
-        data = json.loads(path.read_text())
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("latin-1")
+            repairs.append(
+                {
+                    "entity": str(path),
+                    "field": "encoding",
+                    "action": "decoded as latin-1",
+                    "detail": "the file is not valid UTF-8; read as latin-1 (ISO-8859-1)",
+                }
+            )
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise IOTableError(f"{path} is not valid JSON ({exc})") from None
+        if not isinstance(data, dict):
+            raise IOTableError(f"{path} must hold a JSON object with 'nodes' and 'edges'")
         nodes = pd.DataFrame(data.get("nodes", []))
         links = pd.DataFrame(data.get("edges", []))
         meta = {k: data[k] for k in ("name", "unit", "value_unit") if k in data}
+        where_nodes, where_edges = f"{path} (nodes)", f"{path} (edges)"
     else:
         if edges is None:
             raise IOTableError(
-                "a CSV chain needs two files: read_supply_chain(nodes_csv, edges_csv)"
+                "a CSV chain needs two files: read_supply_chain(nodes_csv, edges_csv) "
+                "(on the command line: --chain NODES.csv --chain-edges EDGES.csv)"
             )
-        nodes = pd.read_csv(path)
-        links = pd.read_csv(edges)
+        edges = Path(edges)
+        for f in (path, edges):
+            if not f.exists():
+                raise IOTableError(f"supply-chain file {f} does not exist")
+        read = {"dtype": {"name": str, "source": str, "target": str}, "keep_default_na": False}
+        nodes = read_csv_text(path, repairs=repairs, **read)
+        links = read_csv_text(edges, repairs=repairs, **read)
+        where_nodes, where_edges = str(path), str(edges)
     for df, cols, what in (
-        (nodes, ("name", "emissions"), "nodes"),
-        (links, ("source", "target", "value"), "edges"),
+        (nodes, ("name", "emissions"), where_nodes),
+        (links, ("source", "target", "value"), where_edges),
     ):
         missing = [c for c in cols if c not in df.columns]
         if missing:
-            raise IOTableError(f"supply-chain {what} lack column(s) {missing}; need {list(cols)}")
-    names = [str(n) for n in nodes["name"]]
+            raise IOTableError(
+                f"{what} lack(s) column(s) {missing}; need {list(cols)} (found {list(df.columns)})"
+            )
+    names = [str(n).strip() for n in nodes["name"]]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise IOTableError(
+            f"{where_nodes}: node name(s) {dup} appear more than once; give each once"
+        )
+    numbers = [c for c in ("emissions", "value_added") if c in nodes.columns]
+    num = numeric_frame(nodes.set_axis(names)[numbers].replace("", np.nan), where_nodes)
+    links = links.assign(
+        source=links["source"].astype(str).str.strip(),
+        target=links["target"].astype(str).str.strip(),
+    )
+    values = numeric_frame(
+        links[["value"]]
+        .replace("", np.nan)
+        .set_axis([f"{a} -> {b}" for a, b in zip(links["source"], links["target"], strict=True)]),
+        where_edges,
+    )["value"].to_numpy()
     Z = pd.DataFrame(0.0, index=names, columns=names)
     y = pd.Series(0.0, index=names)
-    for src, tgt, val in links[["source", "target", "value"]].itertuples(index=False):
-        src, tgt = str(src), str(tgt)
+    seen: dict[tuple[str, str], int] = {}
+    for k, (src, tgt) in enumerate(zip(links["source"], links["target"], strict=True)):
+        sink = tgt.lower() in _SINKS
+        key = (src, FINAL_CONSUMER if sink else tgt)
+        if key in seen:
+            raise IOTableError(
+                f"{where_edges}: edge {src} -> {key[1]} is given twice (edge rows {seen[key] + 1} "
+                f"and {k + 1}); give each delivery once (add the values into one edge)"
+            )
+        seen[key] = k
         if src not in Z.index:
             raise IOTableError(f"edge source {src!r} is not a node; nodes: {names}")
-        if tgt.lower() in _SINKS:
-            y[src] += float(val)
+        if sink:
+            y[src] = values[k]
         elif tgt in Z.columns:
-            Z.loc[src, tgt] += float(val)
+            Z.loc[src, tgt] = values[k]
         else:
             raise IOTableError(
                 f"edge target {tgt!r} is neither a node nor 'final consumer'; nodes: {names}"
             )
-    va = (
-        pd.Series(nodes["value_added"].to_numpy(float), index=names)
-        if "value_added" in nodes.columns
-        else None
-    )
-    return SupplyChain(
+    chain = SupplyChain(
         Z,
         y,
-        pd.Series(nodes["emissions"].to_numpy(float), index=names),
-        va,
+        num["emissions"],
+        num["value_added"] if "value_added" in num.columns else None,
         name=str(meta.get("name", path.stem)),
         unit=str(meta.get("unit", "t CO2")),
         value_unit=str(meta.get("value_unit", "currency")),
     )
+    if repairs:
+        chain.meta["repairs"] = repairs
+    return chain
 
 
 def emission_game_table(chain: SupplyChain, *, consumer_player: bool = False) -> np.ndarray:

@@ -34,6 +34,18 @@ def responsibility(
             "--stressor", "-s", help="Emission row (default CO2 when present, else the first)."
         ),
     ] = None,
+    chain: Annotated[
+        Path | None,
+        typer.Option(
+            "--chain",
+            help="Supply chain: JSON file, or nodes CSV (name, emissions[, value_added]) with "
+            "--chain-edges. Default: carved from the table.",
+        ),
+    ] = None,
+    chain_edges: Annotated[
+        Path | None,
+        typer.Option("--chain-edges", help="Edges CSV (source, target, value) of a CSV chain."),
+    ] = None,
     config: ConfigOption = None,
     out: OutOption = Path("results/responsibility"),
     print_config: PrintConfigOption = False,
@@ -60,6 +72,10 @@ def responsibility(
         cfg.table = table
     if stressor is not None:
         cfg.stressor = stressor
+    if chain is not None:
+        cfg.chain.path = str(chain)
+    if chain_edges is not None:
+        cfg.chain.edges_path = str(chain_edges)
     ran = run_study(
         cfg,
         run_responsibility,

@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 from pydantic import Field
@@ -94,6 +95,11 @@ class ResponsibilityConfig(StudyConfig):
         None,
         description="sectors tagged as fossil-fuel extraction (default: the table's); "
         "'region/sector' for a multi-region table",
+    )
+    extraction_method: Literal["supply", "requirements"] = Field(
+        "supply",
+        description="extraction accounts: 'supply' traces each sector's fuel inputs to their "
+        "extraction sector (Ghosh); 'requirements' splits by total requirements L",
     )
     alpha: float | None = Field(
         None, ge=0.0, le=1.0, description="extra shared-responsibility variant with this alpha"
@@ -309,7 +315,9 @@ def run_responsibility(
     notify(STEPS[2])
     with manifest.step(STEPS[2]):
         if stressor is not None:
-            persp = acc.all_perspectives(table, stressor, alpha=config.alpha)
+            persp = acc.all_perspectives(
+                table, stressor, alpha=config.alpha, extraction_method=config.extraction_method
+            )
             if not config.net_output:
                 variants = {"value_added": "value_added", "final_demand": "final_demand"}
                 if config.alpha is not None:
@@ -350,6 +358,8 @@ def run_responsibility(
     with manifest.step(STEPS[4]):
         if stressor is not None:
             chain = _chain(config, table, stressor)
+            for r in chain.meta.get("repairs", []):
+                manifest.repair(r["entity"], r["field"], r["action"], r["detail"])
             chain_acc = chain_accounts(chain, consumer_player=config.chain.consumer_player)
             manifest.note(
                 f"supply chain: {chain.name}, {len(chain.members)} members, footprint "
@@ -391,6 +401,45 @@ PERSPECTIVE_LABELS = {
 }
 
 
+CHAIN_RULE_LABELS = {
+    "producer": "producer (direct)",
+    "consumer": "consumer (footprint)",
+    "income": "income (downstream)",
+    "shared_value_added": "shared, value-added alpha",
+    "shared_final_demand": "shared, final-demand alpha",
+    "carbon_emission_added": "carbon emission added",
+    "shapley": "Shapley value",
+    "nucleolus": "nucleolus",
+}
+
+#: items a figure shows (the largest; the rest are summed into one "others" item); the full
+#: data are in the tables
+TOP_N = 15
+
+
+def top_with_others(df: pd.DataFrame | pd.Series, n: int = TOP_N) -> pd.DataFrame | pd.Series:
+    """The ``n`` rows of largest absolute value (over all columns) in their order, plus one row
+    ``"others (k)"`` holding the sum of the ``k`` other rows; unchanged if at most ``n + 1`` rows.
+
+    Sums keep the figure's total equal to the table's (every perspective conserves the total).
+
+    Examples
+    --------
+    >>> top_with_others(pd.Series([5.0, 1.0, 3.0, 2.0], index=list("abcd")), n=2).to_dict()
+    {'a': 5.0, 'c': 3.0, 'others (2)': 3.0}
+    """
+    if len(df) <= n + 1:
+        return df
+    size = df.abs() if isinstance(df, pd.Series) else df.abs().max(axis=1)
+    keep = size.nlargest(n).index
+    mask = df.index.isin(keep)
+    rest = df[~mask].sum()
+    label = f"others ({int((~mask).sum())})"
+    if isinstance(df, pd.Series):
+        return pd.concat([df[mask], pd.Series([rest], index=[label], name=df.name)])
+    return pd.concat([df[mask], rest.to_frame(label).T])
+
+
 def sankey_flows(result: ResponsibilityResult, *, min_share: float = 0.0) -> pd.DataFrame:
     """Producer -> consumer flows for the Sankey figure (source, target, value >= 0).
 
@@ -408,6 +457,12 @@ def sankey_flows(result: ResponsibilityResult, *, min_share: float = 0.0) -> pd.
     df = df.groupby(["source", "target"], sort=False, as_index=False)["value"].sum()
     neg = float(df.loc[df["value"] < 0, "value"].sum())
     df = df[df["value"] > min_share * df["value"].clip(lower=0).sum()].reset_index(drop=True)
+    for side, word in (("source", "producers"), ("target", "consumers")):  # readable: top N
+        tot = df.groupby(side, sort=False)["value"].sum()
+        if len(tot) > TOP_N + 1:
+            other = tot.index.difference(tot.nlargest(TOP_N).index)
+            df.loc[df[side].isin(other), side] = f"other {word} ({len(other)})"
+    df = df.groupby(["source", "target"], sort=False, as_index=False)["value"].sum()
     if multi:
         df["source"] = "produced in " + df["source"]
         df["target"] = "consumed in " + df["target"]
@@ -438,6 +493,10 @@ def _bar_figure(df: pd.DataFrame, title: str, unit: str):
     return fig
 
 
+def _top_title(title: str, df: pd.DataFrame | pd.Series) -> str:
+    return title if len(df) <= TOP_N + 1 else f"{title}: largest {TOP_N} of {len(df)}"
+
+
 def _holder_frame(result: ResponsibilityResult, kind: str) -> pd.DataFrame:
     acc = result.accounts
     sub = acc[acc.index.get_level_values("kind") == kind]
@@ -460,7 +519,8 @@ def _static_figures(result: ResponsibilityResult, fig_dir: Path) -> list[Path]:
     made = {}
     multi = len(result.table.regions) > 1
     if result.stressor is not None:
-        unit = f"{result.stressor} ({result.table.units.get('F', '')})"
+        unit_f = result.table.units.get("F", "")
+        unit = f"{result.stressor} ({unit_f})" if unit_f else str(result.stressor)
         held = result.accounts.copy()
         # MRIO: one bar per region and kind of holder (sectors, final demand ...); the
         # holder-level accounts are in tables/accounts.csv
@@ -468,17 +528,34 @@ def _static_figures(result: ResponsibilityResult, fig_dir: Path) -> list[Path]:
         held = held.groupby(level=0, sort=False).sum()
         for col in held.columns:
             acc = held[col][held[col].abs() > 0].rename(col)
+            label = PERSPECTIVE_LABELS.get(col, col)
+            if len(acc) < 2:  # one bar says nothing a sentence cannot
+                result.manifest.note(
+                    f"figure of the {label} accounts not drawn: one holder "
+                    f"({', '.join(map(str, acc.index)) or 'none'}) holds everything; see "
+                    "tables/accounts.csv"
+                )
+                continue
             made[f"accounts_{col}"] = F.bar(
-                acc, title=f"{PERSPECTIVE_LABELS.get(col, col)}", ylabel=unit
+                top_with_others(acc), title=_top_title(label, acc), ylabel=unit
             )
+        # one bar per rule, stacked by member: each bar is the product's footprint, split
+        chain = result.chain_accounts.rename(columns=lambda c: CHAIN_RULE_LABELS.get(c, c)).T
+        chain = chain.loc[:, (chain.abs() > 0).any()]
         made["chain_accounts"] = F.bar(
-            result.chain_accounts, title=f"Supply chain: {result.chain.name}", ylabel=unit
+            chain, title=f"Supply chain: {result.chain.name}", ylabel=unit, stacked=True
         )
     lk = result.linkages[["backward_index", "forward_index"]]
     if not multi:
         lk = lk.droplevel(0)
+    else:
+        lk.index = ["/".join(map(str, i)) for i in lk.index]
     lk = lk.rename(columns={"backward_index": "backward", "forward_index": "forward"})
-    made["linkages"] = F.bar(lk, title="Linkages (normalised)")
+    title = "Linkages"
+    if len(lk) > TOP_N:  # indices are not additive: the strongest sectors, no "others" bar
+        lk = lk.loc[lk.max(axis=1).nlargest(TOP_N).index]
+        title += f": {TOP_N} strongest of {len(result.linkages)} sectors"
+    made["linkages"] = F.bar(lk, title=title, ylabel="linkage index (mean over sectors = 1)")
     paths: list[Path] = []
     for name, fig in made.items():
         paths.extend(F.save_figure(fig, fig_dir / name))
@@ -552,30 +629,44 @@ def _report(result: ResponsibilityResult, out_dir: Path, figure_paths: list[Path
         if not ext.empty:
             sec = sec.join(ext["extraction"].rename("extraction"), how="outer")
         rep.add_plotly(
-            _bar_figure(sec.fillna(0.0), "Accounts of producing sectors", unit),
+            _bar_figure(
+                top_with_others(sec.fillna(0.0)),
+                _top_title("Accounts of producing sectors", sec),
+                unit,
+            ),
             "Producer-side perspectives",
             caption="Production, income (primary inputs of the sector), extraction, "
             "shared (producer part) and carbon emission added, by sector.",
         )
         fd = _holder_frame(result, "final demand")
         rep.add_plotly(
-            _bar_figure(fd, "Accounts of final-demand categories", unit),
+            _bar_figure(
+                top_with_others(fd), _top_title("Accounts of final-demand categories", fd), unit
+            ),
             "Consumer-side perspectives",
             caption="Consumption (footprint) and the consumer part of shared "
             "responsibility, by final-demand category (and region).",
         )
         rep.add_table(result.alpha.reset_index(), "Shared-responsibility producer shares alpha")
         rep.add_section("Trade")
-        rep.add_table(
-            result.regional.reset_index(),
-            "Regional accounts",
-            caption="balance = exports embodied - imports embodied = production - consumption.",
-        )
-        rep.add_table(
-            result.embodied_trade.reset_index(),
-            "Emissions embodied in trade",
-            caption="Rows: producing region; columns: consuming region.",
-        )
+        if len(t.regions) > 1:
+            rep.add_table(
+                result.regional.reset_index(),
+                "Regional accounts",
+                caption="balance = exports embodied - imports embodied = production - consumption.",
+            )
+            rep.add_table(
+                result.embodied_trade.reset_index(),
+                "Emissions embodied in trade",
+                caption="Rows: producing region; columns: consuming region.",
+            )
+        else:
+            rep.add_markdown(
+                f"A single-region table ({t.regions[0]}) has no trade between regions: imports "
+                "are a primary input and exports a final-demand category (see the consumer-side "
+                "perspectives). tables/regional_accounts.csv holds its production and "
+                "consumption totals."
+            )
         rep.add_section("Supply chain")
         rep.add_table(
             result.chain_accounts.reset_index(),
@@ -583,7 +674,11 @@ def _report(result: ResponsibilityResult, out_dir: Path, figure_paths: list[Path
             caption="Every column sums to the product's footprint.",
         )
         rep.add_plotly(
-            _bar_figure(result.chain_accounts, "Members' accounts", unit),
+            _bar_figure(
+                result.chain_accounts.rename(columns=lambda c: CHAIN_RULE_LABELS.get(c, c)),
+                "Members' accounts",
+                unit,
+            ),
             "Chain accounts by rule",
             caption="Shapley and nucleolus of the chain's emission game c(S) (see "
             "docs/responsibility.md).",
