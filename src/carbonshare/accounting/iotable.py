@@ -225,6 +225,8 @@ class IOTable:
         (e.g. value added of an MRIO without imports and taxes); the Ghosh
         model always uses ``v = x - 1'Z``, never ``V``.
 
+    Notes
+    -----
     Every labelled block is aligned **by label** to the sectors (the rows of
     ``Z``) and the final-demand columns (the columns of ``Y``), never by
     position: the columns of ``Z``, ``V``, ``F``, ``factors`` and the rows of
