@@ -14,6 +14,7 @@ from carbonshare.studies.alliances_config import AlliancesConfig
 TABLES = (
     "indicators", "weights", "scores", "linkage", "crl_matrix", "alliances", "country_shares",
     "top10", "decomposition", "selection", "missing_data", "windows", "statistics",
+    "share_structure", "linkage_pairs", "mutual_pairs", "long_links",
 )  # fmt: skip
 FIGURES = (
     "linkage_map", "alliance_map", "emission_rights_map", "radar_top_countries",

@@ -17,6 +17,7 @@ from carbonshare.cli import data as data_cli
 from carbonshare.cli import game as game_cli
 from carbonshare.cli import run as run_cli
 from carbonshare.cli import sweep as sweep_cli
+from carbonshare.cli import uncertainty as uncertainty_cli
 from carbonshare.errors import CarbonshareError
 
 app = typer.Typer(
@@ -31,6 +32,7 @@ app.add_typer(data_cli.app, name="data")
 app.add_typer(game_cli.app, name="game")
 app.add_typer(run_cli.app, name="run")
 app.add_typer(sweep_cli.app, name="sweep")
+app.add_typer(uncertainty_cli.app, name="uncertainty")
 
 _state = {"debug": False}
 

@@ -1,7 +1,7 @@
 """`carbonshare run ...`: the end-to-end studies.
 
 Each study registers its command from its own module so that the studies
-stay independent: ``alliances`` (METHODS A), ``principles`` (C2),
+stay independent: ``alliances`` (METHODS A), ``bluecarbon`` (B), ``principles`` (C2),
 ``responsibility`` (C1, C3).
 """
 
@@ -84,4 +84,9 @@ def run_study(
 
 
 # Each module below adds its command to ``app`` with ``@app.command(...)``.
-from carbonshare.cli import run_alliances, run_principles, run_responsibility  # noqa: E402,F401
+from carbonshare.cli import (  # noqa: E402,F401
+    run_alliances,
+    run_bluecarbon,
+    run_principles,
+    run_responsibility,
+)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
+
+import typer
 
 from carbonshare.cli.run import (
     ConfigOption,
@@ -27,6 +30,14 @@ def alliances(
     no_report: NoReportOption = False,
     panel: PanelOption = None,
     sheet: SheetOption = None,
+    preset: Annotated[
+        str | None,
+        typer.Option(
+            help="Named set of options under the config's explicit values: zhou2024 (the "
+            "paper's text, the default values) or zhou2024-closest (closest to the published "
+            "numbers, not the paper's text).",
+        ),
+    ] = None,
 ) -> None:
     """Carbon-reduction alliances and emission-rights shares of the world's countries.
 
@@ -40,6 +51,10 @@ def alliances(
     from carbonshare.studies.common import load_config
 
     cfg = load_config(AlliancesConfig, config)
+    if preset is not None:
+        from carbonshare.studies.alliances_presets import with_preset
+
+        cfg = with_preset(cfg, preset)
     runner = run_alliances
     if panel is not None or sheet is not None:
         from functools import partial
@@ -65,7 +80,26 @@ def alliances(
 
 
 def _summary(result, out: Path, console) -> None:
+    from rich.panel import Panel
     from rich.table import Table
+
+    from carbonshare.studies.alliances_presets import preset_label
+
+    label = preset_label(result.config.preset)
+    if label:
+        console.print(f"preset [bold]{result.config.preset}[/bold]: {label}")
+    dg = result.diagnostics
+    if dg is not None:
+        conc = dg.concentration
+        if conc.warning:
+            console.print(Panel(conc.warning, title="warning: linkage concentration",
+                                border_style="red"))  # fmt: skip
+        console.print(
+            f"linkage: top pair {100 * conc.top_share:.1f} % of the total, Herfindahl "
+            f"{conc.herfindahl:.3f} = {conc.effective_pairs:.1f} effective linked pairs"
+        )
+        console.print(dg.structure_summary())
+        console.print(dg.count_summary())
 
     shares = result.country_shares
     head = result.config.allocation.methods[0]
@@ -88,10 +122,14 @@ def _summary(result, out: Path, console) -> None:
     console.print(table)
     top = shares.sort_values(f"share_{head}", ascending=False).head(10)
     t2 = Table(title=f"Top 10 countries ({head.replace('_', '-')} share of global emission rights)")
-    for col in ("rank", "iso3", "country", "alliance", "share %", "Shapley %", "Owen %"):
+    unc = result.uncertainty
+    cols = ["rank", "iso3", "country", "alliance", "share %", "Shapley %", "Owen %"]
+    if unc is not None:
+        cols.insert(5, f"90 % interval ({unc.n_samples:,} samples)")
+    for col in cols:
         t2.add_column(col, justify="left" if col in ("iso3", "country") else "right")
     for iso3, row in top.iterrows():
-        t2.add_row(
+        cells = [
             str(row["rank"]),
             str(iso3),
             str(row["name"]),
@@ -99,7 +137,11 @@ def _summary(result, out: Path, console) -> None:
             f"{row[f'share_{head}']:.2f}",
             _fmt(row.get("share_shapley")),
             _fmt(row.get("share_owen")),
-        )
+        ]
+        if unc is not None:
+            iv = unc.intervals.loc[iso3]
+            cells.insert(5, f"{iv['p5_pct']:.2f} - {iv['p95_pct']:.2f}")
+        t2.add_row(*cells)
     console.print(t2)
     from carbonshare.studies.common import exclusion_share
 

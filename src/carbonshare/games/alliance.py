@@ -55,6 +55,22 @@ Shapley value Q_k equals the sum of the Owen values of union k's members
 psi_i = P^U_i / 2 + T^U_i / 3 (the same formulas with w restricted to pairs
 inside U and A, W replaced by A_U, W_U); country i gets Q_U psi_i / sum_U psi.
 
+Capacity / linkage decomposition of the Shapley shares. Substituting P_i and
+T_i, phi_i = a_i W / 3 + r_i A / 3 + ((w a)_i - a_i r_i) / 6, and v(N) = A W.
+With alpha_i = a_i / A (share of total ACI) and rho_i = r_i / (2 W) (share of
+total linkage; sum_i r_i = 2 W) the one-stage Shapley share Q_i = phi_i / v(N) is
+
+  Q_i = alpha_i / 3 + 2 rho_i / 3 + eps_i,
+  eps_i = sum_j w_ij (a_j - a_i) / (6 A W),   sum_i eps_i = 0
+
+(eps is antisymmetric in the pair (i, j), so it cancels over all countries:
+it moves share from a country to partners with higher capacity and back).
+Each triple dividend a_k w_ij gives 1/3 to k (the alpha part) and 1/3 to each
+of i and j (the rho part); the pair dividends, counted in both, leave the
+correction eps. With a, w >= 0: Q_i - alpha_i / 3 = (r_i (2A - a_i) + (w a)_i)
+/ (6 A W) >= 0, so alpha_i / 3 is a floor no linkage can lower (and likewise
+Q_i >= rho_i / 3).
+
 All formulas are checked against brute force on explicit tables in the tests.
 """
 
@@ -130,16 +146,27 @@ class AllianceGame(DividendGame):
 
     # -- closed forms --------------------------------------------------------------------------
     def _pair_triple_sums(self) -> tuple[np.ndarray, np.ndarray]:
-        a, w = self.aci, self._w
-        r = w.sum(axis=1)
-        wa = w @ a
-        pair = a * r + wa
-        triple = a * (w.sum() / 2.0 - r) + r * (a.sum() - a) - wa
-        return pair, triple
+        return _pair_triple_sums(self.aci, self._w)
 
     def shapley_array(self) -> np.ndarray:
-        pair, triple = self._pair_triple_sums()
-        return pair / 2.0 + triple / 3.0
+        return shapley_closed_form(self.aci, self._w)
+
+    def shapley_decomposition(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(alpha, rho, eps) with Shapley share Q_i = alpha_i/3 + 2 rho_i/3 + eps_i (module doc).
+
+        alpha_i = a_i / A, rho_i = r_i / (2 W), eps_i = sum_j w_ij (a_j - a_i) / (6 A W);
+        all dimensionless and exact. Raises GameError if A W = v(N) = 0 (no shares).
+        """
+        a, w = self.aci, self._w
+        total_a, total_w = a.sum(), w.sum() / 2.0
+        if not total_a * total_w != 0:
+            raise GameError(
+                "v(N) = (sum ACI)(sum CRL) is 0, so shares are undefined; give some positive "
+                "ACI and some positive CRL"
+            )
+        r = w.sum(axis=1)
+        eps = (w @ a - a * r) / (6.0 * total_a * total_w)
+        return a / total_a, r / (2.0 * total_w), eps
 
     def banzhaf_array(self) -> np.ndarray:
         pair, triple = self._pair_triple_sums()
@@ -163,17 +190,36 @@ class AllianceGame(DividendGame):
         return pair / 2.0 + triple / 3.0 - b / 12.0 + c / 6.0
 
     def within_union_shapley_array(self, ids: np.ndarray) -> np.ndarray:
-        a = self.aci
-        m = int(ids.max()) + 1
-        same = ids[:, None] == ids[None, :]
-        w_in = np.where(same, self._w, 0.0)
-        r_in = w_in.sum(axis=1)
-        wa_in = w_in @ a
-        a_own = np.bincount(ids, a, minlength=m)[ids]
-        w_own = (np.bincount(ids, r_in, minlength=m) / 2.0)[ids]
-        pair = a * r_in + wa_in
-        triple = a * (w_own - r_in) + r_in * (a_own - a) - wa_in
-        return pair / 2.0 + triple / 3.0
+        return within_union_closed_form(self.aci, self._w, ids)
+
+
+def _pair_triple_sums(a: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r = w.sum(axis=1)
+    wa = w @ a
+    pair = a * r + wa
+    triple = a * (w.sum() / 2.0 - r) + r * (a.sum() - a) - wa
+    return pair, triple
+
+
+def shapley_closed_form(a: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Shapley value phi_i = P_i / 2 + T_i / 3 (module docstring) from ACI ``a`` and the
+    symmetric pair weights ``w`` = CRL + CRL^T with zero diagonal; arrays in, array out."""
+    pair, triple = _pair_triple_sums(a, w)
+    return pair / 2.0 + triple / 3.0
+
+
+def within_union_closed_form(a: np.ndarray, w: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """psi_i: Shapley value of i in its own union's subgame (``ids`` 0..m-1), arrays only."""
+    m = int(ids.max()) + 1
+    same = ids[:, None] == ids[None, :]
+    w_in = np.where(same, w, 0.0)
+    r_in = w_in.sum(axis=1)
+    wa_in = w_in @ a
+    a_own = np.bincount(ids, a, minlength=m)[ids]
+    w_own = (np.bincount(ids, r_in, minlength=m) / 2.0)[ids]
+    pair = a * r_in + wa_in
+    triple = a * (w_own - r_in) + r_in * (a_own - a) - wa_in
+    return pair / 2.0 + triple / 3.0
 
 
 def _triples(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

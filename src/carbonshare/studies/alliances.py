@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from carbonshare.cooperation.diagnostics import AllianceDiagnostics
 from carbonshare.data.coverage import country_note
 from carbonshare.data.userdata import prepare_panel
 from carbonshare.errors import ConfigError, DataError
@@ -41,6 +42,7 @@ from carbonshare.studies.common import (
     check_output_dir,
     nearest_row_fill,
 )
+from carbonshare.uncertainty.summary import UncertaintySummary
 
 __all__ = [
     "STEPS",
@@ -63,6 +65,7 @@ STEPS: tuple[str, ...] = (
     "linkage and alliances",
     "allocation",
     "statistics",
+    "uncertainty",
 )
 """Names of the computing steps, in order (the CLI adds the writing steps)."""
 
@@ -442,6 +445,33 @@ def _grid(config: AlliancesConfig) -> pd.DataFrame:
     return grid
 
 
+def _distances(
+    countries: pd.DataFrame, config: AlliancesConfig, manifest: Manifest | None = None
+) -> pd.DataFrame:
+    """Distance matrix (km) of the study countries from ``distances.source``.
+
+    A CEPII source lacking a country takes that country's pairs from ``distances.fill_from``
+    (each pair recorded as a repair), or fails naming it when fill_from is null.
+    """
+    from carbonshare import geo
+
+    source = config.distances.source
+    if source == "capitals":
+        return geo.great_circle_km(geo.capital_points(countries))
+    if not hasattr(geo, "distance_matrix"):
+        raise ConfigError(
+            f"distances.source={source!r} needs the CEPII distance table "
+            "(carbonshare.geo.distance_matrix), which this installation lacks; use "
+            "distances.source: capitals"
+        )
+    fill = config.distances.fill_from
+    D = geo.distance_matrix(list(countries.index), source, countries=countries, fill_from=fill)
+    for pair in D.attrs.get("filled", []):
+        if manifest is not None:
+            manifest.repair(pair, "distance_km", f"from {fill}", f"{source} lacks the pair")
+    return D
+
+
 def _floor_distances(D: pd.DataFrame, min_km: float | None, manifest: Manifest) -> pd.DataFrame:
     """Apply the config's distance floor (recording every floored pair); None = unchanged."""
     if min_km is None:
@@ -488,6 +518,8 @@ def allocate(
     crl: pd.DataFrame,
     members: pd.Series,
     methods: tuple[str, ...] | list[str] = ("two_stage", "shapley", "owen"),
+    *,
+    stage1: str = "quotient",
 ) -> dict[str, pd.DataFrame]:
     """Emission-rights shares Q (Eq. 13, in %) and their exact decomposition (METHODS A6-A7).
 
@@ -507,18 +539,15 @@ def allocate(
     crl : CRL matrix of the same countries (Eq. 8).
     members : country -> alliance (the a priori unions).
     methods : any of "two_stage", "shapley", "owen".
+    stage1 : stage-1 game of "two_stage" (:data:`carbonshare.cooperation.linkage.STAGE1_GAMES`;
+        "quotient" is METHODS A6).
 
     Returns
     -------
     dict method -> DataFrame (countries x ["share"] + parts), in % (shares sum to 100).
     """
-    from carbonshare.games import (
-        alliance_game,
-        owen_value,
-        partition,
-        shapley_value,
-        two_stage_shapley,
-    )
+    from carbonshare.cooperation.linkage import stage1_values, two_stage_values
+    from carbonshare.games import alliance_game, owen_value, partition, shapley_value
 
     aci_total = aci_parts.sum(axis=1)
     game = alliance_game(aci_total, crl)
@@ -528,17 +557,19 @@ def allocate(
     out: dict[str, pd.DataFrame] = {}
     for method in methods:
         if method == "two_stage":
-            total = two_stage_shapley(game, members)
+            c = game.crl
+            total = pd.Series(
+                two_stage_values(game.aci, c, ids, stage1), index=aci_total.index, name="two_stage"
+            )
             # psi: Shapley value of each alliance's own game (stage 2), linear in ACI
             psi = pd.Series(game.within_union_shapley_array(ids), index=total.index)
-            owen_total = owen_value(game, members)
-            q_union = owen_total.groupby(members).transform("sum")  # Q_k (stage 1)
+            q_union = pd.Series(stage1_values(game.aci, c, ids, stage1)[ids], index=total.index)
             size = members.groupby(members).transform("size")
             use_psi = (size > 1) & (psi > 0) & psi.groupby(members).transform("min").gt(0)
             parts = {}
             for p, g in part_games.items():
                 psi_p = pd.Series(g.within_union_shapley_array(ids), index=total.index)
-                owen_p = owen_value(g, members).groupby(members).transform("sum")
+                owen_p = stage1_values(g.aci, c, ids, stage1)[ids]  # Q_k of the part (linear)
                 via_psi = total * psi_p / psi.where(use_psi, 1.0)
                 via_union = total * owen_p / q_union.where(q_union > 0, 1.0)
                 parts[p] = via_psi.where(use_psi, via_union)
@@ -682,6 +713,12 @@ class AllianceResult:
     countries: pd.DataFrame
     grid: pd.DataFrame
     weight_details: pd.DataFrame = field(default_factory=pd.DataFrame)
+    game_linkage: pd.DataFrame | None = None
+    """The linkage inside v(S): CRL after ``linkage.transform`` (CRL itself for none)."""
+    diagnostics: AllianceDiagnostics | None = None
+    """Linkage concentration, share structure, mutual pairs and long links (issue 11)."""
+    uncertainty: UncertaintySummary | None = None
+    """Monte Carlo summary when ``uncertainty.samples`` > 0 (carbonshare.uncertainty)."""
     paths: list[Path] = field(default_factory=list)
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -715,6 +752,23 @@ class AllianceResult:
             "missing_data": self.matrix.missing,
             "windows": self.matrix.windows,
             "statistics": stats,
+            **self._diagnostic_tables(),
+            **(
+                {f"uncertainty_{k}": v for k, v in self.uncertainty.tables().items()}
+                if self.uncertainty is not None
+                else {}
+            ),
+        }
+
+    def _diagnostic_tables(self) -> dict[str, pd.DataFrame]:
+        dg = self.diagnostics
+        if dg is None:
+            return {}
+        return {
+            "share_structure": dg.structure,
+            "linkage_pairs": dg.concentration.pairs,
+            "mutual_pairs": dg.mutual,
+            "long_links": dg.long,
         }
 
     def write(self, out_dir: str | Path, progress: ProgressCallback | None = None) -> list[Path]:
@@ -769,8 +823,10 @@ def run_alliances(
     >>> print(f"{result.country_shares['share_two_stage'].sum():.6f}")
     100.000000
     """
-    from carbonshare import cooperation, geo
+    from carbonshare import cooperation
     from carbonshare import indicators as ind
+    from carbonshare.cooperation.diagnostics import diagnose
+    from carbonshare.cooperation.linkage import transform_linkage
 
     config = config or AlliancesConfig()
     if out_dir is not None:
@@ -828,14 +884,22 @@ def run_alliances(
 
     notify(STEPS[2])
     with manifest.step(STEPS[2]):
-        points = geo.capital_points(countries.loc[X.index])
-        D = _floor_distances(geo.great_circle_km(points), config.distances.min_km, manifest)
+        D = _floor_distances(
+            _distances(countries.loc[X.index], config, manifest),
+            config.distances.min_km,
+            manifest,
+        )
         L = matrix.labour_cost
         scores["labour_cost"] = L
 
     notify(STEPS[3])
     with manifest.step(STEPS[3]):
-        crl = cooperation.crl_matrix(dims["Sc"], dims["Ec"], dims["Ev"], D, L)
+        crl = cooperation.crl_matrix(
+            dims["Sc"], dims["Ec"], dims["Ev"], D, L,
+            distance_exponent=config.distances.exponent,
+            labour_exponent=config.labour_cost.exponent,
+        )  # fmt: skip
+        game_linkage = transform_linkage(crl, config.linkage.transform)
         scores["mass"] = cooperation.gravity_mass(dims["Sc"], dims["Ec"], dims["Ev"])
         links = cooperation.strongest_links(crl)
         am = config.alliances
@@ -852,7 +916,16 @@ def run_alliances(
 
     notify(STEPS[4])
     with manifest.step(STEPS[4]):
-        shares = allocate(contributions, crl, members, config.allocation.methods)
+        shares = allocate(
+            contributions, game_linkage, members, config.allocation.methods,
+            stage1=config.allocation.stage1,
+        )  # fmt: skip
+        diagnostics = diagnose(
+            scores["ACI"], game_linkage, linkage, members, D, names=countries["name"]
+        )
+        if diagnostics.concentration.warning:
+            logger.info(diagnostics.concentration.warning)
+        manifest.extra["diagnostics"] = diagnostics.to_dict()
 
     notify(STEPS[5])
     with manifest.step(STEPS[5]):
@@ -888,7 +961,16 @@ def run_alliances(
         countries=countries,
         grid=grid,
         weight_details=weight_details,
+        game_linkage=game_linkage,
+        diagnostics=diagnostics,
     )
+    notify(STEPS[6])
+    if config.uncertainty.samples > 0:
+        from carbonshare.uncertainty.alliances import uncertainty_alliances
+
+        with manifest.step(STEPS[6]):
+            result.uncertainty = uncertainty_alliances(result, workers=1, panel=panel)
+            manifest.extra["uncertainty"] = result.uncertainty.to_dict()
     if out_dir is not None:
         result.write(out_dir, progress=notify)
     return result

@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from carbonshare.studies.common import StudyConfig
+from carbonshare.uncertainty.spec import UncertaintyConfig
 
 __all__ = [
     "AllianceMethodConfig",
@@ -25,6 +26,7 @@ __all__ = [
     "DistanceConfig",
     "IndicatorSpec",
     "LabourCostConfig",
+    "LinkageConfig",
     "MissingDataConfig",
     "NormalisationConfig",
     "OutputConfig",
@@ -222,6 +224,11 @@ class LabourCostConfig(StudyConfig):
         "gni_ppp_per_capita",
     )
     window: Window = Field("mean", description="which window of `years` applies")
+    exponent: float = Field(
+        1.0,
+        ge=0,
+        description="b in CRL = M_i M_j / (D^a (L_i L_j)^b); 1 is Eq. 8, 0 ignores labour costs",
+    )
 
     @field_validator("proxy")
     @classmethod
@@ -236,16 +243,41 @@ class LabourCostConfig(StudyConfig):
 
 
 class DistanceConfig(StudyConfig):
-    """Distances D_ij of the gravity model (Eq. 8): great-circle km between capitals.
+    """Distances D_ij of the gravity model (Eq. 8), in km.
 
-    D enters CRL squared, so two capitals a few km apart (Kinshasa and
-    Brazzaville, 7.6 km) dominate the linkage and the game. ``min_km`` floors
-    every distance (each floored pair is recorded); ``null`` = the paper's
-    plain capital distances.
+    ``source``: ``capitals`` (great-circle distance between capitals, the paper's) or a
+    CEPII GeoDist measure (:func:`carbonshare.geo.distance_matrix`): ``cepii_distw``
+    (population-weighted between the main cities, the standard of gravity models),
+    ``cepii_dist`` (between the most populated cities), ``cepii_distcap`` (capitals).
+    D enters CRL to the power ``exponent`` (2 in Eq. 8), so two capitals a few km apart
+    (Kinshasa and Brazzaville, 7.6 km) dominate the linkage and the game. ``min_km``
+    floors every distance (each floored pair is recorded); ``null`` = no floor.
     """
 
+    source: Literal["capitals", "cepii_distw", "cepii_dist", "cepii_distcap"] = Field(
+        "capitals", description="capitals (the paper) or a CEPII GeoDist distance"
+    )
+    exponent: float = Field(
+        2.0, ge=0, description="a in CRL = M_i M_j / (D^a (L_i L_j)^b); 2 is Eq. 8"
+    )
+    fill_from: Literal["capitals"] | None = Field(
+        "capitals",
+        description="pairs a CEPII source lacks (e.g. Montenegro) come from capital distances, "
+        "each recorded as a repair; null: such a country is an error",
+    )
+
     min_km: float | None = Field(
-        None, gt=0, description="floor on capital-to-capital distances (null: none, the paper's)"
+        None, gt=0, description="floor on every distance, km (null: none, the paper's)"
+    )
+
+
+class LinkageConfig(StudyConfig):
+    """The linkage inside the game v(S) (carbonshare.cooperation.linkage); never alliances."""
+
+    transform: Literal["none", "log_minmax", "rank", "row_normalised"] = Field(
+        "none",
+        description="none (the paper), log_minmax (log CRL scaled to 0-1), rank (rank / number "
+        "of pairs) or row_normalised (each country's links as shares of its own linkage)",
     )
 
 
@@ -290,6 +322,11 @@ class AllocationConfig(StudyConfig):
         description="solutions computed side by side; the first is the headline share",
     )
     top_fraction: float = Field(0.1, gt=0, le=1, description="fraction of countries in `top10`")
+    stage1: Literal["quotient", "within_only", "cross_only"] = Field(
+        "quotient",
+        description="stage-1 game of two_stage: quotient (v of the union, METHODS A6), "
+        "within_only (links inside each alliance only) or cross_only (links between alliances)",
+    )
 
     @field_validator("methods")
     @classmethod
@@ -325,8 +362,17 @@ class OutputConfig(StudyConfig):
 
 
 class AlliancesConfig(StudyConfig):
-    """Configuration of ``carbonshare run alliances`` (defaults = Zhou et al. 2024)."""
+    """Configuration of ``carbonshare run alliances`` (defaults = Zhou et al. 2024).
 
+    ``preset`` names a set of values (:data:`carbonshare.studies.alliances_presets.PRESETS`)
+    applied under the fields given explicitly: explicit values win.
+    """
+
+    preset: str | None = Field(
+        None,
+        description="zhou2024 (the paper's text) or zhou2024-closest (closest to the "
+        "published numbers, not the paper's text); explicit fields override it",
+    )
     years: YearsConfig = Field(default_factory=YearsConfig)
     indicators: dict[str, IndicatorSpec] = Field(
         default_factory=default_indicators,
@@ -339,9 +385,18 @@ class AlliancesConfig(StudyConfig):
     weights: WeightsConfig = Field(default_factory=WeightsConfig)
     labour_cost: LabourCostConfig = Field(default_factory=LabourCostConfig)
     distances: DistanceConfig = Field(default_factory=DistanceConfig)
+    linkage: LinkageConfig = Field(default_factory=LinkageConfig)
     alliances: AllianceMethodConfig = Field(default_factory=AllianceMethodConfig)
     allocation: AllocationConfig = Field(default_factory=AllocationConfig)
     output: OutputConfig = Field(default_factory=OutputConfig)
+    uncertainty: UncertaintyConfig = Field(default_factory=UncertaintyConfig)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _apply_preset(cls, data):
+        from carbonshare.studies.alliances_presets import apply_preset
+
+        return apply_preset(data)
 
     @field_validator("indicators")
     @classmethod

@@ -201,6 +201,7 @@ def write_report(result: AllianceResult, out_dir: Path, figure_paths: list[Path]
         "Carbon-reduction alliances and emission rights",
         f"Zhou et al. (2024) method on the bundled data: {len(cs)} countries, {n_all} alliances",
     )
+    _add_diagnostics(rep, result)
     rep.add_markdown(
         f"- **{len(cs)} countries** enter the study ({stats['n_excluded']} candidates excluded, "
         f"{stats['n_repairs']} data repairs; see *Data*).\n"
@@ -218,14 +219,6 @@ def write_report(result: AllianceResult, out_dir: Path, figure_paths: list[Path]
         rep.add_markdown(
             "\n".join(f"- **Warning**: {w}" for w in result.manifest.warnings), title="Warnings"
         )
-    close = result.linkage.sort_values("distance_km").iloc[0]
-    rep.add_markdown(
-        f"The linkage CRL divides by the squared distance between capitals, so a pair of very "
-        f"close capitals dominates it: the closest pair here is {close['name']} – "
-        f"{close['partner_name']} ({close['distance_km']:.1f} km). Read the shares with that in "
-        "mind; `docs/reproduction.md` lists every difference from the paper's data.",
-        title="Caveat",
-    )
 
     rep.add_section("Maps")
     # every map already shows the country's name; the hover adds what the map does not show
@@ -270,6 +263,7 @@ def write_report(result: AllianceResult, out_dir: Path, figure_paths: list[Path]
         f"{METHOD_LABELS[head]} share (percentage points).",
     )
     rep.add_table(_fmt_table(result.top), f"Top {len(result.top)} countries")
+    _add_structure_table(rep, result)
     cols = ["name", "alliance", "rank", "continent", "developed"]
     cols += [f"share_{m}" for m in cfg.allocation.methods] + ["Eq_pct", "Ef_pct", "El_pct"]
     cols += ["rate_in_alliance_pct"]
@@ -311,6 +305,10 @@ def write_report(result: AllianceResult, out_dir: Path, figure_paths: list[Path]
             if stem in figs:
                 rep.add_image(figs[stem], title, caption=caption)
 
+    _add_published_panel(rep, result)
+    if result.uncertainty is not None:
+        add_robustness(rep, result.uncertainty, result.countries["name"], cfg.uncertainty)
+
     rep.add_section("Data")
     sel = result.matrix.selection
     rep.add_table(
@@ -335,6 +333,180 @@ def write_report(result: AllianceResult, out_dir: Path, figure_paths: list[Path]
     rep.add_json("Config", cfg)
     rep.add_json("Run summary", {"statistics": stats, "timings_s": result.manifest.timings})
     return rep.write(out_dir / "report.html")
+
+
+def _add_diagnostics(rep, result: AllianceResult) -> None:
+    """The diagnostics the report leads with: concentration warning, share structure, count."""
+    from carbonshare.studies.alliances_presets import preset_label
+
+    label = preset_label(result.config.preset)
+    if label:
+        rep.add_markdown(f"**Preset `{result.config.preset}`: {label}.**", title="Preset")
+    dg = result.diagnostics
+    if dg is None:
+        return
+    conc = dg.concentration
+    if conc.warning:
+        rep.add_markdown(f"**Warning.** {conc.warning}", title="Linkage concentration")
+    rep.add_markdown(
+        f"The strongest pair holds {100 * conc.top_share:.1f} % of all linkage in v(S); "
+        f"Herfindahl index of the pair shares {conc.herfindahl:.3f}, i.e. "
+        f"{conc.effective_pairs:.1f} effective linked pairs out of {conc.n_pairs:,}.\n\n"
+        + dg.structure_summary()
+        + "\n\n"
+        + dg.count_summary(),
+        title="Diagnosis" if conc.warning else "Linkage concentration and share structure",
+    )
+
+
+def describe_spec(spec) -> str:
+    """One sentence on what the Monte Carlo varied (for captions)."""
+    errs = ", ".join(f"{k} {100 * v:g} %" for k, v in spec.relative_error.items() if v > 0)
+    weights = {
+        "dirichlet": f"Dirichlet weights around the entropy weights (concentration "
+        f"{spec.concentration:g})",
+        "bootstrap": "entropy weights of a bootstrap resample of the countries",
+        "fixed": "the entropy weights of each sample",
+    }[spec.weights]
+    choices = "; ".join(
+        f"{name}: " + ", ".join(f"{o} ({p:.0%})" for o, p in opts.items())
+        for name, opts in spec.choices.items()
+    )
+    return (
+        f"Log-normal noise per country and indicator (relative error: {errs or 'none'}); "
+        f"{weights}; discrete choices: {choices or 'none (the config’s)'}."
+    )
+
+
+def add_robustness(rep, summary, names: pd.Series, spec, fig_dir: Path | None = None) -> list[Path]:
+    """The report section "How robust is this allocation?" (figures saved to ``fig_dir``)."""
+    import matplotlib.pyplot as plt
+
+    from carbonshare.report import figures as F
+    from carbonshare.report import robustness as R
+
+    iv = summary.intervals
+    g = summary.gini
+    rep.add_section("How robust is this allocation?")
+    top = iv.head(5)
+    lines = ", ".join(
+        f"{names.get(i, i)} {r.median_pct:.2f} % [{r.p5_pct:.2f}-{r.p95_pct:.2f}]"
+        for i, r in top.iterrows()
+    )
+    rep.add_markdown(
+        f"{summary.n_samples:,} Monte Carlo samples ({len(summary.failures)} failed). "
+        + describe_spec(spec)
+        + f"\n\nMedian share and 5-95 % interval of the largest: {lines}. Gini index of the "
+        f"shares {g['median']:.3f} [{g['p5']:.3f}-{g['p95']:.3f}].",
+        title="Summary of the samples",
+    )
+    figs = {
+        "share_intervals": (
+            R.interval_plot(
+                iv, names, title=f"Top {min(30, len(iv))} shares with their 90 % intervals"
+            ),  # fmt: skip
+            "Shares with their 90 % intervals",
+            "Dot: median over the samples; bar: 5-95 % interval; red tick: this run's share.",
+        ),
+        "comembership": (
+            R.comembership_heatmap(
+                summary.comembership, title="Probability that two countries share an alliance"
+            ),  # fmt: skip
+            "Co-membership",
+            "Rows and columns in the order of an average-linkage clustering of 1 - P; blocks "
+            "are alliances that hold across the samples, smears are alliances that do not.",
+        ),
+    }
+    if len(summary.sensitivity):
+        figs["sensitivity"] = (
+            R.sensitivity_heatmap(
+                summary.sensitivity, title="Total Sobol index of each uncertain input"
+            ),  # fmt: skip
+            "Sensitivity indices",
+            "Total-order Sobol indices (SALib, Saltelli design) of each input on the Gini index "
+            "of the shares and on the shares of the 30 largest countries (every country in "
+            "sensitivity.csv); values below 0.05 are not printed. Estimates from few design "
+            "samples are noisy: read the confidence columns of sensitivity.csv.",
+        )
+    paths: list[Path] = []
+    for stem, (fig, title, caption) in figs.items():
+        if fig_dir is not None:
+            paths += F.save_figure(fig, fig_dir / stem)
+            rep.add_image(fig_dir / f"{stem}.png", title, caption=caption)
+        else:
+            rep.add_image(fig, title, caption=caption)
+        plt.close(fig)
+    shown = iv.head(30).copy()
+    shown.insert(0, "name", names.reindex(shown.index))
+    rep.add_table(shown, "Share intervals (top 30)", caption="Shares in % of global rights.")
+    return paths
+
+
+def _add_published_panel(rep, result: AllianceResult) -> None:
+    """Distance of this run and of three readings to Table 2 of the paper."""
+    from carbonshare.cooperation.published import distance_to_published, load_zhou2024_table2
+    from carbonshare.studies.alliances_presets import reading_table
+
+    published = load_zhou2024_table2()
+    this = distance_to_published(result.members, result.alliance_table["share_pct"], published)
+    this["top_pair_share"] = (
+        result.diagnostics.concentration.top_share if result.diagnostics else np.nan
+    )
+    table = reading_table()
+    table.loc["this run"] = this | {"error": ""}
+    shown = pd.DataFrame(
+        {
+            "adjusted Rand index": table["ari"],
+            "countries compared": table["n_common"],
+            "alliances (paper: 15)": table["n_alliances"],
+            "alliance shares %": [
+                f"{a:.1f} - {b:.1f}" if pd.notna(a) else ""
+                for a, b in zip(
+                    table.get("share_min", np.nan), table.get("share_max", np.nan), strict=True
+                )
+            ],  # fmt: skip
+            "top pair's share of linkage %": 100 * table["top_pair_share"],
+            "note": table["error"].fillna("").str.split(";").str[0],
+        }
+    )
+    rep.add_section("Distance to the published study")
+    rep.add_table(
+        shown,
+        "Alliances compared with Table 2 of Zhou et al. (2024)",
+        caption=f"Table 2: {published.shares.min():.1f}-{published.shares.max():.1f} % per "
+        "alliance, 15 alliances. Adjusted Rand index of the alliances on the countries in both "
+        "(1 = the same partition, 0 = no better than chance). zhou2024-closest is the variant "
+        "closest to the published numbers, not the paper's text (docs/reproduction.md). "
+        f"Source: {published.citation}",
+    )
+
+
+def _add_structure_table(rep, result: AllianceResult) -> None:
+    dg = result.diagnostics
+    if dg is None:
+        return
+    st = dg.structure.head(15).copy()
+    st["two-stage share %"] = (
+        result.country_shares["share_two_stage"].reindex(st.index)
+        if ("share_two_stage" in result.country_shares)
+        else np.nan
+    )
+    rep.add_table(
+        st.rename(
+            columns={
+                "shapley_pct": "Shapley share %",
+                "capacity_pct": "capacity α/3 %",
+                "linkage_pct": "linkage 2ρ/3 %",
+                "interaction_pct": "ε %",
+                "alpha": "α (share of ACI)",
+                "rho": "ρ (share of linkage)",
+            }
+        ),  # fmt: skip
+        "Where the shares come from",
+        caption="One-stage Shapley share = capacity part α/3 + linkage part 2ρ/3 + ε (exact; "
+        "share_structure.csv has every country). α/3 is a floor: no linkage can give a country "
+        "less.",
+    )
 
 
 def write(
@@ -362,4 +534,31 @@ def write(
     manifest.outputs = [str(p.relative_to(out_dir)) for p in paths]
     paths.append(manifest.write(out_dir))
     result.paths = paths
+    return paths
+
+
+def write_uncertainty(result: AllianceResult, summary, out_dir: Path, **run) -> list[Path]:
+    """Tables, figures, report.html and manifest.json of ``carbonshare uncertainty alliances``."""
+    from carbonshare.report import Report
+    from carbonshare.studies.common import Manifest
+
+    out_dir = Path(out_dir)
+    cfg = result.config
+    manifest = Manifest("uncertainty alliances", cfg)
+    manifest.extra["uncertainty"] = summary.to_dict() | {"run": run}
+    if result.diagnostics is not None:
+        manifest.extra["diagnostics"] = result.diagnostics.to_dict()
+    paths = write_tables(summary.tables(), out_dir / "tables", workbook="uncertainty.xlsx")
+    rep = Report(
+        "How robust is this allocation?",
+        f"Monte Carlo of the alliance study (Zhou et al. 2024 method): {summary.n_samples:,} "
+        f"samples, {len(summary.intervals)} countries",
+    )
+    _add_diagnostics(rep, result)
+    paths += add_robustness(rep, summary, result.countries["name"], cfg.uncertainty,
+                            out_dir / "figures")  # fmt: skip
+    rep.add_json("Config", cfg)
+    paths.append(rep.write(out_dir / "report.html"))
+    manifest.outputs = [str(p.relative_to(out_dir)) for p in paths]
+    paths.append(manifest.write(out_dir))
     return paths

@@ -1,0 +1,237 @@
+"""Running the Monte Carlo: chunks of samples on local processes or an existing Dask cluster.
+
+Samples are cut into chunks of ``chunk_size``; each chunk is one task. Tasks run in this
+process (``workers=1``), on local processes (:class:`concurrent.futures.ProcessPoolExecutor`)
+or on a Dask cluster (``client=`` a :class:`distributed.Client` or ``scheduler=
+"tcp://HOST:PORT"``). Every sample k is a pure function of (run seed, k), so the engine and
+the chunking never change a result.
+
+With ``out_dir`` each finished chunk is written at once to
+``out_dir/samples/chunk=NNNNNN/part.parquet`` (written to a temporary name, then renamed),
+next to ``out_dir/samples/run.json`` (seed, samples, chunk size and a hash of the inputs). A
+rerun with the same inputs skips the chunks already on disk: an interrupted run resumes from
+its completed chunks; a rerun with other inputs is refused. A sample that raises is retried
+once and then recorded with its error (NaN shares); the run goes on and the summary counts it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import os
+import pickle
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from carbonshare.errors import ConfigError
+from carbonshare.uncertainty.kernel import Context, choices_of, evaluate, gini, sample_uniforms
+
+__all__ = ["chunks_of", "load_samples", "run_chunk", "run_samples"]
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+"""Called with (samples done, samples in total)."""
+
+
+def chunks_of(samples: int, chunk_size: int) -> list[tuple[int, int]]:
+    """[start, stop) ranges covering 0..samples-1.
+
+    >>> chunks_of(5, 2)
+    [(0, 2), (2, 4), (4, 5)]
+    """
+    return [(s, min(s + chunk_size, samples)) for s in range(0, samples, chunk_size)]
+
+
+def _one(ctx: Context, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict, str]:
+    error = ""
+    for attempt in (1, 2):
+        try:
+            with np.errstate(all="ignore"):  # a non-finite result is caught below
+                shares, ids, chosen = evaluate(ctx, u)
+            if not np.isfinite(shares).all():
+                raise FloatingPointError("non-finite share")
+            return shares, ids, chosen, ""
+        except Exception as exc:  # recorded per sample; never aborts the run
+            error = f"{type(exc).__name__}: {exc}"
+            logger.debug("sample failed (attempt %d): %s", attempt, error)
+    n = ctx.n
+    return np.full(n, np.nan), np.full(n, -1), choices_of(ctx, u), error
+
+
+def run_chunk(ctx: Context, seed: int, start: int, stop: int) -> pd.DataFrame:
+    """Samples start..stop-1 as one wide frame: ``sample``, ``error``, ``gini``, one column per
+    discrete choice, ``share:ISO3`` (% of global emission rights) and ``alliance:ISO3``."""
+    return _frame(ctx, [(k, sample_uniforms(ctx, seed, k)) for k in range(start, stop)])
+
+
+def run_design(ctx: Context, rows: np.ndarray, offset: int = 0) -> pd.DataFrame:
+    """Samples from given uniforms (e.g. a Saltelli design), numbered from ``offset``."""
+    return _frame(ctx, [(offset + k, u) for k, u in enumerate(rows)])
+
+
+def _frame(ctx: Context, draws: Iterable[tuple[int, np.ndarray]]) -> pd.DataFrame:
+    records, shares, ids = [], [], []
+    names = [name for name, _, _ in ctx.choices]
+    for k, u in draws:
+        s, a, chosen, error = _one(ctx, u)
+        records.append(
+            {"sample": k, "error": error, "gini": gini(s) if not error else np.nan}
+            | {name: chosen.get(name, "") for name in names}
+        )
+        shares.append(s)
+        ids.append(a)
+    head = pd.DataFrame.from_records(records, columns=["sample", "error", "gini", *names])
+    sh = pd.DataFrame(np.array(shares), columns=[f"share:{c}" for c in ctx.iso3])
+    al = pd.DataFrame(np.array(ids, dtype=np.int16), columns=[f"alliance:{c}" for c in ctx.iso3])
+    return pd.concat([head, sh, al], axis=1)
+
+
+def _fingerprint(ctx: Context, seed: int, samples: int, chunk_size: int) -> dict:
+    declared = {f.name: getattr(ctx, f.name) for f in dataclasses.fields(ctx)}  # not caches
+    digest = hashlib.sha256(pickle.dumps(declared, protocol=4)).hexdigest()
+    return {"seed": seed, "samples": samples, "chunk_size": chunk_size, "inputs_sha256": digest}
+
+
+def _chunk_path(root: Path, start: int) -> Path:
+    return root / f"chunk={start:09d}" / "part.parquet"
+
+
+def _write_chunk(root: Path, start: int, frame: pd.DataFrame) -> None:
+    path = _chunk_path(root, start)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".parquet.tmp")
+    frame.to_parquet(tmp, index=False)
+    os.replace(tmp, path)
+
+
+def run_samples(
+    ctx: Context,
+    samples: int,
+    seed: int = 0,
+    *,
+    chunk_size: int = 250,
+    out_dir: str | Path | None = None,
+    workers: int | None = None,
+    client=None,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+) -> list[pd.DataFrame] | Path:
+    """Run ``samples`` Monte Carlo samples; return the frames, or the Parquet folder.
+
+    Parameters
+    ----------
+    ctx : :func:`~carbonshare.uncertainty.kernel.build_context`.
+    samples, seed : number of samples and run seed (sample k uses (seed, k)).
+    chunk_size : samples per task and per Parquet chunk.
+    out_dir : stream chunks to ``out_dir/samples`` (and resume from it); None: in memory.
+    workers : local processes (default: all cores; 1 = this process).
+    client, scheduler : a ``distributed.Client`` or the address of a running Dask
+        scheduler (``tcp://HOST:PORT``); then the cluster runs the chunks.
+    progress : called with (done, total) after each chunk.
+
+    Raises
+    ------
+    ConfigError  if ``out_dir`` holds samples of a run with other inputs, or the scheduler
+        cannot be reached.
+    """
+    notify = progress or (lambda _done, _total: None)
+    todo = chunks_of(samples, chunk_size)
+    root = None
+    frames: list[pd.DataFrame] = []
+    if out_dir is not None:
+        root = Path(out_dir) / "samples"
+        root.mkdir(parents=True, exist_ok=True)
+        meta = _fingerprint(ctx, seed, samples, chunk_size)
+        meta_path = root / "run.json"
+        if meta_path.exists():
+            old = json.loads(meta_path.read_text())
+            if old != meta:
+                raise ConfigError(
+                    f"{root} holds samples of another run ({old}); use another --out or delete "
+                    "that folder"
+                )
+        else:
+            meta_path.write_text(json.dumps(meta, indent=1))
+        done = [(a, b) for a, b in todo if _chunk_path(root, a).exists()]
+        if done:
+            logger.info("resuming: %d of %d chunks already on disk", len(done), len(todo))
+        todo = [c for c in todo if c not in done]
+        finished = sum(b - a for a, b in done)
+    else:
+        finished = 0
+    notify(finished, samples)
+
+    def collect(start: int, frame: pd.DataFrame) -> None:
+        nonlocal finished
+        if root is not None:
+            _write_chunk(root, start, frame)
+        else:
+            frames.append(frame)
+        finished += len(frame)
+        notify(finished, samples)
+
+    if client is not None or scheduler is not None:
+        _on_dask(ctx, seed, todo, collect, client, scheduler)
+    else:
+        workers = workers or os.cpu_count() or 1
+        if workers == 1 or len(todo) <= 1:
+            for a, b in todo:
+                collect(a, run_chunk(ctx, seed, a, b))
+        else:
+            from concurrent.futures import ProcessPoolExecutor, as_completed
+
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                futures = {pool.submit(run_chunk, ctx, seed, a, b): a for a, b in todo}
+                for fut in as_completed(futures):
+                    collect(futures[fut], fut.result())
+    if root is not None:
+        return root
+    return sorted(frames, key=lambda f: int(f["sample"].iloc[0]))
+
+
+def _on_dask(ctx, seed, todo, collect, client, scheduler) -> None:
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise ConfigError(
+            "a Dask scheduler needs dask.distributed: pip install 'carbonshare[dask]'"
+        ) from None
+    own = None
+    if client is None:
+        try:
+            own = client = Client(scheduler, timeout="10s")
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot reach the Dask scheduler at {scheduler} ({exc}); start one with "
+                "`dask scheduler` and `dask worker ADDRESS`, or leave --scheduler out"
+            ) from None
+    try:
+        # hash=False: a fresh key per run, so releasing an earlier run's copy cannot cancel this one
+        ctx_future = client.scatter(ctx, broadcast=True, hash=False)
+        futures = [client.submit(run_chunk, ctx_future, seed, a, b, pure=False) for a, b in todo]
+        start_of = {fut.key: a for fut, (a, _) in zip(futures, todo, strict=True)}
+        started = time.perf_counter()
+        for fut in as_completed(futures):
+            collect(start_of[fut.key], fut.result())
+        logger.info("dask: %d chunks in %.1f s", len(todo), time.perf_counter() - started)
+    finally:
+        if own is not None:
+            own.close()
+
+
+def load_samples(root: str | Path, columns: list[str] | None = None) -> pd.DataFrame:
+    """Read the samples of a run folder (``out_dir/samples``), ordered by sample."""
+    import pyarrow.parquet as pq
+
+    files = sorted(Path(root).glob("chunk=*/part.parquet"))
+    if not files:
+        return pd.DataFrame(columns=columns)
+    frames = [pq.read_table(f, columns=columns).to_pandas() for f in files]
+    return pd.concat(frames, ignore_index=True)
