@@ -627,7 +627,7 @@ def _panel_csv(rows: list[str], header: str = "iso3,year,population,co2_t,gdp_us
 def _full_panel(countries: list[str], years: range = range(1990, 2020)) -> str:
     """A wide panel with every column the default principles study needs."""
     rows = [f"{c},{y},1e6,2e6,3e9,4e9" for c in countries for y in years]
-    return _panel_csv(rows, "iso3,year,population,co2_t,gdp_usd,gni_ppp")
+    return _panel_csv(rows, "iso3,year,population,co2_t,gdp_usd,gdp_ppp_usd")
 
 
 def _xlsx(sheets: dict[str, dict[str, list]]) -> bytes:
@@ -706,7 +706,7 @@ STUDY_CASES: list[Case] = [
        ("co2_t", "2015-2019", "history_start to 2015")),
     _p("gdr-without-ppp-income", "p.csv",
        _panel_csv([f"{c},{y},1,2,3" for c in ("FRA", "DEU") for y in range(1990, 2020)]),
-       ("gni_ppp", "PPP")),
+       ("gdp_ppp_usd", "PPP")),
     Case("sheet-without-panel", (*_ALLIANCES, "--sheet", "data"), ("--panel",)),
     # --- configs (items 8, 9) ---
     _cfg("exclude-typo", "countries:\n  exclude: [ZZZ]\n", ("countries.exclude", "ZZZ")),

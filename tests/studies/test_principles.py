@@ -379,9 +379,9 @@ def test_gdr_income_is_ppp_per_person(study):
     from carbonshare.data import load_panel
 
     result, _ = study
-    panel = load_panel(["co2_t", "population", "gni_ppp", "gdp_usd"])
+    panel = load_panel(["co2_t", "population", "gdp_ppp_usd", "gdp_usd"])
     at = panel.xs(2019, level="year").loc[COUNTRIES]
-    y = at["gni_ppp"] / at["population"]
+    y = at["gdp_ppp_usd"] / at["population"]
     T = 7500.0
     emissions = panel["co2_t"].unstack().loc[COUNTRIES, 1990:2019].sum(axis=1)
     R = emissions * (1 - T / y).clip(lower=0)

@@ -62,7 +62,9 @@ def _root(
 ) -> None:
     _state["debug"] = debug
     level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    # user-facing lines are sentences; --debug adds the module that logged them
+    fmt = "%(levelname)s %(name)s: %(message)s" if debug else "%(levelname)s: %(message)s"
+    logging.basicConfig(level=level, format=fmt)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -153,7 +153,7 @@ def _summary(result, out: Path, console) -> None:
         soft_wrap=True,
     )
     for text in result.manifest.warnings:
-        console.print(f"[yellow]warning[/yellow]: {text}")
+        console.print(f"[yellow]warning[/yellow]: {text}", soft_wrap=True)
     console.print(
         f"largest / smallest country share: {result.statistics['max_min_ratio']:.3g}; "
         f"outputs in [bold]{out}[/bold]"

@@ -95,7 +95,7 @@ def _summary(result, out: Path, console) -> None:
         soft_wrap=True,
     )
     for text in result.manifest.warnings:
-        console.print(f"[yellow]warning[/yellow]: {text}")
+        console.print(f"[yellow]warning[/yellow]: {text}", soft_wrap=True)
     console.print(f"winners / losers against [bold]{ref}[/bold]; outputs in [bold]{out}[/bold]")
 
 

@@ -85,7 +85,7 @@ class DataConfig(StudyConfig):
     population: str = Field("population", description="population column, persons")
     gdp: str = Field("gdp_usd", description="output column (GDP, value added), any currency")
     gdp_ppp: str = Field(
-        "gni_ppp",
+        "gdp_ppp_usd",
         description="income at purchasing-power parity for GDR, current international $ per "
         "year (total, not per person); GDR's 7,500 threshold is in PPP $ per person",
     )
