@@ -424,3 +424,19 @@ def test_one_missing_value_does_not_drop_a_country(tmp_path, capsys):
     # the exclusions are shown above the results
     assert html.index("Exclusions") < html.index("Allowance shares")
     assert manifest["excluded"] in html and manifest["complete"] is True
+
+
+def test_economies_without_ppp_figures_stay_with_a_recorded_imputation():
+    """Issue 10: the principles study keeps Eritrea, North Korea, South Sudan and Venezuela."""
+    from carbonshare.studies.principles import PrinciplesConfig, run_principles
+
+    result = run_principles(PrinciplesConfig())
+    excluded = {e["entity"] for e in result.manifest.exclusions}
+    assert not {"ERI", "PRK", "SSD", "VEN", "CUB", "SYR"} & excluded
+    prk = [
+        r for r in result.manifest.repairs if r["entity"] == "PRK" and r["field"] == "gdp_ppp_usd"
+    ]
+    assert len(prk) == 1 and "Low income" in prk[0]["detail"]
+    cfg = PrinciplesConfig.model_validate({"data": {"ppp_fill": "none"}})
+    excluded_none = {e["entity"] for e in run_principles(cfg).manifest.exclusions}
+    assert "PRK" in excluded_none
