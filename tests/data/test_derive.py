@@ -68,3 +68,26 @@ def test_zhou_complete_rules_and_errors():
     with pytest.raises(DataError, match=r"lacks indicator\(s\) \['x'\]"):
         zhou_complete(p, indicators=["x"])
     assert "forest_rents_pct_gdp" in ZHOU_CORE
+
+
+def test_impute_ppp_gdp_fills_only_missing_values_by_group_ratio():
+    from carbonshare.data.derive import impute_ppp_gdp
+
+    idx = pd.MultiIndex.from_product([["A", "B", "C", "D", "E", "F", "G"], [2019]],
+                                     names=["iso3", "year"])  # fmt: skip
+    panel = pd.DataFrame(
+        {
+            "gdp_usd": [1.0, 2.0, 3.0, 4.0, 5.0, 10.0, 7.0],
+            "gdp_ppp_usd": [3.0, 6.0, 9.0, 12.0, 15.0, None, None],
+        },
+        index=idx,
+    )
+    groups = pd.Series({"A": "low", "B": "low", "C": "low", "D": "low", "E": "low", "F": "low"})
+    values, records = impute_ppp_gdp(panel, groups, 2019)
+    assert values.to_dict() == {"F": 30.0, "G": 21.0}  # G has no group: all countries' median
+    assert set(records["iso3"]) == {"F", "G"}
+    assert records.set_index("iso3").loc["G", "detail"].endswith("no PPP value is published")
+    assert "all countries" in records.set_index("iso3").loc["G", "detail"]
+    # a group smaller than min_group falls back to all countries too
+    _, rec = impute_ppp_gdp(panel, groups, 2019, min_group=10)
+    assert (rec["n_group"] == 5).all() and rec["detail"].str.contains("all countries").all()

@@ -23,7 +23,7 @@ EU27 = [
 def eu27_panel() -> pd.DataFrame:
     from carbonshare.data import load_countries, load_panel
 
-    panel = load_panel(["co2_t", "population", "gdp_usd", "gni_ppp"]).reset_index()
+    panel = load_panel(["co2_t", "population", "gdp_usd", "gdp_ppp_usd"]).reset_index()
     panel = panel[panel["iso3"].isin(EU27) & panel["year"].between(1990, 2019)]
     panel.insert(0, "country", panel.pop("iso3").map(load_countries()["name"]))
     return panel.sort_values(["country", "year"]).reset_index(drop=True)

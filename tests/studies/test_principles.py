@@ -460,3 +460,19 @@ def test_every_written_column_is_described(study):
     assert units["per_capita_t", "egalitarian"] == "t CO2 per person"
     sheets = pd.read_excel(out / "tables" / "principles.xlsx", sheet_name=None)
     assert list(sheets)[0] == "columns"
+
+
+def test_economies_without_ppp_figures_stay_with_a_recorded_imputation():
+    """Issue 10: the principles study keeps Eritrea, North Korea, South Sudan and Venezuela."""
+    from carbonshare.studies.principles import PrinciplesConfig, run_principles
+
+    result = run_principles(PrinciplesConfig())
+    excluded = {e["entity"] for e in result.manifest.exclusions}
+    assert not {"ERI", "PRK", "SSD", "VEN", "CUB", "SYR"} & excluded
+    prk = [
+        r for r in result.manifest.repairs if r["entity"] == "PRK" and r["field"] == "gdp_ppp_usd"
+    ]
+    assert len(prk) == 1 and "Low income" in prk[0]["detail"]
+    cfg = PrinciplesConfig.model_validate({"data": {"ppp_fill": "none"}})
+    excluded_none = {e["entity"] for e in run_principles(cfg).manifest.exclusions}
+    assert "PRK" in excluded_none

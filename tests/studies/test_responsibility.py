@@ -247,3 +247,16 @@ def test_figures_of_a_large_table_show_the_top_items_and_stay_readable(tmp_path)
     assert set(shown.index[:-1]) == set(acc.abs().nlargest(TOP_N).index)
     # the full data stay in the tables
     assert len(pd.read_csv(tmp_path / "out" / "tables" / "linkages.csv")) == 120
+
+
+def test_an_others_bar_that_would_flatten_the_figure_is_stated_not_drawn():
+    from carbonshare.studies.responsibility import TOP_N, _figure_rows
+
+    flat = pd.Series(1.0, index=[f"s{i}" for i in range(200)])
+    shown, title = _figure_rows(flat, "production")
+    assert len(shown) == TOP_N and "others" not in " ".join(shown.index)
+    assert title == f"production: largest {TOP_N} of 200\nthe other 185 hold 92% (not drawn)"
+    skewed = pd.Series([100.0] * 17 + [1.0] * 33, index=[f"s{i}" for i in range(50)])
+    shown, title = _figure_rows(skewed, "production")  # others = 2 * 100 + 33 <= 5 * 100: drawn
+    assert shown.index[-1] == "others (35)" and shown.iloc[-1] == 2 * 100 + 33
+    assert title == f"production: largest {TOP_N} of 50"

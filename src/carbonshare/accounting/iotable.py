@@ -183,6 +183,12 @@ class BalanceReport:
 class IOTable:
     """A symmetric input-output table with satellites; see the module docstring.
 
+    Every labelled block is aligned **by label** to the sectors (the rows of
+    ``Z``) and the final-demand columns (the columns of ``Y``), never by
+    position: the columns of ``Z``, ``V``, ``F``, ``factors`` and the rows of
+    ``Y`` may list the sectors in any order, as ``(region, sector)``,
+    ``"region/sector"`` or (single region) ``"sector"``.
+
     Parameters
     ----------
     Z : DataFrame (n, n) or scipy.sparse matrix
@@ -224,14 +230,6 @@ class IOTable:
         (default). ``False`` for a ``V`` that lists only some primary inputs
         (e.g. value added of an MRIO without imports and taxes); the Ghosh
         model always uses ``v = x - 1'Z``, never ``V``.
-
-    Notes
-    -----
-    Every labelled block is aligned **by label** to the sectors (the rows of
-    ``Z``) and the final-demand columns (the columns of ``Y``), never by
-    position: the columns of ``Z``, ``V``, ``F``, ``factors`` and the rows of
-    ``Y`` may list the sectors in any order, as ``(region, sector)``,
-    ``"region/sector"`` or (single region) ``"sector"``.
 
     Raises
     ------

@@ -109,3 +109,72 @@ def window_mean(
         rows, columns=["iso3", "indicator", "years_used", "years_in_window", "action"]
     )
     return means, repairs
+
+
+def impute_ppp_gdp(
+    panel: pd.DataFrame,
+    groups: pd.Series,
+    year: int,
+    *,
+    gdp: str = "gdp_usd",
+    gdp_ppp: str = "gdp_ppp_usd",
+    min_group: int = 5,
+) -> tuple[pd.Series, pd.DataFrame]:
+    """GDP at PPP for the countries that have GDP at market rates but no PPP value in ``year``.
+
+    GDP_PPP_i = GDP_i * r_g, with r_g the median ratio GDP_PPP / GDP in ``year`` over the
+    countries of i's group g that have both (e.g. its World Bank income group: the price
+    level of an economy follows its income, the Balassa-Samuelson effect). A group with fewer
+    than ``min_group`` such countries, or an entity without a group, takes the median over
+    all countries. Nothing is overwritten: only missing PPP values are imputed.
+
+    Parameters
+    ----------
+    panel : wide panel indexed by (iso3, year) with columns ``gdp`` (current US$) and
+        ``gdp_ppp`` (current international $).
+    groups : iso3 -> group label (e.g. ``load_countries()["income_group"]``).
+    year : the year to impute.
+
+    Returns
+    -------
+    (imputed GDP PPP indexed by iso3 in current international $, records with columns
+    ``iso3, group, ratio, n_group, detail``: one row per imputed value).
+
+    Examples
+    --------
+    >>> idx = pd.MultiIndex.from_product([list("ABCDEF"), [2019]], names=["iso3", "year"])
+    >>> p = pd.DataFrame({"gdp_usd": [1.0, 2, 3, 4, 5, 10],
+    ...                   "gdp_ppp_usd": [2.0, 4, 6, 8, 12, None]}, index=idx)
+    >>> g = pd.Series({c: "low" for c in "ABCDEF"})
+    >>> values, records = impute_ppp_gdp(p, g, 2019)
+    >>> values.to_dict(), records["ratio"].tolist()
+    ({'F': 20.0}, [2.0])
+    """
+    cross = panel.xs(year, level="year")[[gdp, gdp_ppp]]
+    both = cross.dropna()
+    both = both[(both[gdp] > 0) & (both[gdp_ppp] > 0)]
+    ratio = both[gdp_ppp] / both[gdp]
+    group_of = groups.reindex(cross.index)
+    overall = float(ratio.median())
+    todo = cross.index[cross[gdp_ppp].isna() & (cross[gdp] > 0)]
+    values, rows = {}, []
+    for iso3 in todo:
+        g = group_of.get(iso3)
+        peers = ratio[group_of.reindex(ratio.index) == g] if pd.notna(g) else ratio.iloc[:0]
+        if len(peers) >= min_group:
+            r, n, basis = float(peers.median()), len(peers), f"group {g!r}"
+        else:
+            r, n, basis = overall, len(ratio), "all countries"
+        values[iso3] = float(cross.loc[iso3, gdp]) * r
+        rows.append(
+            {
+                "iso3": iso3,
+                "group": g,
+                "ratio": r,
+                "n_group": n,
+                "detail": f"{gdp_ppp} {year} = {gdp} x {r:.3f}, the median PPP / market-rate "
+                f"ratio of {n} countries ({basis}); no PPP value is published",
+            }
+        )
+    records = pd.DataFrame(rows, columns=["iso3", "group", "ratio", "n_group", "detail"])
+    return pd.Series(values, dtype=float, name=gdp_ppp).rename_axis("iso3"), records

@@ -90,6 +90,12 @@ class DataConfig(StudyConfig):
         description="income at purchasing-power parity for GDR, current international $ per "
         "year (total, not per person); GDR's 7,500 threshold is in PPP $ per person",
     )
+    ppp_fill: Literal["income_group", "none"] = Field(
+        "income_group",
+        description="bundled data: a country with GDP but no GDP PPP in history_start-"
+        "base_year gets base-year GDP PPP = GDP x the median PPP / market-rate ratio of its "
+        "World Bank income group (recorded as a repair); none: such a country is excluded",
+    )
     fill: Literal["nearest", "exclude"] = Field(
         "nearest",
         description="missing years: nearest year with data within history_start-base_year "
@@ -317,6 +323,36 @@ def _needed_columns(config: PrinciplesConfig) -> tuple[list[str], list[str]]:
     if "greenhouse_development_rights" in rules and d.gdp_ppp not in base:
         base.append(d.gdp_ppp)
     return yearly, base
+
+
+def _impute_ppp(panel: pd.DataFrame, config: PrinciplesConfig, manifest: Manifest):
+    """Base-year GDP PPP for GDR where no PPP value exists in the whole window (data.ppp_fill).
+
+    North Korea, Cuba, Syria and a few small economies publish no PPP figures; without them
+    GDR's capability (PPP $ per person above 7,500) is undefined and every rule would lose
+    them. :func:`carbonshare.data.derive.impute_ppp_gdp` imputes from GDP at market rates;
+    each value is a manifest repair.
+    """
+    from carbonshare.data import load_countries
+    from carbonshare.data.derive import impute_ppp_gdp
+
+    d = config.data
+    if d.gdp_ppp not in _needed_columns(config)[1] or d.gdp_ppp not in panel.columns:
+        return panel
+    years = panel.index.get_level_values(1)
+    window = panel.loc[(years >= config.history_start) & (years <= config.base_year), d.gdp_ppp]
+    has_any = window.notna().groupby(level=0).any()
+    values, records = impute_ppp_gdp(
+        panel, load_countries()["income_group"], config.base_year, gdp=d.gdp, gdp_ppp=d.gdp_ppp
+    )
+    keep = [c for c in values.index if not has_any.get(c, False)]
+    if not keep:
+        return panel
+    panel = panel.copy()
+    for row in records[records["iso3"].isin(keep)].itertuples():
+        panel.loc[(row.iso3, config.base_year), d.gdp_ppp] = values[row.iso3]
+        manifest.repair(row.iso3, d.gdp_ppp, "imputed from GDP at market rates", row.detail)
+    return panel
 
 
 def _complete_entities(panel: pd.DataFrame, config: PrinciplesConfig, manifest: Manifest):
@@ -705,6 +741,8 @@ def run_principles(
     notify("data")
     with manifest.step("data"):
         raw, names, attributes = _load(config, panel, manifest)
+        if panel is None and d.source == "bundled" and d.ppp_fill == "income_group":
+            raw = _impute_ppp(raw, config, manifest)
         data, entities, excluded = _complete_entities(raw, config, manifest)
         if panel is None and d.source == "bundled":  # mark values the data build filled
             _record_build_repairs(config, entities, manifest)

@@ -419,7 +419,7 @@ TOP_N = 15
 
 
 def top_with_others(df: pd.DataFrame | pd.Series, n: int = TOP_N) -> pd.DataFrame | pd.Series:
-    """The ``n`` rows of largest absolute value (over all columns) in their order, plus one row
+    """The ``n`` rows of largest absolute value (over all columns), largest first, plus one row
     ``"others (k)"`` holding the sum of the ``k`` other rows; unchanged if at most ``n + 1`` rows.
 
     Sums keep the figure's total equal to the table's (every perspective conserves the total).
@@ -433,12 +433,11 @@ def top_with_others(df: pd.DataFrame | pd.Series, n: int = TOP_N) -> pd.DataFram
         return df
     size = df.abs() if isinstance(df, pd.Series) else df.abs().max(axis=1)
     keep = size.nlargest(n).index
-    mask = df.index.isin(keep)
-    rest = df[~mask].sum()
-    label = f"others ({int((~mask).sum())})"
+    rest = df.drop(index=keep).sum()
+    label = f"others ({len(df) - n})"
     if isinstance(df, pd.Series):
-        return pd.concat([df[mask], pd.Series([rest], index=[label], name=df.name)])
-    return pd.concat([df[mask], rest.to_frame(label).T])
+        return pd.concat([df.loc[keep], pd.Series([rest], index=[label], name=df.name)])
+    return pd.concat([df.loc[keep], rest.to_frame(label).T])
 
 
 def sankey_flows(result: ResponsibilityResult, *, min_share: float = 0.0) -> pd.DataFrame:
@@ -485,7 +484,7 @@ def _bar_figure(df: pd.DataFrame, title: str, unit: str):
         )
     fig.update_layout(
         barmode="group",
-        title=title,
+        title=title.replace("\n", "<br>"),
         yaxis_title=unit,
         height=480,
         legend={"orientation": "h", "y": -0.35},
@@ -494,8 +493,22 @@ def _bar_figure(df: pd.DataFrame, title: str, unit: str):
     return fig
 
 
-def _top_title(title: str, df: pd.DataFrame | pd.Series) -> str:
-    return title if len(df) <= TOP_N + 1 else f"{title}: largest {TOP_N} of {len(df)}"
+def _figure_rows(df: pd.DataFrame | pd.Series, title: str) -> tuple[pd.DataFrame | pd.Series, str]:
+    """What a bar figure draws: :func:`top_with_others` and a title saying so. An "others" bar
+    more than 5 times the largest item would flatten every other bar: it is then left out and
+    its share of the total stated in the title instead."""
+    shown = top_with_others(df)
+    if len(shown) == len(df):
+        return shown, title
+    title = f"{title}: largest {TOP_N} of {len(df)}"
+    size = shown.abs() if isinstance(shown, pd.Series) else shown.abs().max(axis=1)
+    if size.iloc[-1] > 5 * size.iloc[:-1].max():
+        total = df.to_numpy().sum()
+        rest = shown.iloc[-1] if isinstance(shown, pd.Series) else shown.iloc[-1].sum()
+        share = f"{rest / total:.0%}" if total else "the rest"
+        title += f"\nthe other {len(df) - TOP_N} hold {share} (not drawn)"
+        shown = shown.iloc[:-1]
+    return shown, title
 
 
 def _holder_frame(result: ResponsibilityResult, kind: str) -> pd.DataFrame:
@@ -537,9 +550,8 @@ def _static_figures(result: ResponsibilityResult, fig_dir: Path) -> list[Path]:
                     "tables/accounts.csv"
                 )
                 continue
-            made[f"accounts_{col}"] = F.bar(
-                top_with_others(acc), title=_top_title(label, acc), ylabel=unit
-            )
+            shown, title = _figure_rows(acc, label)
+            made[f"accounts_{col}"] = F.bar(shown, title=title, ylabel=unit)
         # one bar per rule, stacked by member: each bar is the product's footprint, split
         chain = result.chain_accounts.rename(columns=lambda c: CHAIN_RULE_LABELS.get(c, c)).T
         chain = chain.loc[:, (chain.abs() > 0).any()]
@@ -574,7 +586,7 @@ def _report(result: ResponsibilityResult, out_dir: Path, figure_paths: list[Path
     rep = Report(
         "Carbon responsibility accounts",
         f"{t.name}: {len(t.regions)} region(s), {t.n} sectors"
-        + (f", stressor {s} ({unit})" if s else ", no emission accounts"),
+        + (f", stressor {s}" + (f" ({unit})" if unit else "") if s else ", no emission accounts"),
     )
     src = t.meta.get("source", "user table")
     lines = [
@@ -640,20 +652,14 @@ def _report(result: ResponsibilityResult, out_dir: Path, figure_paths: list[Path
         if not ext.empty:
             sec = sec.join(ext["extraction"].rename("extraction"), how="outer")
         rep.add_plotly(
-            _bar_figure(
-                top_with_others(sec.fillna(0.0)),
-                _top_title("Accounts of producing sectors", sec),
-                unit,
-            ),
+            _bar_figure(*_figure_rows(sec.fillna(0.0), "Accounts of producing sectors"), unit),
             "Producer-side perspectives",
             caption="Production, income (primary inputs of the sector), extraction, "
             "shared (producer part) and carbon emission added, by sector.",
         )
         fd = _holder_frame(result, "final demand")
         rep.add_plotly(
-            _bar_figure(
-                top_with_others(fd), _top_title("Accounts of final-demand categories", fd), unit
-            ),
+            _bar_figure(*_figure_rows(fd, "Accounts of final-demand categories"), unit),
             "Consumer-side perspectives",
             caption="Consumption (footprint) and the consumer part of shared "
             "responsibility, by final-demand category (and region).",

@@ -31,8 +31,8 @@ __all__ = ["Context", "build_context", "choices_of", "evaluate", "gini", "sample
 class Context:
     """The fixed inputs of every sample (picklable; built once per run).
 
-    u layout: [n*m data noise, column-major by indicator][n labour noise][weights: m
-    (dirichlet) or n (bootstrap)][one per choice].
+    u layout: ``[n*m data noise, column-major by indicator][n labour noise][weights: m
+    (dirichlet) or n (bootstrap)][one per choice]``.
     """
 
     iso3: list[str]
