@@ -283,7 +283,6 @@ def write_report(result: AllianceResult, out_dir: Path, figure_paths: list[Path]
         f"Zhou et al. (2024) method on the bundled data: {len(cs)} countries, {n_all} alliances",
     )
     rep.add_section("Summary")
-    _add_diagnostics(rep, result)
     rep.add_markdown(
         f"- **{len(cs)} countries** enter the study ({stats['n_excluded']} candidates excluded, "
         f"{len(repairs)} data repairs; see *Caveats and exclusions*).\n"
@@ -301,6 +300,7 @@ def write_report(result: AllianceResult, out_dir: Path, figure_paths: list[Path]
         rep.add_markdown(
             "\n".join(f"- **Warning**: {w}" for w in result.manifest.warnings), title="Warnings"
         )
+    _add_diagnostics(rep, result)  # concentration warning, share structure
 
     rep.add_section("Method")
     rep.add_markdown(METHOD_MARKDOWN)
