@@ -1,16 +1,21 @@
 """Monte Carlo uncertainty of the headline scenario numbers (METHODS B5).
 
 Two sources are propagated: the burial rates (normal with the cited mean and
-standard error, truncated at 0) and the BAU development-capacity forecasts
+standard error, negative draws set to 0) and the BAU development-capacity forecasts
 (normal with the standard deviation implied by the Holt prediction interval,
 sd = (upper - lower) / (2 z_{1 - alpha/2}), clipped to [0, 100]). Each draw
 recomputes the scenario with the same library functions as the point
 estimate; the rate-model coefficients and the lifts are held fixed.
+
+Draw k is :class:`HeadlineModel` evaluated at the uniforms of (seed, k) and runs
+on the Monte Carlo engine of :mod:`carbonshare.uncertainty.run` (this process,
+local processes or a Dask cluster; the same numbers on each).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+import logging
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -19,8 +24,11 @@ from carbonshare.bluecarbon.cooperation import BlueCarbonScenario
 from carbonshare.bluecarbon.sharing import SHARING_RULES, sequestration_game
 from carbonshare.bluecarbon.valuation import value_gains
 from carbonshare.errors import ConfigError
+from carbonshare.uncertainty.run import run_samples
 
-__all__ = ["headline_numbers", "monte_carlo", "summarise_draws"]
+__all__ = ["HeadlineModel", "headline_numbers", "monte_carlo", "summarise_draws"]
+
+logger = logging.getLogger(__name__)
 
 
 def headline_numbers(
@@ -53,6 +61,51 @@ def headline_numbers(
     return out
 
 
+@dataclass
+class HeadlineModel:
+    """One Monte Carlo draw of :func:`headline_numbers` from uniforms u (a ``SampleModel``).
+
+    u layout: ``[one per ecosystem (burial rate)][one per country (BAU DC)]``; a uniform
+    becomes a standard normal z by the inverse normal CDF, then rate = max(mean + se z, 0)
+    (g C m-2 yr-1) and DC = clip(mean + sd z, 0, 100) (score points).
+
+    Attributes
+    ----------
+    rate_se : ecosystem -> standard error of the burial rate (missing: 0).
+    dc_sd : iso3 -> standard deviation of the BAU DC forecast (missing: 0).
+    """
+
+    scenario: BlueCarbonScenario
+    q: dict[str, float]
+    cscc: pd.Series
+    rate_se: pd.Series
+    dc_sd: pd.Series
+    rule: str = "scrb"
+
+    @property
+    def n_uniforms(self) -> int:
+        return self.scenario.areas.shape[1] + len(self.scenario.countries)
+
+    def evaluate(self, u: np.ndarray) -> dict[str, float]:
+        from scipy.special import ndtri  # scipy is heavy: import it only when drawing
+
+        sc = self.scenario
+        eco = list(sc.areas.columns)
+        # u = 0 has probability 2^-53; keep z finite so that se = 0 gives the mean exactly
+        z = ndtri(np.clip(u, np.finfo(float).tiny, None))
+        se_r = self.rate_se.reindex(eco).fillna(0.0).to_numpy(dtype=float)
+        sd_dc = self.dc_sd.reindex(sc.countries).fillna(0.0).to_numpy(dtype=float)
+        mean_r = sc.burial_rates.reindex(eco).to_numpy(dtype=float)
+        r = np.maximum(mean_r + se_r * z[: len(eco)], 0.0)
+        dc = np.clip(sc.dc_bau.to_numpy(dtype=float) + sd_dc * z[len(eco) :], 0.0, 100.0)
+        drawn = replace(
+            sc,
+            burial_rates=pd.Series(r, index=eco),
+            dc_bau=pd.Series(dc, index=sc.countries),
+        )
+        return headline_numbers(drawn, self.q, self.cscc, self.rule)
+
+
 def monte_carlo(
     scenario: BlueCarbonScenario,
     q: dict[str, float],
@@ -63,6 +116,10 @@ def monte_carlo(
     draws: int = 500,
     seed: int = 0,
     rule: str = "scrb",
+    chunk_size: int = 25,
+    workers: int | None = 1,
+    client=None,
+    scheduler: str | None = None,
 ) -> pd.DataFrame:
     """Draws of :func:`headline_numbers` under the two uncertainty sources.
 
@@ -71,32 +128,27 @@ def monte_carlo(
     rate_se : ecosystem -> standard error of the burial rate (g C m-2 yr-1).
     dc_sd : iso3 -> standard deviation of the BAU development-capacity forecast.
     draws : number of draws (>= 2).
-    seed : random seed.
+    seed : random seed; draw k depends on (seed, k) only.
+    chunk_size, workers, client, scheduler : how the draws run
+        (:func:`carbonshare.uncertainty.run.run_samples`; default: this process).
 
     Returns
     -------
-    DataFrame, one row per draw, one column per headline number.
+    DataFrame, one row per draw, one column per headline number. A draw that fails twice is a
+    row of NaN (logged with its error); ``attrs["failed"]`` counts them.
     """
     if draws < 2:
         raise ConfigError(f"draws={draws}; the Monte Carlo needs at least 2 draws")
-    rng = np.random.default_rng(seed)
-    eco = list(scenario.areas.columns)
-    mean_r = scenario.burial_rates.reindex(eco).to_numpy(dtype=float)
-    se_r = rate_se.reindex(eco).fillna(0.0).to_numpy(dtype=float)
-    mean_dc = scenario.dc_bau.to_numpy(dtype=float)
-    sd_dc = dc_sd.reindex(scenario.countries).fillna(0.0).to_numpy(dtype=float)
-    rows = []
-    for _ in range(int(draws)):
-        r = np.maximum(rng.normal(mean_r, se_r), 0.0)
-        dc = np.clip(rng.normal(mean_dc, sd_dc), 0.0, 100.0)
-        drawn = replace(
-            scenario,
-            burial_rates=pd.Series(r, index=eco),
-            dc_bau=pd.Series(dc, index=scenario.countries),
-        )
-        rows.append(headline_numbers(drawn, q, cscc, rule))
-    out = pd.DataFrame(rows)
-    out.index.name = "draw"
+    model = HeadlineModel(scenario, dict(q), cscc, rate_se, dc_sd, rule)
+    frames = run_samples(model, int(draws), seed, chunk_size=chunk_size, workers=workers,
+                         client=client, scheduler=scheduler)  # fmt: skip
+    got = pd.concat(frames, ignore_index=True).set_index("sample").rename_axis("draw")
+    failed = got["error"] != ""
+    if failed.any():
+        logger.warning("%d of %d Monte Carlo draws failed (NaN rows), e.g. draw %d: %s",
+                       failed.sum(), len(got), got.index[failed][0], got["error"][failed].iloc[0])  # fmt: skip
+    out = got.drop(columns="error").astype(float)
+    out.attrs["failed"] = int(failed.sum())
     return out
 
 

@@ -585,7 +585,9 @@ def run_bluecarbon(
             draws = bc.monte_carlo(scenario, sc.intensities, cs["cscc_usd_per_tco2"],
                                    rate_se=rates["se_gc_m2_yr"], dc_sd=dc_sd,
                                    draws=config.uncertainty.draws, seed=sh.seed,
-                                   rule=sharing[head_name].chosen)  # fmt: skip
+                                   rule=sharing[head_name].chosen,
+                                   workers=config.uncertainty.workers,
+                                   scheduler=config.uncertainty.scheduler)  # fmt: skip
         else:
             draws = pd.DataFrame(columns=list(point))
         unc = bc.summarise_draws(draws.astype(float), point)

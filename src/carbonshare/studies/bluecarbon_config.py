@@ -252,6 +252,10 @@ class UncertaintyConfig(StudyConfig):
     """Monte Carlo of the headline numbers (burial-rate s.e., Holt intervals)."""
 
     draws: int = Field(200, ge=0, description="draws (0: skip)")
+    workers: int = Field(1, ge=1, description="local processes running the draws")
+    scheduler: str | None = Field(
+        None, description="address of a running Dask scheduler (tcp://HOST:PORT) to run them"
+    )
 
 
 class OutputConfig(StudyConfig):

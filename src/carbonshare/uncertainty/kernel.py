@@ -24,7 +24,7 @@ import pandas as pd
 
 from carbonshare.errors import ConfigError
 
-__all__ = ["Context", "build_context", "choices_of", "evaluate", "gini", "sample_uniforms"]
+__all__ = ["Context", "build_context", "choices_of", "evaluate", "gini"]
 
 
 @dataclass
@@ -71,6 +71,11 @@ class Context:
         w = {"dirichlet": m, "bootstrap": n, "fixed": 0}[self.weights]
         return n * m + n + w + len(self.choices)
 
+    @property
+    def n_uniforms(self) -> int:
+        """Length of u (the :class:`~carbonshare.uncertainty.run.SampleModel` name of ``dim``)."""
+        return self.dim
+
     def groups(self) -> tuple[list[str], list[int]]:
         """Names of the uncertain inputs and, per coordinate of u, its input (-1: inactive)."""
         n, m = self.X.shape
@@ -93,11 +98,6 @@ class Context:
                 where[start + width + k] = len(names)
                 names.append(f"choice: {name}")
         return names, where.tolist()
-
-
-def sample_uniforms(ctx: Context, seed: int, index: int) -> np.ndarray:
-    """u of Monte Carlo sample ``index`` of a run with ``seed`` (independent streams)."""
-    return np.random.default_rng([seed, index]).random(ctx.dim)
 
 
 def gini(x: np.ndarray) -> float:

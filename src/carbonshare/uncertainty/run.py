@@ -6,12 +6,19 @@ or on a Dask cluster (``client=`` a :class:`distributed.Client` or ``scheduler=
 "tcp://HOST:PORT"``). Every sample k is a pure function of (run seed, k), so the engine and
 the chunking never change a result.
 
+What one sample computes is the caller's: the alliance study's
+:class:`~carbonshare.uncertainty.kernel.Context` (shares, alliances, choices), or any picklable
+:class:`SampleModel` (``n_uniforms`` and ``evaluate(u) -> {name: float}``; one column per
+name), e.g. :class:`carbonshare.bluecarbon.uncertainty.HeadlineModel`. Sample k gets
+``u = numpy.random.default_rng([seed, k]).random(n_uniforms)``.
+
 With ``out_dir`` each finished chunk is written at once to
 ``out_dir/samples/chunk=NNNNNN/part.parquet`` (written to a temporary name, then renamed),
 next to ``out_dir/samples/run.json`` (seed, samples, chunk size and a hash of the inputs). A
 rerun with the same inputs skips the chunks already on disk: an interrupted run resumes from
 its completed chunks; a rerun with other inputs is refused. A sample that raises is retried
-once and then recorded with its error (NaN shares); the run goes on and the summary counts it.
+once and then recorded with its error (NaN shares / values); the run goes on and the summary
+counts it.
 """
 
 from __future__ import annotations
@@ -25,19 +32,49 @@ import pickle
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from carbonshare.errors import ConfigError
-from carbonshare.uncertainty.kernel import Context, choices_of, evaluate, gini, sample_uniforms
+from carbonshare.uncertainty.kernel import Context, choices_of, evaluate, gini
 
-__all__ = ["chunks_of", "load_samples", "run_chunk", "run_samples"]
+__all__ = ["SampleModel", "chunks_of", "load_samples", "run_chunk", "run_samples", "uniforms"]
 
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 """Called with (samples done, samples in total)."""
+
+T = TypeVar("T")
+
+
+class SampleModel(Protocol):
+    """One Monte Carlo sample as a pure function of its uniforms (picklable; built once per run).
+
+    ``n_uniforms``: length of u. ``evaluate(u)``: u in [0, 1)^n_uniforms -> {name: value};
+    the same names for every u. A raised error or a non-finite value fails the sample.
+    """
+
+    @property
+    def n_uniforms(self) -> int: ...
+
+    def evaluate(self, u: np.ndarray) -> dict[str, float]: ...
+
+
+Model = Context | SampleModel
+
+
+def uniforms(model: Model, seed: int, index: int) -> np.ndarray:
+    """u of sample ``index`` of a run with ``seed`` (independent streams).
+
+    >>> class M:
+    ...     n_uniforms = 3
+    >>> bool((uniforms(M(), 1, 7) == uniforms(M(), 1, 7)).all())
+    True
+    """
+    return np.random.default_rng([seed, index]).random(model.n_uniforms)
 
 
 def chunks_of(samples: int, chunk_size: int) -> list[tuple[int, int]]:
@@ -49,34 +86,63 @@ def chunks_of(samples: int, chunk_size: int) -> list[tuple[int, int]]:
     return [(s, min(s + chunk_size, samples)) for s in range(0, samples, chunk_size)]
 
 
-def _one(ctx: Context, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict, str]:
+def _twice(fn: Callable[[], T]) -> tuple[T | None, str]:
+    """fn(), retried once; (result, "") or (None, the last error)."""
     error = ""
     for attempt in (1, 2):
         try:
-            with np.errstate(all="ignore"):  # a non-finite result is caught below
-                shares, ids, chosen = evaluate(ctx, u)
-            if not np.isfinite(shares).all():
-                raise FloatingPointError("non-finite share")
-            return shares, ids, chosen, ""
+            with np.errstate(all="ignore"):  # a non-finite result is caught by fn
+                return fn(), ""
         except Exception as exc:  # recorded per sample; never aborts the run
             error = f"{type(exc).__name__}: {exc}"
             logger.debug("sample failed (attempt %d): %s", attempt, error)
+    return None, error
+
+
+def _one(ctx: Context, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict, str]:
+    def once():
+        shares, ids, chosen = evaluate(ctx, u)
+        if not np.isfinite(shares).all():
+            raise FloatingPointError("non-finite share")
+        return shares, ids, chosen
+
+    result, error = _twice(once)
+    if result is not None:
+        return *result, ""
     n = ctx.n
     return np.full(n, np.nan), np.full(n, -1), choices_of(ctx, u), error
 
 
-def run_chunk(ctx: Context, seed: int, start: int, stop: int) -> pd.DataFrame:
-    """Samples start..stop-1 as one wide frame: ``sample``, ``error``, ``gini``, one column per
-    discrete choice, ``share:ISO3`` (% of global emission rights) and ``alliance:ISO3``."""
-    return _frame(ctx, [(k, sample_uniforms(ctx, seed, k)) for k in range(start, stop)])
+def run_chunk(model: Model, seed: int, start: int, stop: int) -> pd.DataFrame:
+    """Samples start..stop-1 as one wide frame: ``sample``, ``error``, then for a Context
+    ``gini``, one column per discrete choice, ``share:ISO3`` (% of global emission rights) and
+    ``alliance:ISO3``; for a :class:`SampleModel` one column per name of ``evaluate``."""
+    return _frame(model, [(k, uniforms(model, seed, k)) for k in range(start, stop)])
 
 
-def run_design(ctx: Context, rows: np.ndarray, offset: int = 0) -> pd.DataFrame:
+def run_design(model: Model, rows: np.ndarray, offset: int = 0) -> pd.DataFrame:
     """Samples from given uniforms (e.g. a Saltelli design), numbered from ``offset``."""
-    return _frame(ctx, [(offset + k, u) for k, u in enumerate(rows)])
+    return _frame(model, [(offset + k, u) for k, u in enumerate(rows)])
 
 
-def _frame(ctx: Context, draws: Iterable[tuple[int, np.ndarray]]) -> pd.DataFrame:
+def _frame(model: Model, draws: Iterable[tuple[int, np.ndarray]]) -> pd.DataFrame:
+    if isinstance(model, Context):
+        return _context_frame(model, draws)
+    records = []
+    for k, u in draws:
+
+        def once(u=u):
+            values = {name: float(v) for name, v in model.evaluate(u).items()}
+            if not np.isfinite(list(values.values())).all():
+                raise FloatingPointError("non-finite value")
+            return values
+
+        values, error = _twice(once)
+        records.append({"sample": k, "error": error} | (values or {}))
+    return pd.DataFrame.from_records(records)  # a failed sample: NaN values
+
+
+def _context_frame(ctx: Context, draws: Iterable[tuple[int, np.ndarray]]) -> pd.DataFrame:
     records, shares, ids = [], [], []
     names = [name for name, _, _ in ctx.choices]
     for k, u in draws:
@@ -93,8 +159,11 @@ def _frame(ctx: Context, draws: Iterable[tuple[int, np.ndarray]]) -> pd.DataFram
     return pd.concat([head, sh, al], axis=1)
 
 
-def _fingerprint(ctx: Context, seed: int, samples: int, chunk_size: int) -> dict:
-    declared = {f.name: getattr(ctx, f.name) for f in dataclasses.fields(ctx)}  # not caches
+def _fingerprint(model: Model, seed: int, samples: int, chunk_size: int) -> dict:
+    if dataclasses.is_dataclass(model):
+        declared = {f.name: getattr(model, f.name) for f in dataclasses.fields(model)}  # no caches
+    else:
+        declared = model
     digest = hashlib.sha256(pickle.dumps(declared, protocol=4)).hexdigest()
     return {"seed": seed, "samples": samples, "chunk_size": chunk_size, "inputs_sha256": digest}
 
@@ -112,7 +181,7 @@ def _write_chunk(root: Path, start: int, frame: pd.DataFrame) -> None:
 
 
 def run_samples(
-    ctx: Context,
+    model: Model,
     samples: int,
     seed: int = 0,
     *,
@@ -127,7 +196,7 @@ def run_samples(
 
     Parameters
     ----------
-    ctx : :func:`~carbonshare.uncertainty.kernel.build_context`.
+    model : :func:`~carbonshare.uncertainty.kernel.build_context` or a :class:`SampleModel`.
     samples, seed : number of samples and run seed (sample k uses (seed, k)).
     chunk_size : samples per task and per Parquet chunk.
     out_dir : stream chunks to ``out_dir/samples`` (and resume from it); None: in memory.
@@ -148,7 +217,7 @@ def run_samples(
     if out_dir is not None:
         root = Path(out_dir) / "samples"
         root.mkdir(parents=True, exist_ok=True)
-        meta = _fingerprint(ctx, seed, samples, chunk_size)
+        meta = _fingerprint(model, seed, samples, chunk_size)
         meta_path = root / "run.json"
         if meta_path.exists():
             old = json.loads(meta_path.read_text())
@@ -178,17 +247,17 @@ def run_samples(
         notify(finished, samples)
 
     if client is not None or scheduler is not None:
-        _on_dask(ctx, seed, todo, collect, client, scheduler)
+        _on_dask(model, seed, todo, collect, client, scheduler)
     else:
         workers = workers or os.cpu_count() or 1
         if workers == 1 or len(todo) <= 1:
             for a, b in todo:
-                collect(a, run_chunk(ctx, seed, a, b))
+                collect(a, run_chunk(model, seed, a, b))
         else:
             from concurrent.futures import ProcessPoolExecutor, as_completed
 
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                futures = {pool.submit(run_chunk, ctx, seed, a, b): a for a, b in todo}
+                futures = {pool.submit(run_chunk, model, seed, a, b): a for a, b in todo}
                 for fut in as_completed(futures):
                     collect(futures[fut], fut.result())
     if root is not None:
@@ -196,7 +265,7 @@ def run_samples(
     return sorted(frames, key=lambda f: int(f["sample"].iloc[0]))
 
 
-def _on_dask(ctx, seed, todo, collect, client, scheduler) -> None:
+def _on_dask(model, seed, todo, collect, client, scheduler) -> None:
     try:
         from distributed import Client, as_completed
     except ImportError:
@@ -214,8 +283,8 @@ def _on_dask(ctx, seed, todo, collect, client, scheduler) -> None:
             ) from None
     try:
         # hash=False: a fresh key per run, so releasing an earlier run's copy cannot cancel this one
-        ctx_future = client.scatter(ctx, broadcast=True, hash=False)
-        futures = [client.submit(run_chunk, ctx_future, seed, a, b, pure=False) for a, b in todo]
+        model_future = client.scatter(model, broadcast=True, hash=False)
+        futures = [client.submit(run_chunk, model_future, seed, a, b, pure=False) for a, b in todo]
         start_of = {fut.key: a for fut, (a, _) in zip(futures, todo, strict=True)}
         started = time.perf_counter()
         for fut in as_completed(futures):
