@@ -1,4 +1,4 @@
-"""Benchmark: the whole alliance study (METHODS A) on the bundled data.
+"""Benchmark: the whole alliance study (docs/methods.md part A) on the bundled data.
 
 Usage: ``.venv/bin/python benchmarks/bench_alliances.py [--quick]``
 

@@ -1,4 +1,4 @@
-"""Benchmark: the whole blue-carbon study (METHODS B) on the bundled data.
+"""Benchmark: the whole blue-carbon study (docs/methods.md part B) on the bundled data.
 
 Usage: ``.venv/bin/python benchmarks/bench_bluecarbon.py [--quick]``
 

@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python benchmarks/bench_games.py [--quick]``
 
-1. Alliance game (METHODS A6), n = 184, 15 unions: closed-form Shapley, Owen,
+1. Alliance game (docs/methods.md A6), n = 184, 15 unions: closed-form Shapley, Owen,
    two-stage, Banzhaf (target < 10 ms each).
 2. Exact Shapley of a table game, n = 18, side by side with tucoopy in the
    same run; n = 20-25: the compiled one-pass kernel and the numpy version next

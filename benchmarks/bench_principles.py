@@ -1,4 +1,4 @@
-"""Timings of the allocation rules (METHODS C2).
+"""Timings of the allocation rules (docs/methods.md C2).
 
 Run: .venv/bin/python benchmarks/bench_principles.py [--quick]
 

@@ -1,4 +1,4 @@
-"""Nearby-year fills: values, tie rule, sources outside the window, the log (METHODS B1)."""
+"""Nearby-year fills: values, tie rule, sources outside the window, the log (docs/methods.md B1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Strongest partners, linkage graph and alliances (METHODS A5)."""
+"""Strongest partners, linkage graph and alliances (docs/methods.md A5)."""
 
 from __future__ import annotations
 

@@ -71,7 +71,7 @@ def owen(players, v, unions):
 
 
 def two_stage(players, v, unions):
-    """METHODS A6: Shapley of the quotient game, then within-union Shapley scaled."""
+    """docs/methods.md A6: Shapley of the quotient game, then within-union Shapley scaled."""
     labels = list(range(len(unions)))
     members = {k: frozenset(u) for k, u in enumerate(unions)}
 

@@ -1,4 +1,4 @@
-"""The alliance game of METHODS A6 (Zhou et al. 2024, iScience 27, 109412, Eq. 10-13):
+"""The alliance game of docs/methods.md A6 (Zhou et al. 2024, iScience 27, 109412, Eq. 10-13):
 closed forms against brute force on the definition."""
 
 from __future__ import annotations
@@ -211,7 +211,7 @@ def test_bad_inputs_raise_clear_errors():
 
 
 def test_linearity_in_aci_holds_for_shapley_and_owen_not_two_stage():
-    """METHODS A7 decomposes by ACI parts: v is linear in ACI, so Shapley, Owen and Banzhaf
+    """docs/methods.md A7 decomposes by ACI parts: v is linear in ACI, so Shapley, Owen and Banzhaf
     of the total equal the sums over the parts; the two-stage rule rescales by within-union
     ratios and is not additive (docs/games.md says so)."""
     aci1, crl = random_alliance(6, 30)

@@ -82,7 +82,7 @@ def test_violation_witnesses():
 
 def test_convex_games_have_the_shapley_value_in_the_core():
     """Shapley (1971): in a convex game the Shapley value is in the core; the alliance game
-    with non-negative ACI and CRL is convex (all dividends >= 0, METHODS A6)."""
+    with non-negative ACI and CRL is convex (all dividends >= 0, docs/methods.md A6)."""
     rng = np.random.default_rng(0)
     names = list("ABCDEFG")
     g = alliance_game(

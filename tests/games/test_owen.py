@@ -1,4 +1,4 @@
-"""Owen value and the two-stage Shapley allocation (METHODS A6)."""
+"""Owen value and the two-stage Shapley allocation (docs/methods.md A6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SCRB, ESD, EANC, proportional and equal split (METHODS B6)."""
+"""SCRB, ESD, EANC, proportional and equal split (docs/methods.md B6)."""
 
 from __future__ import annotations
 

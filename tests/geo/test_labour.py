@@ -1,4 +1,4 @@
-"""Labour-cost proxy (METHODS A4): window means of a panel column or ratio."""
+"""Labour-cost proxy (docs/methods.md A4): window means of a panel column or ratio."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Composite scores: Sc/Ec/Ev, Eq/Ef/El, ACI (Eq. 9 of Zhou et al. 2024), subsystems (METHODS B3)."""
+"""Composite scores: Sc/Ec/Ev, Eq/Ef/El, ACI (Eq. 9 of Zhou et al. 2024), subsystems (docs/methods.md B3)."""
 
 from __future__ import annotations
 
@@ -95,7 +95,7 @@ def test_score_errors_name_indicators():
 
 
 def test_subsystem_scores_known_answer():
-    """I_k = (1/w_k) sum_{j in k} w_j y_ij and BCDI = sum_k w_k I_k (METHODS B3)."""
+    """I_k = (1/w_k) sum_{j in k} w_j y_ij and BCDI = sum_k w_k I_k (docs/methods.md B3)."""
     Y = pd.DataFrame({"a": [100.0, 0.0], "b": [0.0, 50.0], "c": [20.0, 80.0]}, index=["P", "Q"])
     w = pd.Series({"a": 0.2, "b": 0.3, "c": 0.5})
     groups = pd.Series({"a": "Drive", "b": "Drive", "c": "Res"})

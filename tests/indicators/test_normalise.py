@@ -1,4 +1,4 @@
-"""Normalisation: min-max (Eq. 2 of Zhou et al. 2024), percentile-bounded (METHODS B2), z-score."""
+"""Normalisation: min-max (Eq. 2 of Zhou et al. 2024), percentile-bounded (docs/methods.md B2), z-score."""
 
 from __future__ import annotations
 

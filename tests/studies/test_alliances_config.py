@@ -215,7 +215,7 @@ def test_narrowed_window_is_a_warning(bundled):
 
 
 def test_default_mean_fill_is_nearest_year(bundled):
-    # METHODS A1: nearest available year within the window, then exclusion
+    # docs/methods.md A1: nearest available year within the window, then exclusion
     assert AlliancesConfig().missing.mean == "nearest"
     result = _run(bundled)
     gaps = result.matrix.missing

@@ -334,7 +334,7 @@ def test_excluded_entities_are_recorded():
         rules=[{"rule": "grandfathering"}, {"rule": "egalitarian"}],
         output={"figures": False, "report": False},
     )
-    # default rule (METHODS A1, as the alliance study): nearest year within the window
+    # default rule (docs/methods.md A1, as the alliance study): nearest year within the window
     result = run_principles(cfg, panel=panel)
     assert list(result.shares.index) == ["A", "B", "C"]
     assert result.manifest.exclusions == []

@@ -1,4 +1,4 @@
-"""The responsibility study and its CLI (METHODS C1, C3) on the bundled real tables."""
+"""The responsibility study and its CLI (docs/methods.md C1, C3) on the bundled real tables."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Input-output responsibility accounting (METHODS.md C1 and C3).
+"""Input-output responsibility accounting (docs/methods.md C1 and C3).
 
 Who is responsible for emissions - producer, consumer, extractor, income
 receiver, or shared along the chain - computed exactly from (multi-regional)

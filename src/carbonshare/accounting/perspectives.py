@@ -1,4 +1,4 @@
-"""Who is responsible for emissions: the perspectives of METHODS.md C1.
+"""Who is responsible for emissions: the perspectives of docs/methods.md C1.
 
 Every function returns a labelled ``pd.Series`` of accounts indexed by
 ``(region, kind, holder)``: ``kind`` is ``"sector"`` (a producing sector),

@@ -1,4 +1,4 @@
-"""Supply-chain carbon responsibility accounts (METHODS.md C3).
+"""Supply-chain carbon responsibility accounts (docs/methods.md C3).
 
 A product's supply chain is a small closed input-output system: members
 (firms or stages) with direct emissions ``f_i``, deliveries between members
@@ -8,7 +8,7 @@ consumer ``y_i``. Output is ``x_i = sum_j Z_ij + y_i`` and primary inputs
 The product's footprint is ``T = sum_i f_i``.
 
 :func:`chain_accounts` gives each member's account under the rules of
-METHODS C1 applied to the chain (producer, consumer, income, shared with
+docs/methods.md C1 applied to the chain (producer, consumer, income, shared with
 value-added and final-demand shares, carbon emission added) and under two
 cooperative rules, the Shapley value and the nucleolus of the chain's
 emission game; every column sums to ``T``.

@@ -1,4 +1,4 @@
-"""Blue Carbon Development Index and cooperation scenarios (METHODS.md part B).
+"""Blue Carbon Development Index and cooperation scenarios (docs/methods.md part B).
 
 One module per step: :mod:`~carbonshare.bluecarbon.fill` (nearby-year fills),
 :mod:`~carbonshare.bluecarbon.index` (normalisation, PCA weights, subsystem

@@ -1,4 +1,4 @@
-"""Cooperation scenarios: lifting development capacity inside a coalition (METHODS B5).
+"""Cooperation scenarios: lifting development capacity inside a coalition (docs/methods.md B5).
 
 Cooperation of intensity q in [0, 1] within a coalition S lifts every
 member's normalised development-capacity indicators y_ij to at least the
@@ -7,7 +7,7 @@ interpolation, as ``numpy.quantile``):
 
     y'_ij = max(y_ij, Q_j(S)),   dDC_i(S) = sum_j w_j (y'_ij - y_ij) / sum_j w_j.
 
-Settled here (METHODS B5 leaves it open): the lift is measured on the
+Settled here (docs/methods.md B5 leaves it open): the lift is measured on the
 base-year indicators and added to the country's business-as-usual
 development-capacity score of the horizon year, DC_i(S) = DC_i,BAU + dDC_i(S)
 (capped at 100). A coalition of one lifts nothing, so v({i}) is the BAU value.
@@ -103,7 +103,7 @@ def local_optima(values: pd.Series) -> pd.Series:
 
 @dataclass
 class BlueCarbonScenario:
-    """The country model behind every scenario and the coalition game (METHODS B5-B6).
+    """The country model behind every scenario and the coalition game (docs/methods.md B5-B6).
 
     Attributes
     ----------

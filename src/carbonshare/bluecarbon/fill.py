@@ -1,4 +1,4 @@
-"""Filling missing years of a country-year panel "with nearby years" (METHODS B1, the paper's rule).
+"""Filling missing years of a country-year panel "with nearby years" (docs/methods.md B1, the paper's rule).
 
 Every filled cell is returned in a log (country, column, year, source year or
 years, rule), so a study can list each fill in its manifest; nothing is filled

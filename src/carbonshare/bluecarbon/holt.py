@@ -1,4 +1,4 @@
-"""Holt's linear trend forecasts of the scores to 2030 (METHODS B5, business as usual).
+"""Holt's linear trend forecasts of the scores to 2030 (docs/methods.md B5, business as usual).
 
 Holt's linear trend is the ETS(A, A, N) state-space model (Hyndman et al.
 2008): with e_t = y_t - (l_{t-1} + b_{t-1}),

@@ -1,4 +1,4 @@
-"""The Blue Carbon Development Index: normalisation, PCA weights, subsystem scores (METHODS B2-B3).
+"""The Blue Carbon Development Index: normalisation, PCA weights, subsystem scores (docs/methods.md B2-B3).
 
 The building blocks live in :mod:`carbonshare.indicators`
 (:func:`~carbonshare.indicators.percentile_bounded`,
@@ -137,7 +137,7 @@ def bcdi(
 
 
 def global_scores(scores: pd.DataFrame) -> pd.DataFrame:
-    """The global score of each year: the mean over countries (METHODS B3).
+    """The global score of each year: the mean over countries (docs/methods.md B3).
 
     Examples
     --------

@@ -1,4 +1,4 @@
-"""The linear mixed model of blue-carbon area growth on development capacity (METHODS B4, B5).
+"""The linear mixed model of blue-carbon area growth on development capacity (docs/methods.md B4, B5).
 
 Rate_it = b0 + b1 f(DC_it) + u_i (+ v_i f(DC_it)) + e_it, with Rate_it the growth of
 the blue-carbon area of country i from year t to t + h (h = 4), DC_it the
@@ -150,7 +150,7 @@ def _fit_one(frame: pd.DataFrame, name: str):
 def fit_rate_models(
     frame: pd.DataFrame, candidates: list[str] | tuple[str, ...] = ("log",), select: str = "first"
 ) -> RateModelFit:
-    """Fit the candidate rate models by maximum likelihood and choose one (METHODS B4).
+    """Fit the candidate rate models by maximum likelihood and choose one (docs/methods.md B4).
 
     Parameters
     ----------

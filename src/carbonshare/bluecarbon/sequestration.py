@@ -1,4 +1,4 @@
-"""Blue-carbon sequestration = ecosystem areas x long-term burial rates (METHODS B5).
+"""Blue-carbon sequestration = ecosystem areas x long-term burial rates (docs/methods.md B5).
 
 Units: areas in km2, burial rates in g C m-2 yr-1 (= t C km-2 yr-1);
 sequestration in t CO2 per year (x 44/12).

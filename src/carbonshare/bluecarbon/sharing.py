@@ -1,4 +1,4 @@
-"""Allocating the gains of cooperation among the coastal countries (METHODS B6).
+"""Allocating the gains of cooperation among the coastal countries (docs/methods.md B6).
 
 The game: v(S) = sum_{i in S} Carbon_i(S, q) (annual sequestration in the
 horizon year, t CO2, when S cooperates at intensity q); v({i}) is BAU. SCRB,

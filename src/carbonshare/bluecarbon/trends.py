@@ -1,4 +1,4 @@
-"""Trends, regional comparison and correlation of the index (METHODS B4).
+"""Trends, regional comparison and correlation of the index (docs/methods.md B4).
 
 Tests come from scipy (Kruskal-Wallis H test, Pearson and Spearman
 correlation); nothing is re-derived here.
@@ -101,7 +101,7 @@ def regional_comparison(values: pd.Series, regions: pd.Series) -> tuple[pd.DataF
 def capacity_endowment_correlation(x: pd.Series, y: pd.Series) -> pd.DataFrame:
     """Pearson and Spearman correlation of two scores with their two-sided p-values.
 
-    Used for development capacity vs resource endowment (METHODS B4); pass
+    Used for development capacity vs resource endowment (docs/methods.md B4); pass
     pooled country-years or one year.
 
     Returns

@@ -1,4 +1,4 @@
-"""Monte Carlo uncertainty of the headline scenario numbers (METHODS B5).
+"""Monte Carlo uncertainty of the headline scenario numbers (docs/methods.md B5).
 
 Two sources are propagated: the burial rates (normal with the cited mean and
 standard error, negative draws set to 0) and the BAU development-capacity forecasts

@@ -1,7 +1,7 @@
 """`carbonshare run ...`: the end-to-end studies.
 
 Each study registers its command from its own module so that the studies
-stay independent: ``alliances`` (METHODS A), ``bluecarbon`` (B), ``principles`` (C2),
+stay independent: ``alliances`` (docs/methods.md part A), ``bluecarbon`` (B), ``principles`` (C2),
 ``responsibility`` (C1, C3).
 """
 

@@ -1,4 +1,4 @@
-"""`carbonshare run alliances`: the main study (METHODS.md part A, Zhou et al. 2024)."""
+"""`carbonshare run alliances`: the main study (docs/methods.md part A, Zhou et al. 2024)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`carbonshare run bluecarbon`: the Blue Carbon Development Index study (METHODS.md part B)."""
+"""`carbonshare run bluecarbon`: the Blue Carbon Development Index study (docs/methods.md part B)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`carbonshare run principles`: every allocation rule side by side (METHODS.md C2)."""
+"""`carbonshare run principles`: every allocation rule side by side (docs/methods.md C2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`carbonshare run responsibility`: carbon responsibility accounts (METHODS.md C1, C3)."""
+"""`carbonshare run responsibility`: carbon responsibility accounts (docs/methods.md C1, C3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Cooperation: the carbon reduction gravity model and alliances (METHODS A4-A5)."""
+"""Cooperation: the carbon reduction gravity model and alliances (docs/methods.md A4-A5)."""
 
 from carbonshare.cooperation.alliances import (
     ALLIANCE_METHODS,

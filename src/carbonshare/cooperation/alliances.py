@@ -1,4 +1,4 @@
-"""Strongest partners, the linkage graph and alliances (METHODS A5).
+"""Strongest partners, the linkage graph and alliances (docs/methods.md A5).
 
 Each country's strongest partner is argmax_{j != i} CRL_ij. The directed
 graph i -> strongest partner (one out-edge per node) is the "vector map" of
@@ -127,7 +127,7 @@ def strongest_links(crl: pd.DataFrame, *, ties: str = "first") -> pd.DataFrame:
 
 
 def strongest_partner(crl: pd.DataFrame, *, ties: str = "first") -> pd.Series:
-    """Strongest partner argmax_{j != i} CRL_ij of every country (METHODS A5).
+    """Strongest partner argmax_{j != i} CRL_ij of every country (docs/methods.md A5).
 
     See :func:`strongest_links` for ties and errors.
 
@@ -300,7 +300,7 @@ def alliances(
     linkage: str = "average",
     ties: str = "first",
 ) -> pd.Series:
-    """Alliances from the CRL matrix (METHODS A5).
+    """Alliances from the CRL matrix (docs/methods.md A5).
 
     Methods
     -------

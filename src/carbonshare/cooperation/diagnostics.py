@@ -1,6 +1,6 @@
 """Diagnostics of an alliance allocation: linkage concentration, share structure, alliance count.
 
-Three facts about the game v(S) = (sum_S ACI)(sum_{i != j in S} CRL_ij) of METHODS A6
+Three facts about the game v(S) = (sum_S ACI)(sum_{i != j in S} CRL_ij) of docs/methods.md A6
 that every run reports (issue 11):
 
 1. **Linkage concentration.** With pair linkage w_ij = CRL_ij + CRL_ji and total

@@ -1,4 +1,4 @@
-"""Carbon reduction gravity model: the CRL matrix (METHODS A4, Eq. 8)."""
+"""Carbon reduction gravity model: the CRL matrix (docs/methods.md A4, Eq. 8)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Transforms of the linkage inside the game, and the stage-1 games of the two-stage allocation.
 
 Both are options of issue 11 that change v(S) only; alliances are always formed from the
-raw CRL (METHODS A5).
+raw CRL (docs/methods.md A5).
 
 Linkage transforms (``linkage.transform``), applied to the off-diagonal CRL_ij before
 v(S) = (sum_S ACI)(sum_{i != j in S} T(CRL)_ij):
@@ -17,7 +17,7 @@ v(S) = (sum_S ACI)(sum_{i != j in S} T(CRL)_ij):
 Stage-1 games (``allocation.stage1``), players = alliances k with A_k = sum_{i in k} ACI_i,
 within-linkage L_k = sum_{i != j in k} c_ij and cross-linkage C_kl = sum_{i in k, j in l} c_ij:
 
-- ``quotient`` (METHODS A6): v*(T) = v(union of T) = (sum_T A_k)(sum_T L_k + sum_{k != l in T} C_kl).
+- ``quotient`` (docs/methods.md A6): v*(T) = v(union of T) = (sum_T A_k)(sum_T L_k + sum_{k != l in T} C_kl).
 - ``within_only``: v_w(T) = (sum_T A_k)(sum_T L_k); its Shapley value is
   (A_k L + L_k A) / 2 with A = sum A_k, L = sum L_k (dividends A_k L_k on singletons and
   A_k L_l + A_l L_k on pairs).
@@ -164,7 +164,7 @@ def stage1_values(
 def two_stage_values(
     aci: np.ndarray, crl: np.ndarray, ids: np.ndarray, stage1: str = "quotient"
 ) -> np.ndarray:
-    """Two-stage allocation (METHODS A6) with a choice of stage-1 game, as an array.
+    """Two-stage allocation (docs/methods.md A6) with a choice of stage-1 game, as an array.
 
     Country i in alliance k gets Q_k psi_i / sum_{j in k} psi_j, psi = Shapley value of v
     restricted to k; a singleton gets Q_k; an alliance whose psi sum to 0 splits Q_k

@@ -73,7 +73,7 @@ FLAG_WORDS: dict[str, str] = {
     "corrected": "membership the treaty status file overwrites, from a cited correction table",
 }
 
-#: reference case of METHODS B7 (Ricke et al. 2018)
+#: reference case of docs/methods.md B7 (Ricke et al. 2018)
 DEFAULT_CSCC_CASE = "SSP2/rcp60/bhm_sr/bootstrap/uncertain/prtp2_eta1p5"
 
 
@@ -167,7 +167,7 @@ def load_blue_flags() -> pd.DataFrame:
 
 
 def load_burial_rates() -> pd.DataFrame:
-    """Long-term carbon burial rates by blue-carbon ecosystem (METHODS B5).
+    """Long-term carbon burial rates by blue-carbon ecosystem (docs/methods.md B5).
 
     Mcleod et al. (2011), *Front. Ecol. Environ.* 9:552, mean ± s.e.; a cited
     table shipped as ``bundled/blue_burial_rates.csv`` (replace it with
@@ -203,7 +203,7 @@ def load_cscc(case: str | None = None, statistic: str = "median") -> pd.Series:
     Parameters
     ----------
     case : a name of :func:`cscc_cases` (default :data:`DEFAULT_CSCC_CASE`,
-        the reference case of METHODS B7: SSP2, RCP6.0, BHM short-run pooled
+        the reference case of docs/methods.md B7: SSP2, RCP6.0, BHM short-run pooled
         damages, bootstrapped damage parameters, uncertain climate,
         growth-adjusted discounting with prtp 2 % and eta 1.5).
     statistic : ``"median"`` (50 %), ``"low"`` (16.7 %) or ``"high"`` (83.3 %).

@@ -12,7 +12,7 @@ Usage::
 - ``blue_flags.csv.gz``  the repair flag of every value ("" = as published);
 - ``blue_cscc.csv.gz``   Ricke et al. (2018) CSCC, every bundled case;
 - ``blue_coastal.csv``   every country of the table: in the coastal set or why not;
-- ``blue_burial_rates.csv`` the cited burial rates of METHODS B5 (:data:`BURIAL_RATES`);
+- ``blue_burial_rates.csv`` the cited burial rates of docs/methods.md B5 (:data:`BURIAL_RATES`);
 - ``blue_sources.csv``   provenance, one row per series;
 - ``blue_build_report.json`` entities left out, repairs counted, splice checks.
 
@@ -66,7 +66,7 @@ CARBON_PRICING_LAST_YEAR = 2022
 TREATY_CORRECTIONS_FILE = "blue_treaty_corrections.csv"
 #: smallest habitat area taken as a real ecosystem (OHI raster artefacts are smaller)
 MIN_ECOSYSTEM_KM2 = 0.01
-#: long-term carbon burial rates, g C m-2 yr-1, mean and s.e. (METHODS B5)
+#: long-term carbon burial rates, g C m-2 yr-1, mean and s.e. (docs/methods.md B5)
 MCLEOD_2011 = (
     "Mcleod E. et al. (2011) A blueprint for blue carbon, Front. Ecol. Environ. 9(10):552-560, "
     "doi:10.1890/110004"

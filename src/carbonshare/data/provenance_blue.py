@@ -227,7 +227,7 @@ BLUE_SOURCES: tuple[dict[str, str], ...] = (
         "commit": "",
         "vintage": "2011",
         "licence": "facts from a publication",
-        "transformation": "mean and s.e. as METHODS B5 gives them (build_blue.BURIAL_RATES); not from raw",
+        "transformation": "mean and s.e. as docs/methods.md B5 gives them (build_blue.BURIAL_RATES); not from raw",
     },
 )
 

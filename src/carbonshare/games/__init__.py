@@ -1,8 +1,8 @@
-"""Cooperative (TU) games and their solutions (METHODS A6, B6, C2, C3).
+"""Cooperative (TU) games and their solutions (docs/methods.md A6, B6, C2, C3).
 
 Games are keyed by explicit player names. Representations: :class:`TabularGame`
 (explicit table), :class:`CallableGame` (value function), :class:`DividendGame`
-(sparse Harsanyi dividends), and the alliance game of METHODS A6
+(sparse Harsanyi dividends), and the alliance game of docs/methods.md A6
 (:func:`alliance_game`) with exact O(n^2) closed forms.
 
 Importing this package is light: scipy.optimize is imported only by the

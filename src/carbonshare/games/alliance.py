@@ -1,4 +1,4 @@
-"""The alliance game of METHODS A6 and its closed-form solutions.
+"""The alliance game of docs/methods.md A6 and its closed-form solutions.
 
 v(S) = ( sum_{i in S} a_i ) * ( sum_{i, j in S, i != j} c_ij )      (Eq. 10 of [A])
 
@@ -47,7 +47,7 @@ h_j = A_{U(j)} - a_j:
   B_i = a_i (sum_{j in U} R^out_j - R^out_i) + (A_U - a_i) R^out_i + (A - A_U) R^in_i
   C_i = a_i (sum_V W_V - W_U) + sum_{j not in U} w_ij h_j
 
-Two-stage Shapley (METHODS A6). Stage 1: the quotient game of the unions,
+Two-stage Shapley (docs/methods.md A6). Stage 1: the quotient game of the unions,
 v*(T) = v(union of the members of T); its dividends are the sums of the
 dividends of v over coalitions touching exactly the unions of T, so its
 Shapley value Q_k equals the sum of the Owen values of union k's members
@@ -90,7 +90,7 @@ logger = logging.getLogger(__name__)
 
 
 class AllianceGame(DividendGame):
-    """The alliance game v(S) = (sum_{S} a) * (sum_{i != j in S} c_ij) (METHODS A6).
+    """The alliance game v(S) = (sum_{S} a) * (sum_{i != j in S} c_ij) (docs/methods.md A6).
 
     A :class:`DividendGame` whose dividends live on pairs and triples; its
     Shapley, Owen, Banzhaf and two-stage values use O(n^2) closed forms (see
@@ -234,7 +234,7 @@ def _triples(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def alliance_game(aci: pd.Series, crl: pd.DataFrame) -> AllianceGame:
-    """The cooperative game of METHODS A6 (Eq. 10 of Zhou et al. 2024).
+    """The cooperative game of docs/methods.md A6 (Eq. 10 of Zhou et al. 2024).
 
     v(S) = ( sum_{i in S} ACI_i ) * ( sum_{i, j in S, i != j} CRL_ij )
 

@@ -4,7 +4,7 @@ Every TU game is a unique sum of unanimity games,
 v(S) = sum_{T subset of S} d_T, with Harsanyi dividends
 d_T = sum_{R subset of T} (-1)^{|T|-|R|} v(R) (the Möbius transform of v).
 Many games of interest have few non-zero dividends (the alliance game of
-METHODS A6 has dividends on pairs and triples only), and then every linear
+docs/methods.md A6 has dividends on pairs and triples only), and then every linear
 solution has a closed form: the Shapley value shares each dividend equally
 among its members (Harsanyi 1963), the Owen value shares it equally among
 the unions it touches and then equally within each (Owen 1977), the Banzhaf

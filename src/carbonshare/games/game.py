@@ -11,7 +11,7 @@ Three representations share the :class:`Game` interface:
   (n <= 25);
 - :class:`CallableGame` — a value function, for games too large to tabulate;
 - :class:`~carbonshare.games.dividend.DividendGame` — sparse Harsanyi
-  dividends (see ``dividend.py``), including the alliance game of METHODS A6.
+  dividends (see ``dividend.py``), including the alliance game of docs/methods.md A6.
 
 A game is a *benefit* game (v = worth to share, more is better) or a *cost*
 game (``cost=True``: c = cost to share, less is better). Value-type solutions

@@ -1,4 +1,4 @@
-"""Owen value and the two-stage Shapley allocation (METHODS A6) with a priori unions.
+"""Owen value and the two-stage Shapley allocation (docs/methods.md A6) with a priori unions.
 
 Owen value (Owen 1977). With a partition of the players into unions, each
 Harsanyi dividend d_T is shared equally among the unions that T touches, and
@@ -11,7 +11,7 @@ expected marginal contribution over the orders that keep every union
 together. Its sums over unions equal the Shapley value of the quotient game
 (quotient property).
 
-Two-stage Shapley (Zhou et al. 2024, METHODS A6) is a different rule: stage 1
+Two-stage Shapley (Zhou et al. 2024, docs/methods.md A6) is a different rule: stage 1
 gives union k the Shapley value Q_k of the quotient game
 v*(T) = v(union of the members of T); stage 2 gives member i of union k the
 share Q_k psi_i / sum_{j in k} psi_j, where psi is the Shapley value of the
@@ -171,7 +171,7 @@ def two_stage_shapley(
     samples: int = 20_000,
     seed: int | None = 0,
 ) -> pd.Series:
-    """Two-stage Shapley allocation of METHODS A6 (Zhou et al. 2024).
+    """Two-stage Shapley allocation of docs/methods.md A6 (Zhou et al. 2024).
 
     Stage 1: the unions are the players of the quotient game
     v*(T) = v(union of the members of T); union k gets its Shapley value Q_k.

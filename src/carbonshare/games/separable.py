@@ -1,4 +1,4 @@
-"""Allocation rules that need only v(N), v({i}) and v(N \\ {i}) (METHODS B6).
+"""Allocation rules that need only v(N), v({i}) and v(N \\ {i}) (docs/methods.md B6).
 
 With m_i = v(N) - v(N \\ {i}) (separable part) and r_i = m_i - v({i})
 (remaining part):
@@ -43,7 +43,7 @@ def _parts(game: Game) -> tuple[float, np.ndarray, np.ndarray]:
 
 
 def scrb(game: Game) -> pd.Series:
-    """Separable costs remaining benefits (METHODS B6).
+    """Separable costs remaining benefits (docs/methods.md B6).
 
     b_i = m_i + r_i / sum r * (v(N) - sum m), m_i = v(N) - v(N \\ {i}),
     r_i = m_i - v({i}) (cost games: r_i = c({i}) - m_i, same weights).
@@ -69,7 +69,7 @@ def scrb(game: Game) -> pd.Series:
 
     References
     ----------
-    Young, Okada & Hashimoto (1982); METHODS B6.
+    Young, Okada & Hashimoto (1982); docs/methods.md B6.
     """
     grand, single, sep = _parts(game)
     remaining = sep - single
@@ -88,7 +88,7 @@ def scrb(game: Game) -> pd.Series:
 
 
 def esd(game: Game) -> pd.Series:
-    """Equal surplus division: b_i = v({i}) + (v(N) - sum_j v({j})) / n (METHODS B6).
+    """Equal surplus division: b_i = v({i}) + (v(N) - sum_j v({j})) / n (docs/methods.md B6).
 
     Examples
     --------
@@ -102,7 +102,7 @@ def esd(game: Game) -> pd.Series:
 
 
 def eanc(game: Game) -> pd.Series:
-    """Equal allocation of non-separable costs: b_i = m_i + (v(N) - sum m) / n (METHODS B6).
+    """Equal allocation of non-separable costs: b_i = m_i + (v(N) - sum m) / n (docs/methods.md B6).
 
     Examples
     --------

@@ -1,5 +1,5 @@
 """A priori unions (coalition structures) used by the Owen value and the
-two-stage Shapley allocation (METHODS A6: the alliances are the unions)."""
+two-stage Shapley allocation (docs/methods.md A6: the alliances are the unions)."""
 
 from __future__ import annotations
 

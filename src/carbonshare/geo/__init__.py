@@ -1,5 +1,5 @@
 """Geography: country-pair distances (capitals, CEPII GeoDist), contiguity, common language,
-and the labour-cost proxy (METHODS A4)."""
+and the labour-cost proxy (docs/methods.md A4)."""
 
 from carbonshare.geo.distance import EARTH_RADIUS_KM, capital_points, geodesic_km, great_circle_km
 from carbonshare.geo.dyads import (

@@ -1,4 +1,4 @@
-"""Labour-cost proxy L_i for the carbon-reduction gravity model (METHODS A4).
+"""Labour-cost proxy L_i for the carbon-reduction gravity model (docs/methods.md A4).
 
 Zhou et al. (2024) divide the linkage by "World Bank labour costs" without
 naming a series. The World Bank has no cross-country labour-cost series, so

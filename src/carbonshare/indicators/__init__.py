@@ -1,4 +1,4 @@
-"""Indicators: normalisation, weights and composite scores (METHODS A1-A3, B2-B3).
+"""Indicators: normalisation, weights and composite scores (docs/methods.md A1-A3, B2-B3).
 
 >>> import pandas as pd
 >>> from carbonshare.indicators import minmax, entropy_weights, aci

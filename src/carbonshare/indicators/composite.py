@@ -27,10 +27,10 @@ __all__ = [
 ]
 
 DIMENSIONS = ("Sc", "Ec", "Ev")
-"""Dimensions of METHODS A1: society, economy, environment."""
+"""Dimensions of docs/methods.md A1: society, economy, environment."""
 
 PRINCIPLES = ("Eq", "Ef", "El")
-"""Principles of METHODS A1: equity, efficiency, ecology."""
+"""Principles of docs/methods.md A1: equity, efficiency, ecology."""
 
 _GRID_ROWS = [
     # code, symbol, dimension, principle, label, unit
@@ -50,7 +50,7 @@ ALLIANCE_GRID = pd.DataFrame(
     index=pd.Index([r[0] for r in _GRID_ROWS], name="indicator"),
     columns=["symbol", "dimension", "principle", "label", "unit"],
 )
-"""The 3 x 3 indicator grid of Zhou et al. (2024), Table 1 (METHODS A1).
+"""The 3 x 3 indicator grid of Zhou et al. (2024), Table 1 (docs/methods.md A1).
 
 Index: the paper's indicator codes (POP, GDP, COE, URB, COP, CFT, SRV, FRT,
 FAR); columns ``symbol`` (x1-x9), ``dimension`` (Sc/Ec/Ev), ``principle``
@@ -60,7 +60,7 @@ your own column names.
 
 
 def alliance_grid(names: dict[str, str] | None = None) -> pd.DataFrame:
-    """The METHODS A1 grid, optionally re-indexed by your indicator names.
+    """The docs/methods.md A1 grid, optionally re-indexed by your indicator names.
 
     Parameters
     ----------
@@ -135,7 +135,7 @@ def indicator_contributions(V: pd.DataFrame, w: pd.Series) -> pd.DataFrame:
     """Per-indicator contributions w_j V_ij (same labels as ``V``).
 
     Their row sums are the ACI (Eq. 9); by linearity they split any score
-    that is linear in the ACI into nine indicator parts (METHODS A7).
+    that is linear in the ACI into nine indicator parts (docs/methods.md A7).
 
     Examples
     --------
@@ -152,7 +152,7 @@ def indicator_contributions(V: pd.DataFrame, w: pd.Series) -> pd.DataFrame:
 def dimension_scores(
     V: pd.DataFrame, w: pd.Series, grid: pd.DataFrame = ALLIANCE_GRID
 ) -> pd.DataFrame:
-    """Dimension scores Sc, Ec, Ev (METHODS A3).
+    """Dimension scores Sc, Ec, Ev (docs/methods.md A3).
 
     Sc_i = sum_{j in Sc} w_j V_ij, likewise Ec_i and Ev_i; rows of the grid.
 
@@ -189,7 +189,7 @@ def dimension_scores(
 def principle_scores(
     V: pd.DataFrame, w: pd.Series, grid: pd.DataFrame = ALLIANCE_GRID
 ) -> pd.DataFrame:
-    """Principle scores Eq, Ef, El (METHODS A3): columns of the grid.
+    """Principle scores Eq, Ef, El (docs/methods.md A3): columns of the grid.
 
     Eq_i = sum_{j in Eq} w_j V_ij, likewise Ef_i and El_i; see
     :func:`dimension_scores` for the parameters.
@@ -252,7 +252,7 @@ def aci(V: pd.DataFrame, w: pd.Series) -> pd.Series:
 
 
 def subsystem_weights(w: pd.Series, groups: pd.Series) -> pd.Series:
-    """Subsystem weights w_k = sum_{j in k} w_j (METHODS B3).
+    """Subsystem weights w_k = sum_{j in k} w_j (docs/methods.md B3).
 
     Examples
     --------
@@ -267,7 +267,7 @@ def subsystem_weights(w: pd.Series, groups: pd.Series) -> pd.Series:
 
 
 def subsystem_scores(Y: pd.DataFrame, w: pd.Series, groups: pd.Series) -> pd.DataFrame:
-    """Subsystem scores I_k = (1 / w_k) sum_{j in k} w_j y_ij (METHODS B3).
+    """Subsystem scores I_k = (1 / w_k) sum_{j in k} w_j y_ij (docs/methods.md B3).
 
     The overall index is sum_k w_k I_k = sum_j w_j y_ij (e.g. the BCDI, on
     the 0-100 scale of :func:`percentile_bounded`); compute it with

@@ -112,7 +112,7 @@ def percentile_bounded(
     *,
     allow_nan: bool = False,
 ) -> PercentileScores:
-    """Percentile-bounded normalisation to 0-100 (METHODS B2).
+    """Percentile-bounded normalisation to 0-100 (docs/methods.md B2).
 
     With L_j and U_j the ``lower`` and ``upper`` percentiles of column j over
     every row (all countries and all years of a panel):
@@ -169,7 +169,7 @@ def percentile_bounded(
 
     References
     ----------
-    The blue-carbon development index study (METHODS B2); OECD/JRC (2008)
+    The blue-carbon development index study (docs/methods.md B2); OECD/JRC (2008)
     Handbook on Constructing Composite Indicators, section 5.
     """
     if not (0.0 <= lower < upper <= 100.0):

@@ -159,7 +159,7 @@ def pca_table(
     kaiser_normalise: bool = True,
     directions=None,
 ) -> pd.DataFrame:
-    """Loadings and weights of the PCA weighting (METHODS B3), as a table.
+    """Loadings and weights of the PCA weighting (docs/methods.md B3), as a table.
 
     Handbook procedure (OECD/JRC 2008, section 6.1):
 
@@ -279,7 +279,7 @@ def pca_weights(
     kaiser_normalise: bool = True,
     directions=None,
 ) -> pd.Series:
-    """PCA weights of the indicators (METHODS B3; OECD/JRC Handbook 2008).
+    """PCA weights of the indicators (docs/methods.md B3; OECD/JRC Handbook 2008).
 
     See :func:`pca_table` for the procedure and parameters; this returns the
     ``weight`` column.

@@ -1,4 +1,4 @@
-"""Allocation principles (METHODS.md C2): how much each entity may emit.
+"""Allocation principles (docs/methods.md C2): how much each entity may emit.
 
 Every rule returns shares that sum to 1, behind one interface::
 

@@ -1,4 +1,4 @@
-"""Efficiency rules of METHODS.md C2: allowances follow productive use of carbon.
+"""Efficiency rules of docs/methods.md C2: allowances follow productive use of carbon.
 
 References
 ----------

@@ -1,4 +1,4 @@
-"""Equity rules of METHODS.md C2: who is *entitled* to how much.
+"""Equity rules of docs/methods.md C2: who is *entitled* to how much.
 
 Each rule reads a panel (entity, year) or a cross-section (entity) and
 returns a ``pd.Series`` of shares indexed by entity that sums to 1. Rules

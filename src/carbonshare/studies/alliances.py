@@ -1,4 +1,4 @@
-"""The alliance study: carbon-reduction alliances and emission-rights shares (METHODS.md part A).
+"""The alliance study: carbon-reduction alliances and emission-rights shares (docs/methods.md part A).
 
 Zhou, Xiang, Zhu & Wang (2024), "Mapping carbon reduction: a cross-continental
 study of alliance strategies", iScience 27, 109412, end to end on the bundled
@@ -279,7 +279,7 @@ def indicator_matrix(
     config: AlliancesConfig | None = None,
     manifest: Manifest | None = None,
 ) -> IndicatorMatrix:
-    """Build the indicator matrix of METHODS A1 for the study countries.
+    """Build the indicator matrix of docs/methods.md A1 for the study countries.
 
     Candidates are the countries of ``countries`` (``load_countries()``)
     with capital coordinates, restricted by ``config.countries``. For each
@@ -521,7 +521,7 @@ def allocate(
     *,
     stage1: str = "quotient",
 ) -> dict[str, pd.DataFrame]:
-    """Emission-rights shares Q (Eq. 13, in %) and their exact decomposition (METHODS A6-A7).
+    """Emission-rights shares Q (Eq. 13, in %) and their exact decomposition (docs/methods.md A6-A7).
 
     The game is v(S) = (sum_{i in S} ACI_i)(sum_{i != j in S} CRL_ij)
     (:func:`carbonshare.games.alliance_game`); ACI is the row sum of
@@ -540,7 +540,7 @@ def allocate(
     members : country -> alliance (the a priori unions).
     methods : any of "two_stage", "shapley", "owen".
     stage1 : stage-1 game of "two_stage" (:data:`carbonshare.cooperation.linkage.STAGE1_GAMES`;
-        "quotient" is METHODS A6).
+        "quotient" is docs/methods.md A6).
 
     Returns
     -------
@@ -600,7 +600,7 @@ def alliance_statistics(
     *,
     top_fraction: float = 0.1,
 ) -> dict[str, object]:
-    """The tables and figures of merit the paper reports (METHODS A7).
+    """The tables and figures of merit the paper reports (docs/methods.md A7).
 
     Parameters
     ----------
@@ -794,7 +794,7 @@ def run_alliances(
     panel: pd.DataFrame | None = None,
     countries: pd.DataFrame | None = None,
 ) -> AllianceResult:
-    """Run the alliance study of Zhou et al. (2024) end to end (METHODS A1-A7).
+    """Run the alliance study of Zhou et al. (2024) end to end (docs/methods.md A1-A7).
 
     Parameters
     ----------

@@ -1,4 +1,4 @@
-"""Typed configuration of the alliance study (METHODS.md part A, Zhou et al. 2024).
+"""Typed configuration of the alliance study (docs/methods.md part A, Zhou et al. 2024).
 
 The defaults follow the paper: the nine indicators of its Table 1, population
 and CO2 cumulated over 1990-2020, the other indicators averaged over
@@ -59,7 +59,7 @@ class YearsConfig(StudyConfig):
 
 
 class IndicatorSpec(StudyConfig):
-    """One cell of the 3 x 3 indicator grid (METHODS A1).
+    """One cell of the 3 x 3 indicator grid (docs/methods.md A1).
 
     The value of country i is ``agg_t column[i, t]`` over the indicator's
     window, or, when ``per`` is set, the ratio of window sums
@@ -133,7 +133,7 @@ class MissingDataConfig(StudyConfig):
         "nearest", description="fill rule for cumulated indicators"
     )
     mean: Literal["available", "nearest", "exclude"] = Field(
-        "nearest", description="fill rule for averaged indicators (METHODS A1: nearest)"
+        "nearest", description="fill rule for averaged indicators (docs/methods.md A1: nearest)"
     )
     outside_years: int = Field(
         0,
@@ -168,7 +168,7 @@ class CountriesConfig(StudyConfig):
 
 
 class NormalisationConfig(StudyConfig):
-    """Normalisation V of the indicator matrix (METHODS A2, Eq. 2)."""
+    """Normalisation V of the indicator matrix (docs/methods.md A2, Eq. 2)."""
 
     method: Literal["minmax", "percentile"] = Field(
         "minmax", description="minmax (Eq. 2) or percentile-bounded min-max"
@@ -186,10 +186,10 @@ class NormalisationConfig(StudyConfig):
 
 
 class WeightsConfig(StudyConfig):
-    """Indicator weights w_j (METHODS A2; entropy is the paper's)."""
+    """Indicator weights w_j (docs/methods.md A2; entropy is the paper's)."""
 
     method: Literal["entropy", "pca", "critic", "equal", "given"] = Field(
-        "entropy", description="entropy (Eq. 1-7), pca (METHODS B3), critic, equal or given"
+        "entropy", description="entropy (Eq. 1-7), pca (docs/methods.md B3), critic, equal or given"
     )
     given: dict[str, float] | None = Field(
         None, description="weights per indicator code (POP, GDP, ...) for method=given"
@@ -282,7 +282,7 @@ class LinkageConfig(StudyConfig):
 
 
 class AllianceMethodConfig(StudyConfig):
-    """How alliances are formed from the CRL matrix (METHODS A5, carbonshare.cooperation.alliances)."""
+    """How alliances are formed from the CRL matrix (docs/methods.md A5, carbonshare.cooperation.alliances)."""
 
     method: Literal["weak-components", "louvain", "target"] = Field(
         "weak-components",
@@ -315,7 +315,7 @@ class AllianceMethodConfig(StudyConfig):
 
 
 class AllocationConfig(StudyConfig):
-    """Allocation of emission rights with the alliance game (METHODS A6-A7)."""
+    """Allocation of emission rights with the alliance game (docs/methods.md A6-A7)."""
 
     methods: list[Literal["two_stage", "shapley", "owen"]] = Field(
         default_factory=lambda: ["two_stage", "shapley", "owen"],
@@ -324,7 +324,7 @@ class AllocationConfig(StudyConfig):
     top_fraction: float = Field(0.1, gt=0, le=1, description="fraction of countries in `top_decile`")
     stage1: Literal["quotient", "within_only", "cross_only"] = Field(
         "quotient",
-        description="stage-1 game of two_stage: quotient (v of the union, METHODS A6), "
+        description="stage-1 game of two_stage: quotient (v of the union, docs/methods.md A6), "
         "within_only (links inside each alliance only) or cross_only (links between alliances)",
     )
 
@@ -347,7 +347,7 @@ class OutputConfig(StudyConfig):
     radar_scale: Literal["share", "indicator"] = Field(
         "share",
         description="radar spokes: share = each indicator's part as a fraction of the country's "
-        "share; indicator = each part divided by that indicator's largest part (0-1, METHODS A7)",
+        "share; indicator = each part divided by that indicator's largest part (0-1, docs/methods.md A7)",
     )
     group_min_size: int = Field(
         5,

@@ -101,7 +101,7 @@ def figure_data(result: AllianceResult) -> dict[str, pd.DataFrame | pd.Series]:
     n_radar = result.config.output.top_radar
     top = cs.index[:n_radar]
     if result.config.output.radar_scale == "indicator":
-        # METHODS A7: each indicator's part scaled to 0-1 by its largest part over all countries
+        # docs/methods.md A7: each indicator's part scaled to 0-1 by its largest part over all countries
         radar = parts.loc[top] / parts.max().where(parts.max() > 0, 1.0)
     else:
         radar = parts.loc[top].div(cs.loc[top, f"share_{head}"], axis=0)

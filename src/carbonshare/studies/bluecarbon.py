@@ -1,4 +1,4 @@
-"""The blue-carbon study: BCDI of the coastal countries, scenarios to 2030, sharing the gains (METHODS B).
+"""The blue-carbon study: BCDI of the coastal countries, scenarios to 2030, sharing the gains (docs/methods.md part B).
 
 End to end on the bundled data (or a user panel) with the library functions
 of :mod:`carbonshare.bluecarbon`:
@@ -409,11 +409,11 @@ def run_bluecarbon(
     burial_rates: pd.DataFrame | None = None,
     cscc: pd.Series | None = None,
 ) -> BlueCarbonResult:
-    """Run the blue-carbon study end to end (METHODS B1-B7).
+    """Run the blue-carbon study end to end (docs/methods.md B1-B7).
 
     Parameters
     ----------
-    config : study config (default: the paper's choices and METHODS B5-B7).
+    config : study config (default: the paper's choices and docs/methods.md B5-B7).
     out_dir : if given, tables, figures, report.html and manifest.json are written there.
     progress : called with each step's name as it starts.
     panel : a user panel indexed by (iso3, year) with every configured column

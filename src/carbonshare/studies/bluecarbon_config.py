@@ -1,6 +1,6 @@
-"""Typed configuration of the blue-carbon study (METHODS.md part B).
+"""Typed configuration of the blue-carbon study (docs/methods.md part B).
 
-The defaults follow the paper where it is specific and METHODS B5-B7 where it
+The defaults follow the paper where it is specific and docs/methods.md B5-B7 where it
 is vague: 16 of its 18 indicators from the bundled data (finance and MPA
 management effectiveness have no data here), "fill with nearby years",
 2.5/97.5 percentile bounds over all country-years, handbook PCA weights,
@@ -44,7 +44,7 @@ DERIVED_SEQUESTRATION = "carbon_sequestration_tco2"
 
 
 class BlueIndicatorSpec(StudyConfig):
-    """One indicator of the index (METHODS B1).
+    """One indicator of the index (docs/methods.md B1).
 
     The value of country i in year t is ``column[i, t]`` (divided by
     ``per[i, t]`` when set) times ``scale``.
@@ -105,7 +105,7 @@ def default_indicators() -> dict[str, BlueIndicatorSpec]:
                  note="OHI starts in 2012: 1996-2011 take the nearest year (2012)"),
         "SEQ": s(name="Carbon sequestration", column=DERIVED_SEQUESTRATION, scale=1e-3,
                  unit="kt CO2 per year", subsystem=re, absent="zero",
-                 note="areas x burial rates (METHODS B5)"),
+                 note="areas x burial rates (docs/methods.md B5)"),
         "GOV": s(name="Governance (Corruption Perceptions Index)", column="cpi_0_100",
                  unit="CPI 0-100", subsystem=dc),
         "SCI": s(name="Science capacity (environmental-science documents)",
@@ -158,7 +158,7 @@ class FillConfig(StudyConfig):
 
 
 class WeightsConfig(StudyConfig):
-    """Indicator weights (METHODS B3)."""
+    """Indicator weights (docs/methods.md B3)."""
 
     method: Literal["pca", "pc1", "entropy", "equal", "given"] = Field(
         "pca", description="pca (handbook: eigenvalue > 1, varimax), pc1, entropy, equal, given"
@@ -176,7 +176,7 @@ class WeightsConfig(StudyConfig):
 
 
 class AnalysisConfig(StudyConfig):
-    """Trends, regions and groups (METHODS B4)."""
+    """Trends, regions and groups (docs/methods.md B4)."""
 
     region_column: str = Field("sdg_region", description="country-table column of the regions")
     region_merge: dict[str, str] = Field(
@@ -190,7 +190,7 @@ class AnalysisConfig(StudyConfig):
 
 
 class RateModelConfig(StudyConfig):
-    """Mixed model of area growth on development capacity (METHODS B4)."""
+    """Mixed model of area growth on development capacity (docs/methods.md B4)."""
 
     candidates: list[Literal["log", "linear", "log_slope", "intercept"]] = Field(
         ["log", "linear", "log_slope", "intercept"], description="models compared by AIC"
@@ -204,7 +204,7 @@ class RateModelConfig(StudyConfig):
 
 
 class SequestrationConfig(StudyConfig):
-    """Areas x burial rates (METHODS B5); rates default to Mcleod et al. (2011)."""
+    """Areas x burial rates (docs/methods.md B5); rates default to Mcleod et al. (2011)."""
 
     areas: dict[str, str] = Field(
         {"mangrove": "mangrove_km2", "saltmarsh": "saltmarsh_km2", "seagrass": "seagrass_km2"},
@@ -218,7 +218,7 @@ class SequestrationConfig(StudyConfig):
 
 
 class ScenarioConfig(StudyConfig):
-    """Business as usual and cooperation (METHODS B5)."""
+    """Business as usual and cooperation (docs/methods.md B5)."""
 
     intensities: dict[str, float] = Field(
         {"GC": 0.5, "GDC": 0.9}, description="scenario -> q; the last one is the headline"
@@ -238,7 +238,7 @@ class ScenarioConfig(StudyConfig):
 
 
 class SharingConfig(StudyConfig):
-    """Allocation of the gains (METHODS B6) and their value (B7)."""
+    """Allocation of the gains (docs/methods.md B6) and their value (B7)."""
 
     rules: list[Literal["scrb", "esd", "eanc"]] = Field(
         ["scrb", "esd", "eanc"], description="rules, in order of preference for the chosen one"
@@ -266,7 +266,7 @@ class OutputConfig(StudyConfig):
 
 
 class BlueCarbonConfig(StudyConfig):
-    """Configuration of ``carbonshare run bluecarbon`` (defaults: the paper, METHODS B5-B7)."""
+    """Configuration of ``carbonshare run bluecarbon`` (defaults: the paper, docs/methods.md B5-B7)."""
 
     data: DataConfig = Field(default_factory=DataConfig)
     years: YearsConfig = Field(default_factory=YearsConfig)

@@ -31,7 +31,7 @@ LONG_TABLES = ("indicators", "normalised", "scores", "bau_forecasts", "rate_data
 """Country-year tables written as CSV and Parquet only (not as sheets of the workbook)."""
 
 METHOD_MARKDOWN = r"""
-**Indicators (step 1).** The indicators of the config per country and year (METHODS B1).
+**Indicators (step 1).** The indicators of the config per country and year (docs/methods.md B1).
 A missing year takes the value of the same country's nearest year with data (the paper's
 "nearby years"; the earlier year on a tie); every fill is in `tables/fills.csv` and the
 manifest. A country with no value at all for an indicator is excluded, except for ecosystem

@@ -18,7 +18,7 @@ the science:
   Ctrl-C leaves ``out_dir`` as it was and no partial folder.
   :func:`check_output_dir` checks the folder can be written, before any
   computing (a study calls it first).
-- :func:`nearest_year_fill` is the missing-year rule of the studies (METHODS
+- :func:`nearest_year_fill` is the missing-year rule of the studies (docs/methods.md
   A1: nearest available year within the window, then exclusion).
 - :class:`StudyProgress` is a rich progress display for the CLI, usable as the
   ``progress(step_name)`` callback the study functions accept.
@@ -563,7 +563,7 @@ def nearest_row_fill(row: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int]]
 def nearest_year_fill(
     wide: pd.DataFrame, *, what: str = "value"
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Fill each missing year from the nearest year with data in the same row (METHODS A1).
+    """Fill each missing year from the nearest year with data in the same row (docs/methods.md A1).
 
     The rule of every study: a missing year inside the window takes the value
     of the nearest year that has data inside the window (the earlier one on a

@@ -1,4 +1,4 @@
-"""The principles study: every allocation rule side by side (METHODS.md C2).
+"""The principles study: every allocation rule side by side (docs/methods.md C2).
 
 Composes :mod:`carbonshare.principles` on the bundled country panel (or a
 user panel of provinces or firms read from CSV):
@@ -99,7 +99,7 @@ class DataConfig(StudyConfig):
     fill: Literal["nearest", "exclude"] = Field(
         "nearest",
         description="missing years: nearest year with data within history_start-base_year "
-        "(METHODS A1, as the alliance study), or exclude the entity",
+        "(docs/methods.md A1, as the alliance study), or exclude the entity",
     )
     entities: list[str] | None = Field(None, description="keep only these entities")
 
@@ -359,7 +359,7 @@ def _complete_entities(panel: pd.DataFrame, config: PrinciplesConfig, manifest: 
     """Entities with the values the rules need, after the fill rule; the others are excluded.
 
     Missing years inside ``history_start``-``base_year`` take the nearest year
-    with data in that window (``data.fill: nearest``, METHODS A1, the rule of the
+    with data in that window (``data.fill: nearest``, docs/methods.md A1, the rule of the
     alliance study); every fill is a manifest repair. An entity with no data in
     the window, or a non-positive population, base-year emissions or GDP, is
     excluded and recorded.
@@ -711,7 +711,7 @@ def run_principles(
     panel: pd.DataFrame | None = None,
     alliance: pd.Series | None = None,
 ) -> PrinciplesResult:
-    """Run every configured allocation rule and compare them (METHODS C2).
+    """Run every configured allocation rule and compare them (docs/methods.md C2).
 
     Parameters
     ----------

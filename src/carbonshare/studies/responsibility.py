@@ -1,4 +1,4 @@
-"""The responsibility study: who is responsible for emissions (METHODS.md C1 and C3).
+"""The responsibility study: who is responsible for emissions (docs/methods.md C1 and C3).
 
 Composes :mod:`carbonshare.accounting` on one input-output table (a bundled
 real table or a user table in the documented layout):
@@ -262,7 +262,7 @@ def run_responsibility(
     out_dir: str | Path | None = None,
     progress: ProgressCallback | None = None,
 ) -> ResponsibilityResult:
-    """Run the responsibility study end to end (METHODS C1, C3).
+    """Run the responsibility study end to end (docs/methods.md C1, C3).
 
     Parameters
     ----------

@@ -1,4 +1,4 @@
-"""Sensitivity of the alliance allocation (METHODS A) to the study's choices.
+"""Sensitivity of the alliance allocation (docs/methods.md part A) to the study's choices.
 
 Each variant is a full run of :func:`carbonshare.studies.alliances.run_alliances` without
 figures or report; variants are independent, so they run in parallel on Dask (extra
