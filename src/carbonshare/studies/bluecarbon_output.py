@@ -223,6 +223,10 @@ def write_report(result: BlueCarbonResult, out_dir: Path, figure_paths: list[Pat
     )
 
     def table(df: pd.DataFrame, name: str, title: str, caption: str = "") -> None:
+        if "score" in df.columns:  # score codes shown by their names
+            df = df.assign(score=df["score"].map(lambda v: LABELS.get(v, v)))
+        if "score" in df.index.names:
+            df = df.rename(index=LABELS, level="score")
         rep.add_table(labels.rename(df, name), title, caption=caption)
 
     def rng(key: str, scale: float) -> str:
@@ -362,7 +366,7 @@ def write_report(result: BlueCarbonResult, out_dir: Path, figure_paths: list[Pat
         ["carbon_base", "carbon_bau", "carbon_coop"]
     ].sum()
     rep.add_table(
-        _scaled(totals, labels, 1e-6, mt),
+        labels.rename(_scaled(totals, labels, 1e-6, mt), "scenarios"),
         "Scenario totals",
         caption=f"Base year {yc.last}, BAU and cooperation in {yc.horizon}.",
     )

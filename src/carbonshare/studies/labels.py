@@ -361,6 +361,7 @@ def bluecarbon_labels(config: BlueCarbonConfig) -> Labels:
             for k, v in scores.items()
         },
         "year": ("Year", "", "calendar year"),
+        "country": ("Country", "", "name (ISO3 code)"),
         "region": ("UN SDG region", "", "UN SDG regional group of the country"),
         "included": ("Included", "", "the candidate country enters the study"),
         "scenario": ("Scenario", "", "BAU, or a cooperation scenario of the config"),
@@ -511,4 +512,5 @@ def bluecarbon_labels(config: BlueCarbonConfig) -> Labels:
                            "years": ("Years", "", "years repaired"),
                            "n": ("Values repaired", "country-years", "number of values")},
         "holt_parameters": {"score": ("Score", "", "subsystem score forecast")},
+        "correlation": {"n": ("Observations", "", "country-years (pooled) or countries")},
     })  # fmt: skip
