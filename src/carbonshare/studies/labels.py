@@ -386,8 +386,7 @@ def bluecarbon_labels(config: BlueCarbonConfig) -> Labels:
         # analyses (B4)
         "score": ("Score", "", "subsystem score or BCDI"),
         "n": ("Countries", "count", "number of countries"),
-        "mean": ("Mean", "", "mean"),
-        "median": ("Median", "", "median"),
+        "median": ("Median", "", "median over the countries"),
         "min": ("Minimum", "", "minimum"),
         "max": ("Maximum", "", "maximum"),
         "df": ("Degrees of freedom", "", "regions - 1"),
