@@ -64,7 +64,7 @@ def test_outputs_written(study):
         "fills",
         "selection",
     } <= tables
-    assert {p.stem for p in (out / "tables").glob("*.parquet")} == tables
+    assert {p.stem for p in (out / "tables").glob("*.parquet")} == tables - {"columns"}
     assert (out / "tables" / "bluecarbon.xlsx").is_file()
     figs = {p.stem for p in (out / "figures").glob("*.png")}
     assert {
@@ -229,3 +229,27 @@ def test_cli_print_config():
     res = CliRunner().invoke(app, ["run", "bluecarbon", "--print-config"])
     assert res.exit_code == 0, res.output
     assert "region_merge" in res.output and "intensities" in res.output
+
+
+def test_report_structure_and_data_dictionary(study):
+    """The standard sections, each figure once, and every written column labelled with units."""
+    import pandas as pd
+
+    from carbonshare.report.structure import read_report
+
+    result, out = study
+    report = read_report(out / "report.html")
+    assert report.problems() == []
+    assert [s for s in report.sections if s.startswith("Results")] == [
+        "Results: maps", "Results: figures", "Results: tables"
+    ]  # fmt: skip
+    columns = pd.read_csv(out / "tables" / "columns.csv", keep_default_na=False)
+    bare = columns.loc[columns["label"] == "", ["table", "column"]].values.tolist()
+    assert bare == []
+    assert set(columns["table"]) == set(result.tables())
+    units = columns.set_index(["table", "column"])["unit"]
+    assert units[("indicators", "MANG")] == "km2"  # the raw unit of the config
+    assert units[("normalised", "MANG")] == "0-100"  # the same code on the index scale
+    assert units[("values", "benefit_usd")] == "US$ per year"
+    sheets = pd.ExcelFile(out / "tables" / "bluecarbon.xlsx").sheet_names
+    assert sheets[0] == "columns"

@@ -16,8 +16,10 @@ import pandas as pd
 
 from carbonshare.studies.bluecarbon_config import SUBSYSTEM_LABELS, SUBSYSTEMS
 from carbonshare.studies.common import ProgressCallback, write_tables
+from carbonshare.studies.labels import bluecarbon_labels
 
 if TYPE_CHECKING:
+    from carbonshare.report.labels import Labels
     from carbonshare.studies.bluecarbon import BlueCarbonResult
 
 __all__ = ["METHOD_MARKDOWN", "figure_data", "write", "write_figures", "write_report"]
@@ -193,8 +195,16 @@ def _fmt_mt(x: float) -> str:
     return f"{x:.3g}"
 
 
+def _scaled(df: pd.DataFrame, labels: Labels, scale: float, units: dict[str, str]) -> pd.DataFrame:
+    """``df`` times ``scale`` with headers ``label (unit)`` in the scaled units."""
+    out = df * scale
+    out.columns = [f"{labels.label(c)} ({units[labels.get(c).unit]})" for c in df.columns]
+    return out
+
+
 def write_report(result: BlueCarbonResult, out_dir: Path, figure_paths: list[Path]) -> Path:
-    """report.html: maps, figures, sortable tables, data notes, method and config."""
+    """report.html: summary, method, caveats and exclusions, results (maps, figures, tables),
+    config and provenance; each figure shown once, table headers from the study's labels."""
     from carbonshare.report import Report
     from carbonshare.report import interactive as I
 
@@ -205,11 +215,19 @@ def write_report(result: BlueCarbonResult, out_dir: Path, figure_paths: list[Pat
     head = d["head"]
     unc = result.uncertainty
     sel = result.panel.selection
+    labels = bluecarbon_labels(cfg)
     rep = Report(
         "Blue Carbon Development Index and cooperation scenarios",
         f"{h['countries']} coastal countries, {h['indicators']} indicators, {yc.first}-{yc.last}; "
         f"scenarios to {yc.horizon}",
     )
+
+    def table(df: pd.DataFrame, name: str, title: str, caption: str = "") -> None:
+        if "score" in df.columns:  # score codes shown by their names
+            df = df.assign(score=df["score"].map(lambda v: LABELS.get(v, v)))
+        if "score" in df.index.names:
+            df = df.rename(index=LABELS, level="score")
+        rep.add_table(labels.rename(df, name), title, caption=caption)
 
     def rng(key: str, scale: float) -> str:
         if key not in unc.index or pd.isna(unc.at[key, "q2.5"]):
@@ -222,10 +240,11 @@ def write_report(result: BlueCarbonResult, out_dir: Path, figure_paths: list[Pat
         f"{rng(f'added_{name}_tco2', 1e-6)}; allocation rule {h[f'{name}_rule'].upper()}.\n"
         for name, q in cfg.scenarios.intensities.items()
     )
+    rep.add_section("Summary")
     rep.add_markdown(
         f"- **{h['countries']} countries** in {h['regions']} regions "
         f"({int((~sel['included']).sum())} candidates excluded, {len(result.panel.fills)} "
-        "filled country-year values; see *Data*).\n"
+        "filled country-year values; see *Caveats and exclusions*).\n"
         f"- Global BCDI {h[f'bcdi_global_{yc.first}']:.2f} in {yc.first} → "
         f"{h[f'bcdi_global_{yc.last}']:.2f} in {yc.last} ({h['bcdi_change_pct']:+.1f} %); "
         f"development capacity {h[f'development_capacity_{yc.first}']:.2f} → "
@@ -240,9 +259,21 @@ def write_report(result: BlueCarbonResult, out_dir: Path, figure_paths: list[Pat
         + scen_lines
         + f"- {head} benefit {h[f'{head}_benefit_musd']:.3g} and cost "
         f"{h[f'{head}_cost_musd']:.3g} million US$/yr (CSCC-valued); the net value of "
-        f"cooperation peaks at q = {h['best_q_net_value']:.2f} on the grid.\n",
-        title="Summary",
+        f"cooperation peaks at q = {h['best_q_net_value']:.2f} on the grid.\n"
     )
+
+    rep.add_section("Method")
+    rep.add_markdown(METHOD_MARKDOWN)
+    table(
+        result.index.weights,
+        "weights",
+        "Indicator weights",
+        "PCA loadings, normalisation bounds (raw units of the indicator) and clipped counts.",
+    )
+    table(result.rate_fit.table, "rate_models", "Rate models compared by AIC",
+          "Maximum-likelihood fits; 'chosen' is used for the scenarios.")  # fmt: skip
+
+    rep.add_section("Caveats and exclusions")
     missing = result.manifest.extra.get("missing_indicators", {})
     static = [f"{s.name}" for s in cfg.indicators.values() if "static" in s.note]
     rep.add_markdown(
@@ -250,27 +281,42 @@ def write_report(result: BlueCarbonResult, out_dir: Path, figure_paths: list[Pat
         + "; ".join(f"**{k}** ({v})" for k, v in missing.items())
         + (f". Static series (one year for all years): {', '.join(static)}" if static else "")
         + ". `docs/reproduction-bluecarbon.md` compares every headline with the paper.",
-        title="Caveat",
+        title="Missing and static indicators",
     )
+    table(sel[~sel["included"]].drop(columns="included"), "selection", "Excluded countries")
+    from carbonshare.bluecarbon import fill_summary
 
-    rep.add_section("Maps")
+    rep.add_table(
+        fill_summary(result.panel.fills),
+        "Fills (runs of filled years)",
+        caption="Every filled cell is in tables/fills.csv.",
+    )
+    if len(result.source_repairs):
+        table(result.source_repairs, "source_repairs", "Repairs made when the data were built",
+              "Interpolated, static, spliced or rescaled source values.")  # fmt: skip
+    rep.add_markdown("\n".join(f"- {note}" for note in result.manifest.notes) or "-",
+                     title="Notes")  # fmt: skip
+
+    # the interactive maps replace the static map of the same year / scenario
+    rep.add_section("Results: maps")
     last = d["maps"].get(yc.last)
     if last is not None:
         rep.add_plotly(
-            I.choropleth_map(last, title=f"BCDI {yc.last}", legend_label="BCDI", zmin=0),
+            I.choropleth_map(last, title=f"BCDI {yc.last}", legend_label="BCDI (0-100)", zmin=0),
             f"BCDI {yc.last}", caption="Blue Carbon Development Index (0-100); hover for values.",
         )  # fmt: skip
     added = d["added"][head]
     rep.add_plotly(
         I.choropleth_map(added, title=f"Added sequestration under {head} vs BAU",
-                         legend_label="kt CO2/yr"),
+                         legend_label="kt CO2 per year"),
         f"Added sequestration, {head}",
         caption=f"Annual sequestration in {yc.horizon} under {head} minus BAU, kt CO2 per year.",
     )  # fmt: skip
+    shown = {f"bcdi_map_{yc.last}", f"added_sequestration_map_{head}"}
 
-    figs = {p.stem: p for p in figure_paths if p.suffix == ".png"}
+    figs = {p.stem: p for p in figure_paths if p.suffix == ".png" and p.stem not in shown}
     if figs:
-        rep.add_section("Figures")
+        rep.add_section("Results: figures")
         captions = {
             "global_trends": ("Global trends", "Mean score over the countries per year; dashed: "
                               "mean of the Holt BAU forecasts."),
@@ -296,7 +342,7 @@ def write_report(result: BlueCarbonResult, out_dir: Path, figure_paths: list[Pat
             if stem in figs:
                 rep.add_image(figs[stem], title, caption=caption)
 
-    rep.add_section("Tables")
+    rep.add_section("Results: tables")
     ch = result.changes
     top_n = cfg.analysis.top_n
     cols = [f"BCDI_{yc.first}", f"BCDI_{yc.last}", "BCDI_change"]
@@ -304,76 +350,55 @@ def write_report(result: BlueCarbonResult, out_dir: Path, figure_paths: list[Pat
     top.index = pd.Index(_named(result, top.index), name="country")
     imp = ch.sort_values("BCDI_change", ascending=False).head(top_n)[cols]
     imp.index = pd.Index(_named(result, imp.index), name="country")
-    rep.add_table(result.global_scores, "Global scores", caption="Mean over countries, 0-100.")
-    rep.add_table(top, f"Top {top_n} countries by BCDI {yc.last}")
-    rep.add_table(imp, f"{top_n} most improved countries", caption="BCDI change in points.")
-    rep.add_table(
+    table(result.global_scores, "global_scores", "Global scores", "Mean over countries.")
+    table(top, "country_changes", f"Top {top_n} countries by BCDI {yc.last}")
+    table(imp, "country_changes", f"{top_n} most improved countries")
+    table(
         result.kruskal,
+        "kruskal_wallis",
         "Kruskal-Wallis tests across regions",
-        caption=f"Scores of {yc.last}; H statistic, p-value, df = regions − 1.",
+        f"Scores of {yc.last}; H statistic, p-value, df = regions − 1.",
     )
-    rep.add_table(result.regions, "Scores by region")
-    rep.add_table(result.correlation, "Development capacity vs resource endowment")
+    table(result.regions, "regions", "Scores by region", "Scores 0-100.")
+    table(result.correlation, "correlation", "Development capacity vs resource endowment")
+    mt = {"t CO2 per year": "Mt CO2 per year", "US$ per year": "million US$ per year"}
+    totals = result.scenarios.groupby(level="scenario")[
+        ["carbon_base", "carbon_bau", "carbon_coop"]
+    ].sum()
     rep.add_table(
-        result.rate_fit.table,
-        "Rate models compared by AIC",
-        caption="Maximum-likelihood fits; 'chosen' is used for the scenarios.",
-    )
-    totals = (
-        result.scenarios.groupby(level="scenario")[
-            ["carbon_base", "carbon_bau", "carbon_coop"]
-        ].sum()
-        / 1e6
-    )
-    rep.add_table(
-        totals,
-        "Scenario totals (Mt CO2 per year)",
+        labels.rename(_scaled(totals, labels, 1e-6, mt), "scenarios"),
+        "Scenario totals",
         caption=f"Base year {yc.last}, BAU and cooperation in {yc.horizon}.",
     )
-    rep.add_table(
+    table(
         pd.concat({k: v.checks for k, v in result.sharing.items()}, names=["scenario"]),
+        "allocation_checks",
         "Allocation checks",
-        caption="Efficiency gap (t CO2/yr) and individual "
-        "rationality of each rule; the chosen rule is the first IR one.",
+        "Efficiency gap and individual rationality of each rule; the chosen rule is the "
+        "first individually rational one.",
     )
-    rep.add_table(result.group_values / 1e6, "Value by group (million US$ or Mt CO2 per year)")
-    rep.add_table(result.curve, "Cost-benefit curve over q")
-    rep.add_table(
+    gv = result.group_values
+    rep.add_table(labels.rename(_scaled(gv, labels, 1e-6, mt), "group_values"), "Value by group")
+    curve = result.curve
+    money = ["added_tco2", "benefit_usd", "cost_usd", "net_usd"]
+    rep.add_table(_scaled(curve[money], labels, 1e-6, mt).join(
+        labels.rename(curve.drop(columns=money), "q_curve")).rename_axis(labels.title("q")),
+        "Cost-benefit curve over q")  # fmt: skip
+    table(
         result.uncertainty,
+        "uncertainty",
         "Monte Carlo uncertainty of the headline numbers",
-        caption=f"{cfg.uncertainty.draws} draws; t CO2 per year and US$ per year.",
-    )
-    rep.add_table(
-        result.index.weights,
-        "Indicator weights",
-        caption="PCA loadings, normalisation bounds (raw units) and clipped counts.",
+        f"{cfg.uncertainty.draws} draws; each quantity in the unit of its name "
+        "(tco2: t CO2 per year, usd: US$ per year).",
     )
     per_country = result.values.xs(head, level="scenario").join(result.cscc)
     per_country.insert(0, "name", result.countries["name"].reindex(per_country.index))
-    rep.add_table(per_country, f"{head} per country", caption="t CO2/yr and US$/yr.")
+    table(per_country, "values", f"{head} per country")
+    rep.add_json("Headline statistics", h)
 
-    rep.add_section("Data")
-    rep.add_table(sel[~sel["included"]].drop(columns="included"), "Excluded countries")
-    from carbonshare.bluecarbon import fill_summary
-
-    rep.add_table(
-        fill_summary(result.panel.fills),
-        "Fills (runs of filled years)",
-        caption="Every filled cell is in tables/fills.csv.",
-    )
-    if len(result.source_repairs):
-        rep.add_table(
-            result.source_repairs,
-            "Repairs made when the data were built",
-            caption="Interpolated, static, spliced or rescaled source values.",
-        )
-    rep.add_markdown("\n".join(f"- {note}" for note in result.manifest.notes) or "-",
-                     title="Notes")  # fmt: skip
-
-    rep.add_section("Method")
-    rep.add_markdown(METHOD_MARKDOWN)
+    rep.add_section("Config")
     rep.add_json("Config", cfg)
-    rep.add_json("Run summary", {"statistics": h, "timings_s": result.manifest.timings})
+    rep.add_provenance(result.manifest.to_dict())
     return rep.write(out_dir / "report.html")
 
 
@@ -388,11 +413,15 @@ def write(
     notify("tables")
     with manifest.step("tables"):
         tables = result.tables()
-        paths += write_tables(tables, out_dir / "tables", workbook=None)
-        # the workbook holds the summary tables; the long country-year tables (thousands of
-        # rows, slow to write as XLSX) are in CSV and Parquet only
+        labels = bluecarbon_labels(result.config)
+        # the workbook holds the summary tables and their data dictionary (sheet "columns");
+        # the long country-year tables (thousands of rows, slow to write as XLSX) are in CSV
+        # and Parquet only; columns.csv, written last, describes every table
         summary = {k: v for k, v in tables.items() if k not in LONG_TABLES}
-        paths += write_tables(summary, out_dir / "tables", workbook="bluecarbon.xlsx", formats=())
+        paths += write_tables(summary, out_dir / "tables", workbook="bluecarbon.xlsx", formats=(),
+                              labels=labels)  # fmt: skip
+        written = write_tables(tables, out_dir / "tables", workbook=None, labels=labels)
+        paths += [p for p in written if p not in paths]
     figure_paths: list[Path] = []
     if result.config.output.figures:
         notify("figures")

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from carbonshare.report.labels import COMMON, Labels
+from carbonshare.report.labels import COMMON, Column, Labels
 
 if TYPE_CHECKING:
     from carbonshare.studies.alliances_config import AlliancesConfig
+    from carbonshare.studies.bluecarbon_config import BlueCarbonConfig
 
-__all__ = ["METHOD_LABELS", "RULE_LABELS", "alliance_labels", "principles_labels",
-           "responsibility_labels", "rule_label"]  # fmt: skip
+__all__ = ["METHOD_LABELS", "RULE_LABELS", "alliance_labels", "bluecarbon_labels",
+           "principles_labels", "responsibility_labels", "rule_label"]  # fmt: skip
 
 #: Allocation methods of the alliance study.
 METHOD_LABELS = {"two_stage": "Two-stage Shapley", "shapley": "Shapley", "owen": "Owen"}
@@ -311,3 +312,204 @@ def responsibility_labels(stressor: str | None, unit: str, flow_unit: str) -> La
         names={"value_added": "Value added", "employees": "Employees",
                "self_employed": "Self-employed", "employment": "Employment"},
     )  # fmt: skip
+
+
+class _TableLabels(Labels):
+    """A label table with exact per-table entries that win over everything else (a column
+    name that means different things in different tables of one study)."""
+
+    def __init__(self, base: Labels, per_table: dict[str, dict[str, Any]]) -> None:
+        super().__init__()
+        self.columns, self.patterns = base.columns, base.patterns
+        self.tables, self.names = base.tables, base.names
+        self.per_table = {t: {k: Column(*v) for k, v in cols.items()}
+                          for t, cols in per_table.items()}  # fmt: skip
+
+    def get(self, name: object, table: str | None = None) -> Column | None:
+        own = self.per_table.get(table or "", {}).get(str(name))
+        return own if own is not None else super().get(name, table)
+
+
+def bluecarbon_labels(config: BlueCarbonConfig) -> Labels:
+    """Label table of the blue-carbon study; indicator names and units come from ``config``.
+
+    Indicator codes carry their raw unit in ``indicators`` and the 0-100 index scale in
+    ``normalised``; scores are on 0-100, sequestration in t CO2 per year, values in US$ per
+    year (METHODS B1-B7).
+
+    Examples
+    --------
+    >>> from carbonshare.studies.bluecarbon_config import BlueCarbonConfig
+    >>> labels = bluecarbon_labels(BlueCarbonConfig())
+    >>> labels.title("MANG", table="indicators"), labels.title("MANG", table="normalised")
+    ('Mangrove area (km2)', 'Mangrove area, normalised (0-100)')
+    >>> labels.title("BCDI_change_pct")
+    'BCDI change (%)'
+    """
+    from carbonshare.studies.bluecarbon_config import SUBSYSTEM_LABELS
+
+    scores = {**SUBSYSTEM_LABELS, "BCDI": "BCDI"}
+    alt = "|".join(scores)
+    t, usd = "t CO2 per year", "US$ per year"
+    cols: dict[str, Any] = {
+        **{
+            k: (
+                f"{v} score" if k != "BCDI" else "BCDI",
+                "0-100",
+                "Blue Carbon Development Index" if k == "BCDI" else f"subsystem score I_k ({v})",
+            )
+            for k, v in scores.items()
+        },
+        "year": ("Year", "", "calendar year"),
+        "country": ("Country", "", "name (ISO3 code)"),
+        "region": ("UN SDG region", "", "UN SDG regional group of the country"),
+        "included": ("Included", "", "the candidate country enters the study"),
+        "scenario": ("Scenario", "", "BAU, or a cooperation scenario of the config"),
+        # weights.csv (PCA weights, METHODS B2)
+        "indicator": ("Indicator", "", "indicator code (see indicators.csv)"),
+        "subsystem": ("Subsystem", "", "driving force, resource endowment or development capacity"),
+        "weight": ("Weight", "0-1", "indicator weight w_j (they sum to 1)"),
+        "factor": ("Factor", "", "rotated component with the indicator's largest loading"),
+        "scaled_sq_loading": (
+            "Scaled squared loading",
+            "0-1",
+            "squared loading scaled to unity within the factor",
+        ),
+        "factor_share": ("Factor share", "0-1", "the factor's share of explained variance"),
+        "lower": ("Lower bound (P2.5)", "indicator unit", "normalisation lower bound"),
+        "upper": ("Upper bound (P97.5)", "indicator unit", "normalisation upper bound"),
+        "clipped_below": ("Clipped below", "country-years", "values below P2.5 set to 0"),
+        "clipped_above": ("Clipped above", "country-years", "values above P97.5 set to 100"),
+        "clipped_total": ("Clipped", "country-years", "values clipped to [0, 100]"),
+        "component": ("Component", "", "principal component"),
+        "eigenvalue": ("Eigenvalue", "", "eigenvalue of the correlation matrix"),
+        # analyses (B4)
+        "score": ("Score", "", "subsystem score or BCDI"),
+        "n": ("Countries", "count", "number of countries"),
+        "median": ("Median", "", "median over the countries"),
+        "min": ("Minimum", "", "minimum"),
+        "max": ("Maximum", "", "maximum"),
+        "df": ("Degrees of freedom", "", "regions - 1"),
+        "pvalue": ("p-value", "", "p-value of the test"),
+        "sample": ("Sample", "", "pooled country-years or the last year"),
+        "method": ("Method", "", "Pearson or Spearman correlation"),
+        "r": ("Correlation", "-1 to 1", "correlation coefficient"),
+        # rate model (B4)
+        "model": ("Model", "", "candidate rate model"),
+        "description": ("Description", "", "the model's formula"),
+        "aic": ("AIC", "", "Akaike information criterion (ML fit)"),
+        "bic": ("BIC", "", "Bayesian information criterion (ML fit)"),
+        "llf": ("Log-likelihood", "", "maximised log-likelihood"),
+        "n_obs": ("Observations", "country-years", "observations of the fit"),
+        "n_groups": ("Nations", "count", "groups of the random intercept"),
+        "b0": ("Intercept b0", "", "fixed intercept of Rate"),
+        "b1": ("Slope b1", "per unit of ln DC", "fixed slope of Rate on ln(DC)"),
+        "b1_pvalue": ("p-value of b1", "", "Wald test of b1 = 0"),
+        "re_variance": ("Random-intercept variance", "", "variance of the nation intercepts"),
+        "converged": ("Converged", "", "the optimiser converged"),
+        "chosen": ("Chosen", "", "the model used for the scenarios"),
+        "rate": (
+            "Growth rate",
+            "fraction over the horizon",
+            "A_i,t+h / A_it - 1 of the blue-carbon area",
+        ),
+        "dc": ("Development capacity", "0-100", "development-capacity score DC_it"),
+        "log_dc": ("ln development capacity", "", "ln(DC_it)"),
+        # Holt forecasts (B5)
+        "smoothing_level": ("Smoothing level alpha", "0-1", "Holt level smoothing"),
+        "smoothing_trend": ("Smoothing trend beta", "0-1", "Holt trend smoothing"),
+        "initial_level": ("Initial level", "0-100", "Holt initial level"),
+        "initial_trend": ("Initial trend", "points per year", "Holt initial trend"),
+        "clipped": ("Clipped", "", "the forecast was clipped to [0, 100]"),
+        # scenarios and sharing (B5-B7)
+        "dc_bau": ("DC, BAU", "0-100", "development capacity at the horizon under BAU"),
+        "dc_lift": ("DC lift", "points", "lift of the base-year score by cooperation"),
+        "dc_coop": ("DC, cooperation", "0-100", "development capacity under cooperation"),
+        "carbon_base": ("Sequestration, base year", t, "S_i in the last observed year"),
+        "carbon_bau": ("Sequestration, BAU", t, "Carbon_i at the horizon under BAU"),
+        "carbon_coop": (
+            "Sequestration, cooperation",
+            t,
+            "Carbon_i at the horizon under cooperation",
+        ),
+        "bcdi_bau": ("BCDI, BAU", "0-100", "BCDI at the horizon under BAU"),
+        "bcdi_coop": ("BCDI, cooperation", "0-100", "BCDI at the horizon under cooperation"),
+        "scrb": ("SCRB", t, "allocation by separable costs remaining benefits"),
+        "esd": ("ESD", t, "allocation by equal surplus division"),
+        "eanc": ("EANC", t, "allocation by equal allocation of non-separable costs"),
+        "shapley": ("Shapley value", t, "sampled Shapley value"),
+        "shapley_se": ("Shapley standard error", t, "Monte Carlo standard error"),
+        "efficiency_gap": ("Efficiency gap", t, "sum of the allocation - v(U)"),
+        "ir_violations": ("IR violations", "countries", "countries given less than v({i})"),
+        "min_surplus": ("Smallest surplus", t, "min_i (x_i - v({i}))"),
+        "efficient": ("Efficient", "", "the allocation sums to v(U)"),
+        "individually_rational": ("Individually rational", "", "x_i >= v({i}) for all i"),
+        "allocated_tco2": ("Allocated", t, "sequestration credited by the chosen rule"),
+        "bau_tco2": ("BAU", t, "sequestration under BAU"),
+        "coop_tco2": ("Cooperation", t, "own sequestration under cooperation"),
+        "benefit_usd": ("Benefit", usd, "CSCC x (allocated - BAU)"),
+        "cost_usd": ("Cost", usd, "CSCC x (own cooperation sequestration - BAU)"),
+        "net_usd": ("Net value", usd, "benefit - cost"),
+        "grouping": ("Grouping", "", "development groups or regions"),
+        "group": ("Group", "", "country group"),
+        "q": ("Cooperation intensity q", "0-1", "quantile the members are lifted to"),
+        "added_tco2": ("Added sequestration", t, "grand-coalition sequestration - BAU"),
+        "local_optimum": ("Local optimum", "", "a local maximum of the net value"),
+        "cscc_usd_per_tco2": (
+            "CSCC",
+            "US$ per t CO2",
+            "country-level social cost of carbon (Ricke et al. 2018)",
+        ),
+        "cscc_flag": ("CSCC flag", "", "how the CSCC value was obtained"),
+        "ecosystem": ("Ecosystem", "", "mangrove, salt marsh or seagrass"),
+        "rate_gc_m2_yr": ("Burial rate", "g C per m2 per year", "carbon burial rate r_e"),
+        "se_gc_m2_yr": (
+            "Burial-rate standard error",
+            "g C per m2 per year",
+            "standard error of r_e",
+        ),
+        "source": ("Source", "", "where the value comes from"),
+        # uncertainty (step 8) and headlines
+        "quantity": ("Quantity", "", "headline quantity (its unit is in its name)"),
+        "point": ("Point estimate", "unit of the quantity", "value of the main run"),
+        "sd": ("Standard deviation", "unit of the quantity", "over the Monte Carlo draws"),
+        "draw": ("Draw", "", "Monte Carlo draw number"),
+        "value": ("Value", "unit of the quantity", "headline value"),
+        "column": ("Panel column", "", "column of the data panel"),
+    }
+    for key, lab in (("mean", "Mean"), ("q2.5", "2.5 % quantile"), ("q50", "Median"),
+                     ("q97.5", "97.5 % quantile")):  # fmt: skip
+        cols[key] = (lab, "", f"{lab.lower()} (over countries or Monte Carlo draws)")
+    base = COMMON | Labels(
+        cols,
+        patterns={
+            rf"({alt})_(\d{{4}})": ("{0}, {1}", "0-100", "{0} score in {1}"),
+            rf"({alt})_change": ("{0} change", "points", "last-year minus first-year score"),
+            rf"({alt})_change_pct": ("{0} change", "%", "relative change first to last year"),
+            rf"({alt})_mean": ("{0}, BAU forecast", "0-100", "Holt forecast mean"),
+            rf"({alt})_lower": ("{0}, forecast lower bound", "0-100", "Holt prediction interval"),
+            rf"({alt})_upper": ("{0}, forecast upper bound", "0-100", "Holt prediction interval"),
+            r"loading_(\d+)": ("Loading on factor {0}", "", "varimax-rotated loading"),
+            r"added_(.+)_tco2": ("Added sequestration, {0}", t, "scenario {0} minus the "
+                                 "base year, per Monte Carlo draw"),
+        },
+        names=scores,
+    )  # fmt: skip
+    ind = {code: (spec.name, spec.unit, f"{spec.column}" + (f" / {spec.per}" if spec.per else "")
+                  + (f" x {spec.scale:g}" if spec.scale != 1 else ""))
+           for code, spec in config.indicators.items()}  # fmt: skip
+    norm = {code: (f"{spec.name}, normalised", "0-100", "index y of the indicator (METHODS B2)")
+            for code, spec in config.indicators.items()}  # fmt: skip
+    return _TableLabels(base, {
+        "indicators": ind,
+        "normalised": norm,
+        "weights": {"name": ("Indicator name", "", "long name of the indicator")},
+        "fills": {"year": ("Year filled", "", "the year without data"),
+                  "source": ("Source year", "", "the year the value was taken from"),
+                  "rule": ("Fill rule", "", "nearest year or interpolation")},
+        "source_repairs": {"flag": ("Repair", "", "interpolated, static, spliced or rescaled"),
+                           "years": ("Years", "", "years repaired"),
+                           "n": ("Values repaired", "country-years", "number of values")},
+        "holt_parameters": {"score": ("Score", "", "subsystem score forecast")},
+        "correlation": {"n": ("Observations", "", "country-years (pooled) or countries")},
+    })  # fmt: skip
