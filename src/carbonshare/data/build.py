@@ -257,10 +257,18 @@ def write_all(built: dict[str, object], out: Path) -> list[Path]:
         SOURCES_FILE: built["sources"].to_csv(index=False, lineterminator="\n").encode(),  # type: ignore[union-attr]
         REPORT_FILE: (json.dumps(built["report"], indent=1, sort_keys=True) + "\n").encode(),
     }
+    return write_files(files, out)
+
+
+def write_files(files: dict[str, bytes], out: Path) -> list[Path]:
+    """Write each ``name: bytes`` into ``out``, each through a ``.part`` file renamed when
+    complete (an interrupted build never leaves a truncated bundled file); returns the paths."""
     paths = []
     for name, data in files.items():
-        path = out / name
-        path.write_bytes(data)
+        path = Path(out) / name
+        tmp = path.with_suffix(path.suffix + ".part")
+        tmp.write_bytes(data)
+        tmp.replace(path)
         paths.append(path)
     return paths
 

@@ -49,7 +49,7 @@ from carbonshare.data.blue import (
     LAST_YEAR,
 )
 from carbonshare.data.blue_names import BlueLog, map_codes, map_names, ohi_regions
-from carbonshare.data.build import _gzip_bytes
+from carbonshare.data.build import _gzip_bytes, write_files
 from carbonshare.data.bundled import load_countries
 from carbonshare.data.provenance_blue import blue_sources_frame
 from carbonshare.errors import DataError
@@ -538,14 +538,7 @@ def write_blue(built: dict[str, object], out: Path) -> list[Path]:
         BLUE_SOURCES_FILE: built["sources"].to_csv(index=False, lineterminator="\n").encode(),  # type: ignore[union-attr]
         BLUE_REPORT_FILE: (json.dumps(built["report"], indent=1, sort_keys=True) + "\n").encode(),
     }
-    paths = []
-    for name, data in files.items():
-        path = out / name
-        tmp = path.with_suffix(path.suffix + ".part")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-        paths.append(path)
-    return paths
+    return write_files(files, out)
 
 
 def main(argv: list[str] | None = None) -> int:
