@@ -47,7 +47,7 @@ h2.cs-section { font-size: 22px; margin: 36px 0 12px; padding-bottom: 6px; borde
 table.cs-table { border-collapse: separate; border-spacing: 0; font-size: 13.5px; min-width: 320px;
   font-variant-numeric: tabular-nums; }
 table.cs-table th, table.cs-table td { padding: 5px 10px; border-bottom: 1px solid #eaeef2;
-  white-space: nowrap; text-align: left; }
+  white-space: nowrap; text-align: left; vertical-align: top; }
 table.cs-table thead th { position: sticky; top: 0; z-index: 2; background: #eef2f6;
   border-bottom: 1px solid var(--border); font-weight: 600; }
 table.cs-table td.cs-num, table.cs-table th.cs-num { text-align: right; }

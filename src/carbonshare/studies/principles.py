@@ -325,20 +325,21 @@ def _needed_columns(config: PrinciplesConfig) -> tuple[list[str], list[str]]:
     return yearly, base
 
 
-def _impute_ppp(panel: pd.DataFrame, config: PrinciplesConfig, manifest: Manifest):
+def _impute_ppp(panel: pd.DataFrame, config: PrinciplesConfig) -> tuple[pd.DataFrame, list]:
     """Base-year GDP PPP for GDR where no PPP value exists in the whole window (data.ppp_fill).
 
     North Korea, Cuba, Syria and a few small economies publish no PPP figures; without them
     GDR's capability (PPP $ per person above 7,500) is undefined and every rule would lose
-    them. :func:`carbonshare.data.derive.impute_ppp_gdp` imputes from GDP at market rates;
-    each value is a manifest repair.
+    them. :func:`carbonshare.data.derive.impute_ppp_gdp` imputes from GDP at market rates.
+    Returns the panel and one ``(entity, detail)`` per imputed value, for the caller to record
+    as repairs of the entities that stay in the study.
     """
     from carbonshare.data import load_countries
     from carbonshare.data.derive import impute_ppp_gdp
 
     d = config.data
     if d.gdp_ppp not in _needed_columns(config)[1] or d.gdp_ppp not in panel.columns:
-        return panel
+        return panel, []
     years = panel.index.get_level_values(1)
     window = panel.loc[(years >= config.history_start) & (years <= config.base_year), d.gdp_ppp]
     has_any = window.notna().groupby(level=0).any()
@@ -347,12 +348,13 @@ def _impute_ppp(panel: pd.DataFrame, config: PrinciplesConfig, manifest: Manifes
     )
     keep = [c for c in values.index if not has_any.get(c, False)]
     if not keep:
-        return panel
+        return panel, []
     panel = panel.copy()
+    imputed = []
     for row in records[records["iso3"].isin(keep)].itertuples():
         panel.loc[(row.iso3, config.base_year), d.gdp_ppp] = values[row.iso3]
-        manifest.repair(row.iso3, d.gdp_ppp, "imputed from GDP at market rates", row.detail)
-    return panel
+        imputed.append((row.iso3, row.detail))
+    return panel, imputed
 
 
 def _complete_entities(panel: pd.DataFrame, config: PrinciplesConfig, manifest: Manifest):
@@ -741,9 +743,13 @@ def run_principles(
     notify("data")
     with manifest.step("data"):
         raw, names, attributes = _load(config, panel, manifest)
+        imputed = []
         if panel is None and d.source == "bundled" and d.ppp_fill == "income_group":
-            raw = _impute_ppp(raw, config, manifest)
+            raw, imputed = _impute_ppp(raw, config)
         data, entities, excluded = _complete_entities(raw, config, manifest)
+        for entity, detail in imputed:  # only the entities that stay, as for the year fills
+            if entity in entities:
+                manifest.repair(entity, d.gdp_ppp, "imputed from GDP at market rates", detail)
         if panel is None and d.source == "bundled":  # mark values the data build filled
             _record_build_repairs(config, entities, manifest)
         alliance = _alliance_shares(config, alliance, manifest)
