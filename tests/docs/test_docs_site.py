@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 import time
@@ -61,6 +62,17 @@ def test_site_builds_strict(tmp_path: Path) -> None:
     assert not stray, f"inline math where prose was meant: {stray}"
     # plain-text formulas were not read as Markdown (E_{i}... as attributes or emphasis)
     assert "<em " not in methods and "<strong " not in methods
+    # the math is MathML written at build time, with its equation numbers: no MathJax
+    assert methods.count('<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">') == (
+        display_blocks
+    )
+    assert '<span class="eq-number">(8)</span>' in methods and "\\tag" not in methods
+    # the site opens offline: no page loads a script, style sheet, font or image from elsewhere
+    remote = re.compile(r'<(?:script|img)[^>]+src="https?://|<link[^>]+href="https?://[^"]+"[^>]*'
+                        r'rel="(?:stylesheet|preconnect)|<link[^>]+rel="(?:stylesheet|preconnect)"'
+                        r'[^>]+href="https?://')  # fmt: skip
+    loading = [p.relative_to(site) for p in site.rglob("*.html") if remote.search(p.read_text())]
+    assert not loading, f"pages loading remote resources: {loading[:5]}"
     assert seconds < 300, f"the docs build took {seconds:.0f} s"
 
 
