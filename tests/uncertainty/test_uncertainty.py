@@ -3,6 +3,13 @@ Dask = local, failures recorded, Sobol indices from SALib."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -18,6 +25,7 @@ from carbonshare.uncertainty.summary import comembership, summarise
 
 ONLY = ["FRA", "DEU", "ESP", "ITA", "POL", "USA", "CAN", "MEX", "BRA", "ARG", "CHN", "IND",
         "JPN", "KOR", "COD", "COG", "NGA", "ZAF", "EGY", "AUS", "KEN", "TZA"]  # fmt: skip
+SRC = Path(__file__).resolve().parents[2] / "src"
 EXACT = UncertaintyConfig(relative_error={}, weights="fixed", choices={})
 
 
@@ -102,6 +110,49 @@ def test_dask_localcluster_equals_local(ctx):
                                         ignore_index=True)  # fmt: skip
     pd.testing.assert_frame_equal(local, on_dask)
     pd.testing.assert_frame_equal(local, with_client)
+
+
+@pytest.fixture
+def standalone_cluster(tmp_path):
+    """A Dask scheduler and two worker processes started as separate programs (``dask
+    scheduler`` / ``dask worker``), as on a user's existing cluster; yields its address."""
+    pytest.importorskip("distributed")
+    info = tmp_path / "scheduler.json"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]))
+    cli = [sys.executable, "-m"]
+    procs = [subprocess.Popen([*cli, "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+                               "--port", "0", "--no-dashboard", "--scheduler-file", str(info)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not info.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        procs.append(subprocess.Popen([*cli, "distributed.cli.dask_worker", "--scheduler-file",
+                                       str(info), "--nworkers", "2", "--nthreads", "1",
+                                       "--no-dashboard"],
+                                      env=env, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL))  # fmt: skip
+        address = json.loads(info.read_text())["address"]
+        assert address.startswith("tcp://127.0.0.1:")
+        yield address
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+def test_existing_cluster_by_address_equals_local(ctx, standalone_cluster):
+    import distributed
+
+    with distributed.Client(standalone_cluster, timeout=60) as client:
+        client.wait_for_workers(2, timeout=60)
+        local = pd.concat(run_samples(ctx, 24, 9, chunk_size=5, workers=1), ignore_index=True)
+        remote = pd.concat(run_samples(ctx, 24, 9, chunk_size=5, scheduler=standalone_cluster),
+                           ignore_index=True)  # fmt: skip
+        # the chunks ran on that cluster: its scheduler has seen their tasks
+        seen = client.run_on_scheduler(lambda dask_scheduler: list(dask_scheduler.task_prefixes))
+    pd.testing.assert_frame_equal(local, remote)
+    assert seen, "no task reached the cluster's scheduler"
 
 
 def test_unreachable_scheduler_is_a_clear_error(ctx):
