@@ -259,27 +259,27 @@ class EnvelopmentLP:
         lp.col_cost_ = np.r_[1.0, np.zeros(k)]
         lp.col_lower_ = np.r_[-inf, np.zeros(k)]
         lp.col_upper_ = np.full(k + 1, inf)
-        self._lower = np.r_[np.full(m, -inf), np.zeros(s), np.ones(vrs)]
-        self._upper = np.r_[np.zeros(m), np.full(s, inf), np.ones(vrs)]
-        lp.row_lower_, lp.row_upper_ = self._lower, self._upper
+        lp.row_lower_ = np.r_[np.full(m, -inf), np.zeros(s), np.ones(vrs)]
+        lp.row_upper_ = np.r_[np.zeros(m), np.full(s, inf), np.ones(vrs)]
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         lp.a_matrix_.start_ = np.r_[0, np.cumsum(cols.sum(axis=1))].astype(np.int32)
         lp.a_matrix_.index_ = np.nonzero(cols)[1].astype(np.int32)
         lp.a_matrix_.value_ = a.T[cols]
         h.passModel(lp)
-        self._mask, self._m, self._s = mask, m, s
-        self._scaled = [int(r) for r in np.flatnonzero(mask)]
-        self._rows = np.arange(m + s, dtype=np.int32)
+        self._m, self._s, self._inf = m, s, inf
+        self._scaled = [int(k) for k in np.flatnonzero(mask)]
+        self._fixed = [int(k) for k in np.flatnonzero(~mask)]
         self._optimal = highspy.HighsModelStatus.kOptimal
 
     def solve(self, x_o: np.ndarray, y_o: np.ndarray) -> float:
         """theta_o of the DMU with inputs ``x_o`` and outputs ``y_o`` (nan if no optimum)."""
         h, m, s = self._highs, self._m, self._s
-        for r in self._scaled:
-            h.changeCoeff(r, 0, -float(x_o[r]))
-        self._upper[:m] = np.where(self._mask, 0.0, x_o)
-        self._lower[m : m + s] = y_o
-        h.changeRowsBounds(m + s, self._rows, self._lower[: m + s], self._upper[: m + s])
+        for k in self._scaled:
+            h.changeCoeff(k, 0, -float(x_o[k]))
+        for k in self._fixed:
+            h.changeRowBounds(k, -self._inf, float(x_o[k]))
+        for r in range(s):
+            h.changeRowBounds(m + r, float(y_o[r]), self._inf)
         h.run()
         if h.getModelStatus() != self._optimal:
             h.clearSolver()  # drop the warm basis and solve once more from scratch
