@@ -30,14 +30,14 @@ Solvers. The n envelopment LPs share their constraint matrix and differ only in
 the theta column (-x_ko on the scaled rows) and the right-hand sides (x_ko,
 y_ro). ``solver="highspy"`` (default) builds the LP once in HiGHS (through its
 official binding ``highspy``) and, for each DMU, changes those entries and
-re-solves with dual simplex from the previous optimal basis; this removes the
-per-call cost of ``scipy.optimize.linprog`` (input validation, model building,
-presolve: about 10 ms per LP, 20-50 times the solve itself). A solve that does
-not end optimal from the warm basis is repeated from scratch before it counts as
-a failure. ``solver="linprog"`` keeps one ``scipy.optimize.linprog`` call per
-DMU (the same HiGHS, cold each time); both give the same optimum (tested to
-1e-9). The multiplier form always uses ``linprog``, so that it stays an
-independent check.
+re-solves with the simplex method from the previous optimal basis (a few pivots);
+this removes the per-call cost of ``scipy.optimize.linprog`` (input validation,
+model building, presolve: 3-10 ms per LP on this project's 2-core machine, 20-50
+times such a warm re-solve). A solve that does not end optimal from the warm
+basis is repeated from scratch before it counts as a failure.
+``solver="linprog"`` keeps one ``scipy.optimize.linprog`` call per DMU (the same
+HiGHS, cold each time); both give the same optimum (tested to 1e-9). The
+multiplier form always uses ``linprog``, so that it stays an independent check.
 
 References
 ----------

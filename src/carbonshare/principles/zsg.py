@@ -107,7 +107,7 @@ def zsg_dea(
     max_iter : stop after this many reallocations (``converged`` False, logged).
     verify : how efficiencies after a reallocation are computed: ``"reference"`` (LPs
         against the reallocated originally non-dominated units; exact, see the module
-        docstring) or ``"full"`` (an unpruned DEA over all units; slow for large n).
+        docstring) or ``"full"`` (an unpruned DEA over all units: n LPs of n columns).
     solver : LP path of every DEA, see :func:`~carbonshare.principles.dea.dea_efficiency`
         (``"highspy"``: one HiGHS model re-solved per unit; ``"linprog"``: one
         ``scipy.optimize.linprog`` call per unit). Same result.
