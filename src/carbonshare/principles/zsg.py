@@ -93,6 +93,7 @@ def zsg_dea(
     tol: float = 1e-6,
     max_iter: int = 100,
     verify: Literal["reference", "full"] = "reference",
+    solver: Literal["highspy", "linprog"] = "highspy",
 ) -> ZSGResult:
     """Reallocate ``quota`` with ZSG-DEA until every entity is on the frontier.
 
@@ -106,7 +107,10 @@ def zsg_dea(
     max_iter : stop after this many reallocations (``converged`` False, logged).
     verify : how efficiencies after a reallocation are computed: ``"reference"`` (LPs
         against the reallocated originally non-dominated units; exact, see the module
-        docstring) or ``"full"`` (an unpruned DEA over all units; slow for large n).
+        docstring) or ``"full"`` (an unpruned DEA over all units: n LPs of n columns).
+    solver : LP path of every DEA, see :func:`~carbonshare.principles.dea.dea_efficiency`
+        (``"highspy"``: one HiGHS model re-solved per unit; ``"linprog"``: one
+        ``scipy.optimize.linprog`` call per unit). Same result.
 
     Returns
     -------
@@ -148,10 +152,14 @@ def zsg_dea(
 
     def efficiency(current: pd.Series) -> pd.Series:
         ref = reference if verify == "reference" else None
-        return dea_efficiency(frame_of(current), outputs, rts=rts, scaled=[name], reference=ref)
+        return dea_efficiency(
+            frame_of(current), outputs, rts=rts, scaled=[name], reference=ref, solver=solver
+        )
 
     reference = non_dominated(frame_of(q), outputs)
-    theta = dea_efficiency(frame_of(q), outputs, rts=rts, scaled=[name], reference=reference)
+    theta = dea_efficiency(
+        frame_of(q), outputs, rts=rts, scaled=[name], reference=reference, solver=solver
+    )
     before = theta.copy()
     rows = [{"total": total, "min_efficiency": theta.min(), "mean_efficiency": theta.mean()}]
     iterations = 0
