@@ -693,7 +693,8 @@ def _fits_sheet(df: pd.DataFrame, has_index: bool) -> bool:
 
 def _long_names(df: pd.DataFrame) -> tuple[str, str]:
     """Column names of a matrix in long form: its row label, its column label."""
-    return str(df.index.name or "row"), str(df.columns.name or "column")
+    row, col = df.index.name, df.columns.name
+    return str(row or "row"), str(col if col is not None and col != row else "column")
 
 
 def _write_long_matrix(df: pd.DataFrame, path: Path) -> None:
@@ -737,8 +738,8 @@ def _note_sheet(name: str, df: pd.DataFrame, has_index: bool, files: list[str]) 
     shape = f"{len(df):,} x {df.shape[1]:,}"
     if _cells(df, has_index) > LARGE_TABLE_CELLS or not _fits_sheet(df, has_index):
         why = (
-            f"{name} has {shape} = {_cells(df, has_index):,} cells, more than the "
-            f"{LARGE_TABLE_CELLS:,} a workbook sheet of carbonshare holds (an XLSX sheet cannot "
+            f"{name} has {shape} = {_cells(df, has_index):,} cells, more than "
+            f"{LARGE_TABLE_CELLS:,}, the most carbonshare puts on a sheet (an XLSX sheet cannot "
             f"hold more than {_SHEET_ROWS:,} rows or {_SHEET_COLUMNS:,} columns)"
         )
     else:
@@ -786,7 +787,8 @@ def _excel_value(v: Any) -> Any:
 
 def _sheet_values(col: pd.Series) -> list:
     """The cells of one column; plain numbers without NaN/inf go through unchanged."""
-    if col.dtype.kind in "iu" or (col.dtype.kind == "f" and np.isfinite(col.to_numpy()).all()):
+    plain = isinstance(col.dtype, np.dtype)  # not a nullable extension type (pd.NA)
+    if plain and (col.dtype.kind in "iu" or (col.dtype.kind == "f" and np.isfinite(col).all())):
         return col.tolist()
     return [_excel_value(v) for v in col.to_numpy(dtype=object)]
 
@@ -870,8 +872,8 @@ def write_tables(
     ...     note = pd.read_excel(Path(d) / "tables.xlsx")["note"][0]
     >>> names, back.shape, list(back.columns)
     (['m.parquet', 'tables.xlsx'], (360000, 3), ['row', 'column', 'value'])
-    >>> note[:54]
-    'm has 600 x 600 = 360,000 cells, more than the 200,000'
+    >>> note[:50]
+    'm has 600 x 600 = 360,000 cells, more than 200,000'
     """
     unknown = set(formats) - {"csv", "parquet"}
     if unknown:
