@@ -744,8 +744,7 @@ class AllianceResult:
             ],
             axis=1,
         )
-        crl = self.crl.copy()
-        crl.index.name = "iso3"
+        crl = self.crl.rename_axis(index="iso3")  # no copy of the n x n values
         stats = pd.DataFrame(
             {"value": [str(v) for v in self.statistics.values()]},
             index=pd.Index(list(self.statistics), name="statistic"),
