@@ -532,6 +532,11 @@ def allocate(
     alliance factor Q_k / sum_k psi fixed and split psi_i linearly, which is
     again exact. Every part is expressed in % of global emission rights.
 
+    The total and all parts are solved together as ACI columns of one game
+    (:meth:`~carbonshare.games.alliance.AllianceGame.shapley_columns` and siblings): the CRL
+    is checked and copied once and the O(n^2) work (one product w A) is done once, so
+    memory stays a few n x n arrays however many parts there are.
+
     Parameters
     ----------
     aci_parts : countries x parts, non-negative, summing per row to ACI.

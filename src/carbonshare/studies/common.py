@@ -747,7 +747,7 @@ def _note_sheet(name: str, df: pd.DataFrame, has_index: bool, files: list[str]) 
     return pd.DataFrame({"note": [f"{why}: it is in {' and '.join(files)} next to this workbook."]})
 
 
-def _written_as(name: str, df: pd.DataFrame, large: bool, files: list[str], sheet: bool) -> str:
+def _written_as(df: pd.DataFrame, large: bool, files: list[str], sheet: bool) -> str:
     """Where a table is, for the ``written_as`` column of the data dictionary."""
     where = ", ".join(files) or "-"
     if large:
@@ -884,8 +884,7 @@ def write_tables(
     out.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
     table_paths: list[Path] = []
-    sheets: dict[str, pd.DataFrame] = {}
-    notes: dict[str, pd.DataFrame] = {}
+    sheets: dict[str, pd.DataFrame] = {}  # the table, or the note standing in for it
     dictionary_parts: list[pd.DataFrame] = []
     for name, df in tables.items():
         has_index = any(n is not None for n in df.index.names)
@@ -913,17 +912,14 @@ def write_tables(
                 files.append(path.name)
         kept_out = large or (matrix and bool(files))
         if workbook:
-            if kept_out:
-                notes[name] = _note_sheet(name, df, has_index, files)
-            else:
-                sheets[name] = df
+            sheets[name] = _note_sheet(name, df, has_index, files) if kept_out else df
         if labels is not None:
             part = (
                 _long_dictionary(name, df, labels)
                 if large and matrix
                 else labels.dictionary({name: df})
             )
-            written = _written_as(name, df, large, files, bool(workbook) and not kept_out)
+            written = _written_as(df, large, files, bool(workbook) and not kept_out)
             dictionary_parts.append(part.assign(written_as=written))
     if labels is not None:
         dictionary = pd.concat(dictionary_parts, ignore_index=True) if dictionary_parts else (
@@ -935,23 +931,18 @@ def write_tables(
     paths += table_paths
     if workbook:
         path = out / workbook
-        _write_workbook(path, sheets, notes, order=["columns", *tables])
+        _write_workbook(path, sheets)
         paths.append(path)
     return paths
 
 
-def _write_workbook(
-    path: Path, sheets: Mapping[str, pd.DataFrame], notes: Mapping[str, pd.DataFrame], order
-) -> None:
-    """The workbook in one go with XlsxWriter: tables row by row, note sheets in their place."""
+def _write_workbook(path: Path, sheets: Mapping[str, pd.DataFrame]) -> None:
+    """The workbook in one go with XlsxWriter (cells are data: no formulas, no links)."""
     options = {"strings_to_formulas": False, "strings_to_urls": False}
     used: set[str] = set()
     with pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
         header = writer.book.add_format({"bold": True})
-        for name in order:
-            df = sheets.get(name, notes.get(name))
-            if df is None:
-                continue
+        for name, df in sheets.items():
             sheet = _sheet_name(name, used)
             has_index = any(n is not None for n in df.index.names)
             if not _write_sheet(writer.book, sheet, df, has_index, header):
