@@ -760,13 +760,13 @@ def _long_dictionary(name: str, df: pd.DataFrame, labels: Labels) -> pd.DataFram
     """Data-dictionary rows of a matrix written in long form."""
     row_name, col_name = _long_names(df)
     row = labels.get(row_name, name)
-    entry = labels.get(df.columns[0], name) if len(df.columns) else None
+    entry = labels.get(f"the {col_name}", name)  # the table's default, e.g. "CRL with {column}"
     described = f"{entry.description}; " if entry is not None and entry.description else ""
     records = [
         (row_name, row.label if row else "Row label", "", row.description if row else ""),
         (col_name, "Column label", "", f"the column of the {name} matrix (one row per cell)"),
-        ("value", f"{name} entry", entry.unit if entry else "",
-         f"{described}the entry of the matrix in row {row_name}, column {col_name}"),
+        ("value", entry.label if entry else f"{name} entry", entry.unit if entry else "",
+         f"{described}the entry in row {row_name}, column {col_name}"),
     ]  # fmt: skip
     return pd.DataFrame(
         [{"table": name, "column": c, "label": lab, "unit": u, "description": d}
