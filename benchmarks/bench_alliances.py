@@ -9,6 +9,9 @@ Usage: ``.venv/bin/python benchmarks/bench_alliances.py [--quick]``
    (interpreter start and imports included);
 3. the same plus figures (PNG+SVG) and report.html (target < 60 s), once.
 
+``--scale [N ...]`` instead: the whole study on N synthetic countries (default 1,000 and 5,000)
+to tables written, wall time, CPU time and peak RSS per size (targets at 5,000: <= 30 s, <= 2 GB).
+
 Prints wall-clock seconds (median of the repeats) and the time of each step.
 """
 
@@ -74,5 +77,116 @@ def main(quick: bool) -> int:
     return 0
 
 
+# ----------------------------------------------------------------------------- --scale N
+
+SCALE_SIZES = (1_000, 5_000)
+"""Default sizes of ``--scale`` (10,000 on request: ``--scale 10000``)."""
+
+
+def synthetic_study_data(n: int, seed: int = 0):
+    """(panel, countries) of ``n`` synthetic countries in the shape of the bundled data.
+
+    Random capitals over the inhabited latitudes, log-normal levels for 1990-2020 with a small
+    yearly drift, every year present (no repair), so the study keeps all ``n`` countries.
+    """
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    codes = pd.Index([f"S{i:05d}" for i in range(n)], name="iso3")
+    countries = pd.DataFrame(
+        {
+            "name": [f"Synthetic {i}" for i in range(n)],
+            "continent": rng.choice(["Africa", "Asia", "Europe", "Americas", "Oceania"], n),
+            "developed": rng.random(n) < 0.3,
+            "capital_lat": rng.uniform(-55.0, 70.0, n),
+            "capital_lon": rng.uniform(-180.0, 180.0, n),
+        },
+        index=codes,
+    )
+    years = np.arange(1990, 2021)
+    index = pd.MultiIndex.from_product([codes, years], names=["iso3", "year"])
+    drift = np.tile(1.0 + 0.01 * (years - 1990), n)
+    level = {
+        "population": (16.0, 1.5), "gdp_usd": (24.0, 2.0), "co2_wdi_t": (16.0, 2.0),
+        "urban_pct": (4.0, 0.3), "clean_cooking_pct": (4.0, 0.5),
+        "services_employment_pct": (3.8, 0.3), "forest_rents_pct_gdp": (0.0, 1.0),
+        "forest_area_km2": (10.0, 2.0), "gdp_per_employed": (10.0, 1.0),
+    }  # fmt: skip
+    panel = pd.DataFrame(
+        {col: np.repeat(rng.lognormal(mu, sd, n), len(years)) * drift
+         for col, (mu, sd) in level.items()},
+        index=index,
+    )  # fmt: skip
+    return panel, countries
+
+
+def _scale_child(n: int) -> None:
+    """Child process of :func:`scale_case`: one study run of ``n`` countries; prints JSON."""
+    import json
+
+    from _bench import peak_rss_mb
+
+    import carbonshare.studies.alliances as study
+    from carbonshare.data.userdata import UserPanel
+    from carbonshare.studies.alliances_config import AlliancesConfig
+
+    panel, countries = synthetic_study_data(n)
+    # synthetic codes are not countries: skip only the country-name resolution of user panels
+    study.prepare_panel = lambda p, **_: UserPanel(panel=p, attributes=None)
+    cfg = AlliancesConfig()
+    cfg.output.figures = cfg.output.report = False
+    base = peak_rss_mb()
+    with tempfile.TemporaryDirectory() as out:
+        t0, cpu0 = time.perf_counter(), time.process_time()
+        result = study.run_alliances(cfg, out_dir=out, panel=panel, countries=countries)
+        wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+        size = sum(p.stat().st_size for p in result.paths if p.is_file())
+    print(json.dumps({
+        "n": len(result.country_shares), "alliances": int(result.statistics["n_alliances"]),
+        "wall_s": wall, "cpu_s": cpu, "peak_mb": peak_rss_mb(), "data_mb": base, "out_mb": size / 1e6,
+        "steps": result.manifest.timings,
+    }))  # fmt: skip
+
+
+def scale_case(sizes: tuple[int, ...] = SCALE_SIZES) -> int:
+    """The whole study on ``n`` synthetic countries, tables written (no figures, no report).
+
+    Each size runs in a fresh child process, so its peak resident memory (``getrusage``) is
+    the run's own; the CPU seconds of the run (all threads) are printed next to the wall time,
+    the steadier figure on a shared machine. Targets at n = 5,000: <= 30 s wall, <= 2 GB peak
+    (docs/performance.md).
+    """
+    import json
+    import os
+
+    from _bench import header
+
+    print(header())
+    print("alliance study at scale: synthetic countries -> tables written (CSV, Parquet, XLSX)")
+    for n in sizes:
+        cmd = [sys.executable, __file__, "--scale-child", str(n)]
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+            filter(None, [os.path.dirname(__file__), os.environ.get("PYTHONPATH")])))  # fmt: skip
+        done = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
+        r = json.loads(done.stdout.strip().splitlines()[-1])
+        load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        print(
+            f"n = {r['n']:>6,} ({r['alliances']:,} alliances): {r['wall_s']:6.1f} s wall "
+            f"({r['cpu_s']:.1f} s CPU, all threads), "
+            f"peak RSS {r['peak_mb']:7.0f} MB (inputs {r['data_mb']:.0f} MB), "
+            f"{r['out_mb']:.0f} MB written; load {load}"
+        )
+        for step, sec in r["steps"].items():
+            print(f"    {step:28s} {sec:7.2f} s")
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main("--quick" in sys.argv[1:]))
+    args = sys.argv[1:]
+    if "--scale-child" in args:
+        sys.exit(_scale_child(int(args[args.index("--scale-child") + 1])))
+    if "--scale" in args:
+        given = [int(a) for a in args[args.index("--scale") + 1 :] if a.isdigit()]
+        sys.exit(scale_case(tuple(given) or SCALE_SIZES))
+    sys.exit(main("--quick" in args))

@@ -492,12 +492,14 @@ def alliance_table(
     if len(nocont):
         raise DataError(f"no {continent} for {_first(nocont)}; complete the countries table")
     rows = {}
+    cont_of = cont.to_dict()  # label look-ups in plain dicts: O(n) for thousands of alliances
+    names = countries[name].to_dict() if name is not None and name in countries.columns else None
     for aid, group in members.groupby(members, sort=True):
         iso = sorted(group.index, key=str)
-        conts = sorted(set(cont[iso]))
+        conts = sorted({cont_of[c] for c in iso})
         row = {"size": len(iso), "members": ", ".join(iso)}
-        if name is not None and name in countries.columns:
-            row["member_names"] = ", ".join(str(countries.at[c, name]) for c in iso)
+        if names is not None:
+            row["member_names"] = ", ".join(str(names[c]) for c in iso)
         row.update(continents=", ".join(conts), n_continents=len(conts))
         rows[aid] = row
     out = pd.DataFrame.from_dict(rows, orient="index")

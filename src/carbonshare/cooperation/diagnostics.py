@@ -96,6 +96,31 @@ def _pair_weights(crl: pd.DataFrame) -> np.ndarray:
     return c + c.T
 
 
+def _top_pairs(w: np.ndarray, top: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ``top`` largest w_ij over i < j, largest first (ties: row-major order), as
+    (i, j, w_ij), without sorting the n(n-1)/2 pairs. ``w`` is overwritten below its diagonal.
+
+    The k-th largest row maximum t is at most the k-th largest pair (the row maxima are k
+    distinct pairs), so every pair of the top k lies in a row whose maximum is >= t.
+
+    >>> w = np.array([[0, 5, 1], [5, 0, 5], [1, 5, 0]], dtype=float)
+    >>> [a.tolist() for a in _top_pairs(w, 2)]
+    [[0, 1], [1, 2], [5.0, 5.0]]
+    """
+    n = len(w)
+    for r in range(n):
+        w[r, : r + 1] = -np.inf  # keep i < j only
+    k = min(top, n * (n - 1) // 2)
+    row_max = w.max(axis=1)
+    t = np.partition(row_max, n - k)[n - k] if k < n else -np.inf
+    rows = np.flatnonzero(row_max >= t)
+    sub = w[rows]
+    ri, j = np.nonzero((sub >= t) & (sub > -np.inf))
+    i, vals = rows[ri], sub[ri, j]
+    order = np.lexsort((j, i, -vals))[:k]
+    return i[order], j[order], vals[order]
+
+
 def linkage_concentration(
     crl: pd.DataFrame,
     distances: pd.DataFrame | None = None,
@@ -132,27 +157,21 @@ def linkage_concentration(
     'One pair holds 80.0 % of all linkage: A - B. '
     """
     w = _pair_weights(crl)
-    i, j = np.triu_indices(len(w), 1)
-    vals = w[i, j]
-    total = vals.sum()
+    total = w.sum() / 2.0  # sum over the pairs i < j (zero diagonal)
     if not total > 0:
         raise DataError("every CRL link is 0; linkage concentration is undefined")
+    n_pairs = int(np.count_nonzero(w > 0)) // 2
+    herf = float(np.einsum("ij,ij->", w, w) / 2.0 / total**2)
+    i, j, vals = _top_pairs(w, top)
     shares = vals / total
-    order = np.argsort(-shares, kind="stable")[:top]
     idx = crl.index
     pairs = pd.DataFrame(
-        {
-            "i": idx[i[order]].to_numpy(),
-            "j": idx[j[order]].to_numpy(),
-            "linkage": vals[order],
-            "share": shares[order],
-        }
+        {"i": idx[i].to_numpy(), "j": idx[j].to_numpy(), "linkage": vals, "share": shares}
     )
     if distances is not None:
-        d = distances.loc[idx, idx].to_numpy(dtype=float)
-        pairs["distance_km"] = d[i[order], j[order]]
-    herf = float((shares**2).sum())
-    top_share = float(shares[order[0]])
+        rows, cols = distances.index.get_indexer(idx), distances.columns.get_indexer(idx)
+        pairs["distance_km"] = distances.to_numpy(dtype=float)[rows[i], cols[j]]
+    top_share = float(shares[0])
     warning = None
     if top_share > threshold:
         a, b = pairs.at[0, "i"], pairs.at[0, "j"]
@@ -172,7 +191,7 @@ def linkage_concentration(
         top_share=top_share,
         herfindahl=herf,
         effective_pairs=1.0 / herf,
-        n_pairs=int((vals > 0).sum()),
+        n_pairs=n_pairs,
         warning=warning,
     )
 
@@ -380,11 +399,16 @@ def diagnose(
     if names is not None:
         structure.insert(0, "name", names.reindex(structure.index))
     c = linkage_in_game.to_numpy()
+    step = max(1, (1 << 20) // max(len(c), 1))  # rows per block: no n x n temporaries
+    symmetric = all(
+        np.allclose(c[lo : lo + step], c[:, lo : lo + step].T, rtol=1e-12, atol=0)
+        for lo in range(0, len(c), step)
+    )
     return AllianceDiagnostics(
         concentration=conc,
         structure=structure,
         mutual=mutual_pairs(links),
         long=long_links(links) if "distance_km" in links else links.iloc[:0],
         n_alliances=int(members.nunique()),
-        symmetric=bool(np.allclose(c, c.T, rtol=1e-12, atol=0)),
+        symmetric=symmetric,
     )

@@ -41,6 +41,7 @@ __all__ = [
     "STAGE1_GAMES",
     "stage1_values",
     "transform_linkage",
+    "two_stage_split",
     "two_stage_values",
 ]
 
@@ -107,17 +108,21 @@ def transform_linkage(crl: pd.DataFrame, method: str = "none") -> pd.DataFrame:
     return pd.DataFrame(out, index=crl.index.copy(), columns=crl.columns.copy())
 
 
-def _alliance_sums(aci: np.ndarray, crl: np.ndarray, ids: np.ndarray):
-    """A_k and C_kl = sum_{i in k, j in l} c_ij (zero diagonal of c), in O(n^2) without BLAS."""
-    m = int(ids.max()) + 1
-    order = np.argsort(ids, kind="stable")
-    starts = np.searchsorted(ids[order], np.arange(m))
-    c = np.array(crl, dtype=float, copy=True)
-    np.fill_diagonal(c, 0.0)
-    big_c = np.add.reduceat(
-        np.add.reduceat(c[np.ix_(order, order)], starts, axis=0), starts, axis=1
-    )
-    return np.bincount(ids, aci, minlength=m), big_c
+def _alliance_sums(aci: np.ndarray, crl: np.ndarray, ids: np.ndarray, block: int = 512):
+    """A_k ((m,) or (m, k) for ACI columns) and C_kl = sum_{i in k, j in l} c_ij (zero
+    diagonal of c), in O(n^2) over blocks of rows (no n x n copy: c is only read)."""
+    from scipy import sparse
+
+    n, m = len(ids), int(ids.max()) + 1
+    member = sparse.csr_array((np.ones(n), (np.arange(n), ids)), shape=(n, m))
+    big_c = np.zeros((m, m))
+    for lo in range(0, n, block):
+        rows = np.array(crl[lo : lo + block], dtype=float)
+        rows[np.arange(len(rows)), np.arange(lo, lo + len(rows))] = 0.0
+        big_c += member[lo : lo + block].T @ (member.T @ rows.T).T
+    if aci.ndim == 1:
+        return np.bincount(ids, aci, minlength=m), big_c
+    return np.stack([np.bincount(ids, col, minlength=m) for col in aci.T], axis=1), big_c
 
 
 def stage1_values(
@@ -127,12 +132,15 @@ def stage1_values(
 
     Parameters
     ----------
-    aci : (n,) ACI per country; crl : (n, n) linkage used in v (diagonal ignored);
-    ids : (n,) alliance index 0..m-1 per country; game : one of :data:`STAGE1_GAMES`.
+    aci : (n,) ACI per country, or (n, k) ACI columns (one game each, the same linkage:
+        every stage-1 game is linear in ACI); crl : (n, n) linkage used in v (diagonal
+        ignored, only read); ids : (n,) alliance index 0..m-1 per country; game : one of
+        :data:`STAGE1_GAMES`.
 
     Returns
     -------
-    (m,) array in units of v (ACI x linkage). ``quotient`` sums to v(N).
+    (m,) array (or (m, k) for ACI columns) in units of v (ACI x linkage). ``quotient``
+    sums to v(N).
 
     Examples
     --------
@@ -151,9 +159,10 @@ def stage1_values(
 
     a_k, big_c = _alliance_sums(np.asarray(aci, dtype=float), crl, ids)
     within = np.diag(big_c).copy()
-    out = np.zeros(len(a_k))
+    out = np.zeros(a_k.shape)
     if game in ("quotient", "within_only"):
-        out += (a_k * within.sum() + within * a_k.sum()) / 2.0
+        lk = within if a_k.ndim == 1 else within[:, None]
+        out += (a_k * within.sum() + lk * a_k.sum(axis=0)) / 2.0
     if game in ("quotient", "cross_only") and len(a_k) > 1:
         cross = big_c.copy()
         np.fill_diagonal(cross, 0.0)
@@ -184,6 +193,19 @@ def two_stage_values(
     np.fill_diagonal(c, 0.0)
     q = stage1_values(aci, c, ids, stage1)
     psi = within_union_closed_form(aci, c + c.T, ids)
+    return two_stage_split(q, psi, ids)
+
+
+def two_stage_split(q: np.ndarray, psi: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Stage 2 of :func:`two_stage_values`: Q_k psi_i / sum_{j in k} psi_j (see there).
+
+    ``q`` (m,) stage-1 values, ``psi`` (n,) Shapley values in the own alliance's game, ``ids``
+    (n,) alliance index 0..m-1; a singleton or an alliance whose psi sum to 0 splits Q_k
+    equally.
+
+    >>> two_stage_split(np.array([6.0, 2.0]), np.array([1.0, 2.0, 0.0]), np.array([0, 0, 1]))
+    array([2., 4., 2.])
+    """
     sums = np.bincount(ids, psi, minlength=len(q))
     abs_sums = np.bincount(ids, np.abs(psi), minlength=len(q))
     size = np.bincount(ids, minlength=len(q))

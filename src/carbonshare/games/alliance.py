@@ -71,6 +71,14 @@ correction eps. With a, w >= 0: Q_i - alpha_i / 3 = (r_i (2A - a_i) + (w a)_i)
 / (6 A W) >= 0, so alpha_i / 3 is a floor no linkage can lower (and likewise
 Q_i >= rho_i / 3).
 
+Several ACI vectors, one CRL. Every closed form above is linear in a for a
+fixed w, so the games that share a CRL and differ only in ACI (the total and
+its indicator parts in the alliance study) are solved together: the methods
+``*_columns`` take an (n, k) matrix of ACI columns and return (n, k) values,
+with the one O(n^2) pass over w (a single product w A) shared by all columns.
+Union sums (R^in, the within-union products) are taken block by block over
+the unions, so no second n x n array is built.
+
 All formulas are checked against brute force on explicit tables in the tests.
 """
 
@@ -103,10 +111,12 @@ class AllianceGame(DividendGame):
     crl : float array (n, n), c_ij with zero diagonal.
     """
 
-    def __init__(self, players: Sequence[Hashable], aci: np.ndarray, crl: np.ndarray) -> None:
+    def __init__(
+        self, players: Sequence[Hashable], aci: np.ndarray, crl: np.ndarray, *, copy: bool = True
+    ) -> None:
         Game.__init__(self, players, cost=False)
         self.aci = np.asarray(aci, dtype=float)
-        crl = np.array(crl, dtype=float, copy=True)
+        crl = np.array(crl, dtype=float, copy=True) if copy else np.asarray(crl, dtype=float)
         np.fill_diagonal(crl, 0.0)
         self.crl = crl
         self._w = crl + crl.T
@@ -173,50 +183,132 @@ class AllianceGame(DividendGame):
         return pair / 2.0 + triple / 4.0
 
     def owen_array(self, ids: np.ndarray) -> np.ndarray:
-        a, w = self.aci, self._w
-        pair, triple = self._pair_triple_sums()
-        m = int(ids.max()) + 1
-        same = ids[:, None] == ids[None, :]
-        w_in = np.where(same, w, 0.0)
-        r_in = w_in.sum(axis=1)
-        r_out = w.sum(axis=1) - r_in
-        a_u = np.bincount(ids, a, minlength=m)
-        a_own = a_u[ids]
-        rout_u = np.bincount(ids, r_out, minlength=m)
-        w_u = np.bincount(ids, r_in, minlength=m) / 2.0
-        b = a * (rout_u[ids] - r_out) + (a_own - a) * r_out + (a.sum() - a_own) * r_in
-        h = a_own - a
-        c = a * (w_u.sum() - w_u[ids]) + (w - w_in) @ h
-        return pair / 2.0 + triple / 3.0 - b / 12.0 + c / 6.0
+        return self.owen_columns(self.aci, ids)
 
     def within_union_shapley_array(self, ids: np.ndarray) -> np.ndarray:
         return within_union_closed_form(self.aci, self._w, ids)
 
+    # -- several ACI vectors with this CRL ------------------------------------------------------
+    def shapley_columns(self, aci: np.ndarray) -> np.ndarray:
+        """Shapley values of the games with this CRL and ACI = each column of ``aci``.
+
+        ``aci`` is (n,) or (n, k); the result has its shape. v is linear in ACI, so column
+        k is the part of the Shapley value that ACI column k brings (the columns of a split
+        of ACI add up to the value of the whole). One product w A for all columns.
+
+        >>> g = AllianceGame(list("ABC"), [1.0, 2.0, 3.0], np.ones((3, 3)))
+        >>> parts = np.array([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]])  # columns add up to ACI
+        >>> g.shapley_columns(parts).sum(axis=1).tolist(), g.shapley_array().tolist()
+        ([11.0, 12.0, 13.0], [11.0, 12.0, 13.0])
+        """
+        return shapley_closed_form(np.asarray(aci, dtype=float), self._w)
+
+    def within_union_columns(self, aci: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """psi (Shapley value in the own union's subgame) for each ACI column; as
+        :meth:`shapley_columns`, ``ids`` the union index 0..m-1 of each player."""
+        return within_union_closed_form(np.asarray(aci, dtype=float), self._w, ids)
+
+    def owen_columns(self, aci: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """Owen value with unions ``ids`` (0..m-1) for each ACI column (module docstring);
+        (n,) or (n, k) in, same shape out, one product w [A, A_U] for all columns.
+
+        >>> g = AllianceGame(list("ABC"), [1.0, 2.0, 3.0], np.ones((3, 3)))
+        >>> ids = np.array([0, 0, 1])
+        >>> parts = np.array([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]])  # columns add up to ACI
+        >>> g.owen_columns(parts, ids).sum(axis=1).tolist(), g.owen_array(ids).tolist()
+        ([10.0, 11.0, 15.0], [10.0, 11.0, 15.0])
+        """
+        a = np.asarray(aci, dtype=float)
+        x = a.reshape(len(a), -1)
+        w, k = self._w, x.shape[1]
+        m = int(ids.max()) + 1
+        a_own = _union_sums(x, ids, m)[ids]
+        both = np.hstack([x, a_own])
+        w_both = w @ both  # [w a, w a_own]
+        r_in, w_in_both = within_union_products(w, ids, both)
+        r = w.sum(axis=1)[:, None]
+        r_in = r_in[:, None]
+        wa = w_both[:, :k]
+        pair = x * r + wa
+        triple = x * (w.sum() / 2.0 - r) + r * (x.sum(axis=0) - x) - wa
+        r_out = r - r_in
+        rout_u = _union_sums(r_out, ids, m)
+        w_u = _union_sums(r_in, ids, m) / 2.0
+        b = x * (rout_u[ids] - r_out) + (a_own - x) * r_out + (x.sum(axis=0) - a_own) * r_in
+        # (w - w_in) h with h = a_own - a
+        w_out_h = (w_both[:, k:] - wa) - (w_in_both[:, k:] - w_in_both[:, :k])
+        c = x * (w_u.sum() - w_u[ids]) + w_out_h
+        out = pair / 2.0 + triple / 3.0 - b / 12.0 + c / 6.0
+        return out.reshape(a.shape)
+
+
+def _union_sums(x: np.ndarray, ids: np.ndarray, m: int) -> np.ndarray:
+    """Sum of the rows of ``x`` ((n,) or (n, k)) in each union 0..m-1: (m,) or (m, k)."""
+    if x.ndim == 1:
+        return np.bincount(ids, x, minlength=m)
+    return np.stack([np.bincount(ids, col, minlength=m) for col in x.T], axis=1)
+
+
+def within_union_products(
+    w: np.ndarray, ids: np.ndarray, x: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """R^in_i = sum_{j in U(i)} w_ij and (w_in x)_i = sum_{j in U(i)} w_ij x_j.
+
+    w_in is w restricted to pairs inside a union; it is never built: each union's
+    block of w is read on its own (memory of the largest union's block).
+
+    Parameters
+    ----------
+    w : (n, n) pair weights; ids : (n,) union index 0..m-1; x : (n,) or (n, k).
+
+    Examples
+    --------
+    >>> w = np.array([[0, 1, 2], [1, 0, 4], [2, 4, 0]], dtype=float)
+    >>> r_in, wx = within_union_products(w, np.array([0, 1, 0]), np.array([1.0, 10.0, 100.0]))
+    >>> r_in.tolist(), wx.tolist()
+    ([2.0, 0.0, 2.0], [200.0, 0.0, 2.0])
+    """
+    order = np.argsort(ids, kind="stable")
+    bounds = np.flatnonzero(np.diff(ids[order])) + 1
+    r_in = np.zeros(len(ids))
+    wx = np.zeros(np.shape(x))
+    for members in np.split(order, bounds):
+        if len(members) < 2:
+            continue  # a singleton has no pair inside its union
+        block = w[np.ix_(members, members)]
+        r_in[members] = block.sum(axis=1)
+        wx[members] = block @ x[members]
+    return r_in, wx
+
 
 def _pair_triple_sums(a: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """P and T of the module docstring; ``a`` (n,) or (n, k) ACI columns, one product w a."""
     r = w.sum(axis=1)
+    if a.ndim == 2:
+        r = r[:, None]
     wa = w @ a
     pair = a * r + wa
-    triple = a * (w.sum() / 2.0 - r) + r * (a.sum() - a) - wa
+    triple = a * (w.sum() / 2.0 - r) + r * (a.sum(axis=0) - a) - wa
     return pair, triple
 
 
 def shapley_closed_form(a: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Shapley value phi_i = P_i / 2 + T_i / 3 (module docstring) from ACI ``a`` and the
-    symmetric pair weights ``w`` = CRL + CRL^T with zero diagonal; arrays in, array out."""
+    """Shapley value phi_i = P_i / 2 + T_i / 3 (module docstring) from ACI ``a`` ((n,) or
+    (n, k) columns, one game each) and the symmetric pair weights ``w`` = CRL + CRL^T with
+    zero diagonal; arrays in, array of the shape of ``a`` out."""
     pair, triple = _pair_triple_sums(a, w)
     return pair / 2.0 + triple / 3.0
 
 
 def within_union_closed_form(a: np.ndarray, w: np.ndarray, ids: np.ndarray) -> np.ndarray:
-    """psi_i: Shapley value of i in its own union's subgame (``ids`` 0..m-1), arrays only."""
+    """psi_i: Shapley value of i in its own union's subgame (``ids`` 0..m-1), arrays only;
+    ``a`` (n,) or (n, k) ACI columns (one game each), result of the same shape."""
     m = int(ids.max()) + 1
-    same = ids[:, None] == ids[None, :]
-    w_in = np.where(same, w, 0.0)
-    r_in = w_in.sum(axis=1)
-    wa_in = w_in @ a
-    a_own = np.bincount(ids, a, minlength=m)[ids]
-    w_own = (np.bincount(ids, r_in, minlength=m) / 2.0)[ids]
+    r_in, wa_in = within_union_products(w, ids, a)
+    if a.ndim == 2:
+        r_in = r_in[:, None]
+    a_own = _union_sums(a, ids, m)[ids]
+    w_own = (_union_sums(r_in, ids, m) / 2.0)[ids]
     pair = a * r_in + wa_in
     triple = a * (w_own - r_in) + r_in * (a_own - a) - wa_in
     return pair / 2.0 + triple / 3.0
@@ -300,10 +392,11 @@ def alliance_game(aci: pd.Series, crl: pd.DataFrame) -> AllianceGame:
             f"ACI of {players[bad[0]]!r} is {aci.iloc[bad[0]]!r}; ACI must be a finite number "
             "(impute or exclude the country first)"
         )
-    c = np.array(
-        crl.loc[players, players].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float),
-        copy=True,
-    )
+    in_order = crl.index.equals(aci.index) and crl.columns.equals(aci.index)
+    frame = crl if in_order else crl.loc[players, players]
+    if not all(pd.api.types.is_numeric_dtype(t) for t in frame.dtypes):
+        frame = frame.apply(pd.to_numeric, errors="coerce")
+    c = frame.to_numpy(dtype=float, copy=True)  # the game's own copy (one n x n array)
     np.fill_diagonal(c, 0.0)
     bad2 = np.argwhere(~np.isfinite(c))
     if bad2.size:
@@ -312,4 +405,4 @@ def alliance_game(aci: pd.Series, crl: pd.DataFrame) -> AllianceGame:
             f"CRL[{players[r]!r}, {players[k]!r}] is not a finite number; every off-diagonal "
             "CRL entry must be finite (use 0 for no linkage)"
         )
-    return AllianceGame(players, a, c)
+    return AllianceGame(players, a, c, copy=False)

@@ -106,13 +106,18 @@ def great_circle_km(
     phi, lam = _checked_points(points, lat, lon)
     phi, lam = np.radians(phi), np.radians(lam)
     sp, cp, sl, cl = np.sin(phi), np.cos(phi), np.sin(lam), np.cos(lam)
-    # sin and cos of lambda_j - lambda_i by the difference identities: no trigonometry on n x n
-    sin_dl = np.outer(cl, sl) - np.outer(sl, cl)
-    cos_dl = np.outer(cl, cl) + np.outer(sl, sl)
-    cpj_sin_dl = cp[None, :] * sin_dl
-    cross = np.outer(cp, sp) - np.outer(sp, cp) * cos_dl
-    dot = np.outer(sp, sp) + np.outer(cp, cp) * cos_dl
-    d = radius_km * np.arctan2(np.hypot(cpj_sin_dl, cross), dot)
+    n = len(phi)
+    d = np.empty((n, n))
+    step = max(1, (1 << 20) // max(n, 1))  # rows per block: temporaries of ~1e6 pairs, not n x n
+    for lo in range(0, n, step):
+        i = slice(lo, lo + step)
+        # sin and cos of lambda_j - lambda_i by the difference identities: no trigonometry on pairs
+        sin_dl = np.outer(cl[i], sl) - np.outer(sl[i], cl)
+        cos_dl = np.outer(cl[i], cl) + np.outer(sl[i], sl)
+        cpj_sin_dl = cp[None, :] * sin_dl
+        cross = np.outer(cp[i], sp) - np.outer(sp[i], cp) * cos_dl
+        dot = np.outer(sp[i], sp) + np.outer(cp[i], cp) * cos_dl
+        d[i] = radius_km * np.arctan2(np.hypot(cpj_sin_dl, cross), dot)
     np.fill_diagonal(d, 0.0)
     return pd.DataFrame(d, index=points.index.copy(), columns=points.index.copy())
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +33,7 @@ import pandas as pd
 from carbonshare.cooperation.diagnostics import AllianceDiagnostics
 from carbonshare.data.coverage import country_note
 from carbonshare.data.userdata import prepare_panel
-from carbonshare.errors import ConfigError, DataError
+from carbonshare.errors import ConfigError, DataError, GameError
 from carbonshare.studies.alliances_config import AlliancesConfig
 from carbonshare.studies.common import (
     Manifest,
@@ -533,6 +532,11 @@ def allocate(
     alliance factor Q_k / sum_k psi fixed and split psi_i linearly, which is
     again exact. Every part is expressed in % of global emission rights.
 
+    The total and all parts are solved together as ACI columns of one game
+    (:meth:`~carbonshare.games.alliance.AllianceGame.shapley_columns` and siblings): the CRL
+    is checked and copied once and the O(n^2) work (one product w A) is done once, so
+    memory stays a few n x n arrays however many parts there are.
+
     Parameters
     ----------
     aci_parts : countries x parts, non-negative, summing per row to ACI.
@@ -546,44 +550,57 @@ def allocate(
     -------
     dict method -> DataFrame (countries x ["share"] + parts), in % (shares sum to 100).
     """
-    from carbonshare.cooperation.linkage import stage1_values, two_stage_values
-    from carbonshare.games import alliance_game, owen_value, partition, shapley_value
+    from carbonshare.cooperation.linkage import stage1_values, two_stage_split
+    from carbonshare.games import alliance_game, partition
 
     aci_total = aci_parts.sum(axis=1)
-    game = alliance_game(aci_total, crl)
+    game = alliance_game(aci_total, crl)  # CRL validated and copied once, for every part
+    parts = aci_parts.reindex(aci_total.index).to_numpy(dtype=float)
+    bad = np.argwhere(~np.isfinite(parts))
+    if bad.size:
+        i, k = bad[0]
+        raise GameError(
+            f"the {aci_parts.columns[k]!r} part of the ACI of {aci_total.index[i]!r} is not a "
+            "finite number; ACI must be a finite number (impute or exclude the country first)"
+        )
     members = members.reindex(aci_total.index)
     ids = partition(game, members).ids
-    part_games = {p: alliance_game(aci_parts[p], crl) for p in aci_parts.columns}
+    # column 0: the total ACI, then one column per part; v is linear in ACI
+    columns = np.column_stack([game.aci, parts])
+    index = aci_total.index
     out: dict[str, pd.DataFrame] = {}
     for method in methods:
         if method == "two_stage":
-            c = game.crl
-            total = pd.Series(
-                two_stage_values(game.aci, c, ids, stage1), index=aci_total.index, name="two_stage"
-            )
-            # psi: Shapley value of each alliance's own game (stage 2), linear in ACI
-            psi = pd.Series(game.within_union_shapley_array(ids), index=total.index)
-            q_union = pd.Series(stage1_values(game.aci, c, ids, stage1)[ids], index=total.index)
-            size = members.groupby(members).transform("size")
-            use_psi = (size > 1) & (psi > 0) & psi.groupby(members).transform("min").gt(0)
-            parts = {}
-            for p, g in part_games.items():
-                psi_p = pd.Series(g.within_union_shapley_array(ids), index=total.index)
-                owen_p = stage1_values(g.aci, c, ids, stage1)[ids]  # Q_k of the part (linear)
-                via_psi = total * psi_p / psi.where(use_psi, 1.0)
-                via_union = total * owen_p / q_union.where(q_union > 0, 1.0)
-                parts[p] = via_psi.where(use_psi, via_union)
+            q_union = stage1_values(columns, game.crl, ids, stage1)  # Q_k: total, parts
+            psi_all = game.within_union_columns(columns, ids)  # stage 2, linear in ACI
+            total = pd.Series(two_stage_split(q_union[:, 0], psi_all[:, 0], ids), index=index)
+            q_all = q_union[ids]
+            q, psi = q_all[:, :1], psi_all[:, :1]
+            # parts: psi split linearly (alliances with every psi > 0), else Q_k split
+            min_psi = np.full(ids.max() + 1, np.inf)
+            np.minimum.at(min_psi, ids, psi[:, 0])
+            use_psi = ((np.bincount(ids)[ids] > 1) & (min_psi[ids] > 0))[:, None]
+            via_psi = psi_all[:, 1:] / np.where(use_psi, psi, 1.0)
+            via_union = q_all[:, 1:] / np.where(q > 0, q, 1.0)
+            values = total.to_numpy()[:, None] * np.where(use_psi, via_psi, via_union)
         else:
-            solve = shapley_value if method == "shapley" else partial(owen_value, unions=members)
-            total = solve(game)
-            parts = {p: solve(g) for p, g in part_games.items()}
+            both = (
+                game.shapley_columns(columns)
+                if method == "shapley"
+                else game.owen_columns(columns, ids)
+            )
+            total, values = pd.Series(both[:, 0], index=index), both[:, 1:]
         grand = float(total.sum())
         if not grand > 0:
             raise DataError(
                 "the grand coalition's value is 0 (no positive ACI with positive CRL); "
                 "shares are undefined - check the indicator matrix"
             )
-        frame = pd.DataFrame({"share": total, **parts}) * (100.0 / grand)
+        frame = pd.DataFrame(
+            np.column_stack([total.to_numpy(), values]) * (100.0 / grand),
+            index=index.copy(),
+            columns=["share", *aci_parts.columns],
+        )
         frame.index.name = "iso3"
         out[method] = frame
     return out
@@ -732,8 +749,7 @@ class AllianceResult:
             ],
             axis=1,
         )
-        crl = self.crl.copy()
-        crl.index.name = "iso3"
+        crl = self.crl.rename_axis(index="iso3")  # no copy of the n x n values
         stats = pd.DataFrame(
             {"value": [str(v) for v in self.statistics.values()]},
             index=pd.Index(list(self.statistics), name="statistic"),

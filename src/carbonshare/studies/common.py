@@ -11,7 +11,8 @@ the science:
   timings per step, data repairs, exclusions, notes) and writes
   ``manifest.json``.
 - :func:`write_tables` writes each table as CSV and Parquet and all of them as
-  the sheets of one XLSX workbook.
+  the sheets of one XLSX workbook; a table of more than :data:`LARGE_TABLE_CELLS`
+  cells goes to Parquet only (a matrix in long form), with a note in the workbook.
 - :func:`study_output` makes a study's output folder atomic: the study writes
   into a temporary sibling folder that replaces ``out_dir`` only once
   everything (manifest last, with ``complete: true``) is written; an error or
@@ -666,6 +667,152 @@ def _for_parquet(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: A table with more cells than this (rows x columns, the index counted as columns) is written
+#: to Parquet only (a matrix in long form) and kept out of the workbook: at 5,000 countries the
+#: 5,000 x 5,000 CRL matrix took 452 s and 10.6 GB as a sheet, and a sheet holds at most
+#: 1,048,576 rows and 16,384 columns.
+LARGE_TABLE_CELLS = 200_000
+
+_SHEET_ROWS, _SHEET_COLUMNS = 1_048_576, 16_384
+_LONG_BLOCK_CELLS = 1 << 20  # cells per Parquet row group of a long-form matrix
+
+
+def _is_matrix(df: pd.DataFrame) -> bool:
+    """A square matrix: the same labels, in the same order, on both axes (e.g. CRL)."""
+    return df.index.nlevels == 1 and len(df) > 1 and df.columns.equals(df.index)
+
+
+def _cells(df: pd.DataFrame, has_index: bool) -> int:
+    return len(df) * (df.shape[1] + (df.index.nlevels if has_index else 0))
+
+
+def _fits_sheet(df: pd.DataFrame, has_index: bool) -> bool:
+    width = df.shape[1] + (df.index.nlevels if has_index else 0)
+    return len(df) < _SHEET_ROWS and width <= _SHEET_COLUMNS
+
+
+def _long_names(df: pd.DataFrame) -> tuple[str, str]:
+    """Column names of a matrix in long form: its row label, its column label."""
+    row, col = df.index.name, df.columns.name
+    return str(row or "row"), str(col if col is not None and col != row else "column")
+
+
+def _write_long_matrix(df: pd.DataFrame, path: Path) -> None:
+    """A matrix as Parquet in long form (row label, column label, value; one row per cell),
+    written in row groups of about a million cells, so no long copy of the matrix is built.
+    The labels are dictionary-encoded (pandas reads them back as categoricals)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    row_name, col_name = _long_names(df)
+    rows = pa.array(df.index.astype(str).to_numpy(dtype=object), type=pa.string())
+    cols = pa.array(df.columns.astype(str).to_numpy(dtype=object), type=pa.string())
+    values = df.to_numpy()
+    n, m = values.shape
+    step = max(1, _LONG_BLOCK_CELLS // max(m, 1))
+    writer = None
+    try:
+        for lo in range(0, n, step):
+            hi = min(n, lo + step)
+            block = pa.table(
+                {
+                    row_name: pa.DictionaryArray.from_arrays(
+                        np.repeat(np.arange(lo, hi, dtype=np.int32), m), rows
+                    ),
+                    col_name: pa.DictionaryArray.from_arrays(
+                        np.tile(np.arange(m, dtype=np.int32), hi - lo), cols
+                    ),
+                    "value": pa.array(values[lo:hi].ravel()),
+                }
+            )
+            if writer is None:
+                writer = pq.ParquetWriter(path, block.schema)
+            writer.write_table(block)
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+def _note_sheet(name: str, df: pd.DataFrame, has_index: bool, files: list[str]) -> pd.DataFrame:
+    """The one-cell sheet that stands in the workbook for a table kept out of it."""
+    shape = f"{len(df):,} x {df.shape[1]:,}"
+    if _cells(df, has_index) > LARGE_TABLE_CELLS or not _fits_sheet(df, has_index):
+        why = (
+            f"{name} has {shape} = {_cells(df, has_index):,} cells, more than "
+            f"{LARGE_TABLE_CELLS:,}, the most carbonshare puts on a sheet (an XLSX sheet cannot "
+            f"hold more than {_SHEET_ROWS:,} rows or {_SHEET_COLUMNS:,} columns)"
+        )
+    else:
+        why = f"{name} is a {shape} matrix, for programs more than for reading in a sheet"
+    return pd.DataFrame({"note": [f"{why}: it is in {' and '.join(files)} next to this workbook."]})
+
+
+def _written_as(df: pd.DataFrame, large: bool, files: list[str], sheet: bool) -> str:
+    """Where a table is, for the ``written_as`` column of the data dictionary."""
+    where = ", ".join(files) or "-"
+    if large:
+        form = "long form ({}, {}, value), ".format(*_long_names(df)) if _is_matrix(df) else ""
+        return f"{where} only, {form}more than {LARGE_TABLE_CELLS:,} cells"
+    return where + (", workbook sheet" if sheet else ", not in the workbook" if files else "")
+
+
+def _long_dictionary(name: str, df: pd.DataFrame, labels: Labels) -> pd.DataFrame:
+    """Data-dictionary rows of a matrix written in long form."""
+    row_name, col_name = _long_names(df)
+    row = labels.get(row_name, name)
+    entry = labels.get(f"the {col_name}", name)  # the table's default, e.g. "CRL with {column}"
+    described = f"{entry.description}; " if entry is not None and entry.description else ""
+    records = [
+        (row_name, row.label if row else "Row label", "", row.description if row else ""),
+        (col_name, "Column label", "", f"the column of the {name} matrix (one row per cell)"),
+        ("value", entry.label if entry else f"{name} entry", entry.unit if entry else "",
+         f"{described}the entry in row {row_name}, column {col_name}"),
+    ]  # fmt: skip
+    return pd.DataFrame(
+        [{"table": name, "column": c, "label": lab, "unit": u, "description": d}
+         for c, lab, u, d in records]
+    )  # fmt: skip
+
+
+def _excel_value(v: Any) -> Any:
+    """A cell value xlsxwriter writes as pandas would: NA blank, inf as text, numpy -> Python."""
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+        v = v.item()
+    if isinstance(v, float):
+        return None if v != v else (v if abs(v) != float("inf") else str(v))
+    return v if isinstance(v, (str, bool, int)) else str(v)
+
+
+def _sheet_values(col: pd.Series) -> list:
+    """The cells of one column; plain numbers without NaN/inf go through unchanged."""
+    plain = isinstance(col.dtype, np.dtype)  # not a nullable extension type (pd.NA)
+    if plain and (col.dtype.kind in "iu" or (col.dtype.kind == "f" and np.isfinite(col).all())):
+        return col.tolist()
+    return [_excel_value(v) for v in col.to_numpy(dtype=object)]
+
+
+def _write_sheet(book: Any, sheet: str, df: pd.DataFrame, has_index: bool, header: Any) -> bool:
+    """One table as a sheet, row by row through xlsxwriter (no per-cell pandas formatting):
+    header row, then the index (when named) and the columns; NaN / NA are blank cells.
+    False (nothing written) for a table it does not write as pandas would."""
+    kinds = {t.kind for t in df.dtypes} | {df.index.dtype.kind}
+    if df.index.nlevels > 1:
+        kinds |= {level.dtype.kind for level in df.index.levels}
+    if df.columns.nlevels > 1 or kinds & {"M", "m"}:
+        return False  # multi-row headers and dates: pandas' own writer
+    if has_index and set(df.index.names) & set(df.columns):
+        return False
+    frame = df.reset_index() if has_index else df
+    ws = book.add_worksheet(sheet)
+    ws.write_row(0, 0, [str(c) for c in frame.columns], header)
+    columns = [_sheet_values(col) for _, col in frame.items()]
+    for r, row in enumerate(zip(*columns, strict=True), start=1):
+        ws.write_row(r, 0, row)
+    return True
+
+
 def write_tables(
     tables: Mapping[str, pd.DataFrame],
     out_dir: str | Path,
@@ -677,16 +824,25 @@ def write_tables(
     """Write each table as ``<name>.csv`` / ``<name>.parquet`` and all as sheets of one workbook.
 
     With ``labels`` (the study's label table) the data dictionary of every column (table,
-    column, label, unit, description) is written next to the tables as ``columns.csv`` and
-    as the first sheet, ``columns``, of the workbook, so every written table carries its
-    units.
+    column, label, unit, description, written_as) is written next to the tables as
+    ``columns.csv`` and as the first sheet, ``columns``, of the workbook, so every written
+    table carries its units; ``written_as`` says in which files each table is.
+
+    Large tables and matrices (issue 14). A table of more than :data:`LARGE_TABLE_CELLS`
+    (200,000) cells, the index counted as columns, or too big for an XLSX sheet, is written to
+    Parquet only; a square matrix (the same labels on both axes, e.g. the CRL matrix) then in
+    long form, ``<row label>, <column label>, value`` with one row per cell, written in blocks.
+    A matrix of any size is kept out of the workbook (as CSV / Parquet it is written as today).
+    In the workbook, a table kept out has a sheet of its name with a note saying where the
+    table is and why. The workbook itself is written row by row with XlsxWriter.
 
     Parameters
     ----------
     tables : name -> DataFrame; a named index is written as columns.
     out_dir : directory (created if needed).
     workbook : file name of the XLSX workbook (``<study>.xlsx``), or ``None`` for none.
-    formats : any of ``"csv"`` and ``"parquet"``.
+    formats : any of ``"csv"`` and ``"parquet"`` (a large table is written as Parquet even
+        without ``"parquet"``, so no table is lost).
     labels : the study's :class:`~carbonshare.report.labels.Labels`; None writes no
         dictionary.
 
@@ -705,40 +861,92 @@ def write_tables(
     ...     paths = write_tables({"t": pd.DataFrame({"a": [1, 2]})}, d)
     ...     sorted(p.name for p in paths)
     ['t.csv', 't.parquet', 'tables.xlsx']
+
+    A 600 x 600 matrix (360,000 cells) goes to Parquet only, in long form:
+
+    >>> m = pd.DataFrame(np.ones((600, 600)), index=[f"C{i}" for i in range(600)])
+    >>> m.columns = m.index
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     names = [p.name for p in write_tables({"m": m}, d)]
+    ...     back = pd.read_parquet(Path(d) / "m.parquet")
+    ...     note = pd.read_excel(Path(d) / "tables.xlsx")["note"][0]
+    >>> names, back.shape, list(back.columns)
+    (['m.parquet', 'tables.xlsx'], (360000, 3), ['row', 'column', 'value'])
+    >>> note[:50]
+    'm has 600 x 600 = 360,000 cells, more than 200,000'
     """
     unknown = set(formats) - {"csv", "parquet"}
     if unknown:
         raise ConfigError(f"formats: unknown table format(s) {sorted(unknown)}; use csv, parquet")
+    if labels is not None and "columns" in tables:
+        raise ConfigError("a table named 'columns' would overwrite the data dictionary")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
-    sheets = dict(tables)
+    table_paths: list[Path] = []
+    sheets: dict[str, pd.DataFrame] = {}  # the table, or the note standing in for it
+    dictionary_parts: list[pd.DataFrame] = []
+    for name, df in tables.items():
+        has_index = any(n is not None for n in df.index.names)
+        large = _cells(df, has_index) > LARGE_TABLE_CELLS or not _fits_sheet(df, has_index)
+        matrix = _is_matrix(df)
+        files = []
+        if large:
+            path = out / f"{name}.parquet"
+            if matrix:
+                _write_long_matrix(df, path)
+            else:
+                _for_parquet(df).to_parquet(path, index=has_index)
+            table_paths.append(path)
+            files.append(path.name)
+        else:
+            if "csv" in formats:
+                path = out / f"{name}.csv"
+                df.to_csv(path, index=has_index)
+                table_paths.append(path)
+                files.append(path.name)
+            if "parquet" in formats:
+                path = out / f"{name}.parquet"
+                _for_parquet(df).to_parquet(path, index=has_index)
+                table_paths.append(path)
+                files.append(path.name)
+        kept_out = large or (matrix and bool(files))
+        if workbook:
+            sheets[name] = _note_sheet(name, df, has_index, files) if kept_out else df
+        if labels is not None:
+            part = (
+                _long_dictionary(name, df, labels)
+                if large and matrix
+                else labels.dictionary({name: df})
+            )
+            written = _written_as(df, large, files, bool(workbook) and not kept_out)
+            dictionary_parts.append(part.assign(written_as=written))
     if labels is not None:
-        if "columns" in tables:
-            raise ConfigError("a table named 'columns' would overwrite the data dictionary")
-        dictionary = labels.dictionary(tables)
+        dictionary = pd.concat(dictionary_parts, ignore_index=True) if dictionary_parts else (
+            labels.dictionary({}).assign(written_as="")
+        )  # fmt: skip
         dictionary.to_csv(out / "columns.csv", index=False)
         paths.append(out / "columns.csv")
         sheets = {"columns": dictionary.set_index("table"), **sheets}
-    for name, df in tables.items():
-        has_index = any(n is not None for n in df.index.names)
-        if "csv" in formats:
-            path = out / f"{name}.csv"
-            df.to_csv(path, index=has_index)
-            paths.append(path)
-        if "parquet" in formats:
-            path = out / f"{name}.parquet"
-            _for_parquet(df).to_parquet(path, index=has_index)
-            paths.append(path)
+    paths += table_paths
     if workbook:
         path = out / workbook
-        used: set[str] = set()
-        with pd.ExcelWriter(path, engine="openpyxl") as writer:
-            for name, df in sheets.items():
-                has_index = any(n is not None for n in df.index.names)
-                df.to_excel(writer, sheet_name=_sheet_name(name, used), index=has_index)
+        _write_workbook(path, sheets)
         paths.append(path)
     return paths
+
+
+def _write_workbook(path: Path, sheets: Mapping[str, pd.DataFrame]) -> None:
+    """The workbook in one go with XlsxWriter (cells are data: no formulas, no links)."""
+    options = {"strings_to_formulas": False, "strings_to_urls": False}
+    used: set[str] = set()
+    with pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
+        header = writer.book.add_format({"bold": True})
+        for name, df in sheets.items():
+            sheet = _sheet_name(name, used)
+            has_index = any(n is not None for n in df.index.names)
+            if not _write_sheet(writer.book, sheet, df, has_index, header):
+                df.to_excel(writer, sheet_name=sheet, index=has_index)
 
 
 # ----------------------------------------------------------------------------- progress
