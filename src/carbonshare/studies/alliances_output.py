@@ -17,7 +17,7 @@ import pandas as pd
 from carbonshare.report import style
 from carbonshare.report.labels import Labels
 from carbonshare.studies.common import ProgressCallback, write_tables
-from carbonshare.studies.labels import alliance_labels
+from carbonshare.studies.labels import alliance_labels, uncertainty_labels
 
 if TYPE_CHECKING:
     from carbonshare.studies.alliances import AllianceResult
@@ -537,6 +537,14 @@ def add_robustness(rep, summary, names: pd.Series, spec, fig_dir: Path | None = 
             "samples are noisy: read the confidence columns of sensitivity.csv.",
         )
     paths: list[Path] = []
+    if not len(summary.sensitivity):
+        rep.add_markdown(
+            "Sobol sensitivity indices were not computed in this run "
+            "(uncertainty.sensitivity_samples: 0; they take about 900 more samples and a SALib "
+            "analysis per country). `carbonshare uncertainty alliances` computes them "
+            "(--sensitivity 64 by default).",
+            title="Sensitivity indices",
+        )
     for stem, (fig, title, caption) in figs.items():
         if fig_dir is not None:
             paths += F.save_figure(fig, fig_dir / stem)
@@ -661,7 +669,10 @@ def write_uncertainty(result: AllianceResult, summary, out_dir: Path, **run) -> 
     manifest.extra["uncertainty"] = summary.to_dict() | {"run": run}
     if result.diagnostics is not None:
         manifest.extra["diagnostics"] = result.diagnostics.to_dict()
-    paths = write_tables(summary.tables(), out_dir / "tables", workbook="uncertainty.xlsx")
+    paths = write_tables(
+        summary.tables(), out_dir / "tables", workbook="uncertainty.xlsx",
+        labels=uncertainty_labels(),
+    )  # fmt: skip
     rep = Report(
         "How robust is this allocation?",
         f"Monte Carlo of the alliance study (Zhou et al. 2024 method): {summary.n_samples:,} "
