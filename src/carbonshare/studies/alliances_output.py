@@ -568,7 +568,7 @@ def _add_published_panel(rep, result: AllianceResult) -> None:
     this["top_pair_share"] = (
         result.diagnostics.concentration.top_share if result.diagnostics else np.nan
     )
-    table = reading_table()
+    table = reading_table(result=result)  # the readings of the bundled data
     table.loc["this run"] = this | {"error": ""}
     shown = pd.DataFrame(
         {

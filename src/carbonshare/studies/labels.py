@@ -208,9 +208,7 @@ def uncertainty_labels() -> Labels:
     }  # fmt: skip
     same = ("Same alliance as {column}", "probability",
             "probability that the row's country and {column} are in the same alliance")  # fmt: skip
-    return Labels(
-        cols, tables={"comembership": same, "uncertainty_comembership": same}
-    )
+    return Labels(cols, tables={"comembership": same, "uncertainty_comembership": same})
 
 
 def principles_labels(rules: Any = None) -> Labels:

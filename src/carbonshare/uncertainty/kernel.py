@@ -24,7 +24,7 @@ import pandas as pd
 
 from carbonshare.errors import ConfigError
 
-__all__ = ["Context", "build_context", "choices_of", "evaluate", "gini"]
+__all__ = ["Context", "build_context", "choices_of", "evaluate", "evaluate_with_linkage", "gini"]
 
 
 @dataclass
@@ -150,6 +150,15 @@ def evaluate(ctx: Context, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[
     Raises whatever the steps raise on degenerate draws (the runner retries once and then
     records the error).
     """
+    shares, ids, _, chosen = evaluate_with_linkage(ctx, u)
+    return shares, ids, chosen
+
+
+def evaluate_with_linkage(
+    ctx: Context, u: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, str]]:
+    """:func:`evaluate` that also returns the linkage inside v(S) (CRL after the sample's
+    ``linkage_transform``, zero diagonal): shares, alliance ids, linkage, choices."""
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import connected_components
     from scipy.special import gammaincinv, ndtri
@@ -186,7 +195,7 @@ def evaluate(ctx: Context, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[
     _, ids = connected_components(graph, directed=True, connection="weak")
     link = _transform_array(crl, chosen["linkage_transform"])
     x_alloc = two_stage_values(aci, link, ids, ctx.stage1)
-    return 100.0 * x_alloc / x_alloc.sum(), ids, chosen
+    return 100.0 * x_alloc / x_alloc.sum(), ids, link, chosen
 
 
 def build_context(result, config=None, panel=None, countries=None) -> Context:
