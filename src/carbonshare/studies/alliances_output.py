@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import logging
 import textwrap
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
