@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from carbonshare.report import style
-from carbonshare.report.labels import Labels
+from carbonshare.report.labels import COMMON, Labels
 from carbonshare.studies.common import ProgressCallback, write_tables
 from carbonshare.studies.labels import alliance_labels, uncertainty_labels
 
@@ -593,6 +593,13 @@ def add_robustness(rep, summary, names: pd.Series, spec, fig_dir: Path | None = 
             "samples are noisy: read the confidence columns of sensitivity.csv.",
         )
     paths: list[Path] = []
+    for stem, (fig, title, caption) in figs.items():
+        if fig_dir is not None:
+            paths += F.save_figure(fig, fig_dir / stem)
+            rep.add_image(fig_dir / f"{stem}.png", title, caption=caption)
+        else:
+            rep.add_image(fig, title, caption=caption)
+        plt.close(fig)
     if not len(summary.sensitivity):
         rep.add_markdown(
             "Sobol sensitivity indices were not computed in this run "
@@ -601,16 +608,12 @@ def add_robustness(rep, summary, names: pd.Series, spec, fig_dir: Path | None = 
             "(--sensitivity 64 by default).",
             title="Sensitivity indices",
         )
-    for stem, (fig, title, caption) in figs.items():
-        if fig_dir is not None:
-            paths += F.save_figure(fig, fig_dir / stem)
-            rep.add_image(fig_dir / f"{stem}.png", title, caption=caption)
-        else:
-            rep.add_image(fig, title, caption=caption)
-        plt.close(fig)
     shown = iv.head(30).copy()
     shown.insert(0, "name", names.reindex(shown.index))
-    rep.add_table(shown, "Share intervals (top 30)", caption="Shares in % of global rights.")
+    rep.add_table(
+        (COMMON | uncertainty_labels()).rename(shown), "Share intervals (top 30)",
+        caption="Shares in % of global emission rights; ranks by share (1 = largest).",
+    )  # fmt: skip
     return paths
 
 
