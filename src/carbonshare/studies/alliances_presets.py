@@ -159,6 +159,7 @@ def closest_search(grid: Mapping[str, list[Any]] | None = None, base: Any = None
     grid = dict(grid or CLOSEST_GRID)
     base = base or AlliancesConfig()
     base = set_field(set_field(base, "output.figures", False), "output.report", False)
+    base = set_field(base, "uncertainty.samples", 0)  # the variants are scored without noise
     published = load_zhou2024_table2()
     sources = grid.get("distances.source", [base.distances.source])
     spec = UncertaintyConfig(
