@@ -13,9 +13,8 @@ Usage: ``.venv/bin/python benchmarks/bench_alliances.py [--quick]``
    (issue 14 targets: full run <= 5 s, tables-only <= 1.5 s): the default (1,000-sample Monte
    Carlo, figures, report), ``--samples 0``, and both with ``--no-figures --no-report``; wall
    seconds, CPU seconds (this process and its children) and the manifest's seconds per step;
-5. each fast path next to the path it replaced, interleaved: the report's distance-to-Table-2
-   panel (``reading_table(result=...)`` vs three full runs) and the figures (2 forked processes
-   vs one).
+5. the fast path of the report's distance-to-Table-2 panel next to the path it replaced,
+   interleaved (``reading_table(result=...)`` vs three full runs).
 
 Prints wall-clock seconds (median of the repeats) and the time of each step.
 """
@@ -78,7 +77,6 @@ def fast_paths(repeat: int) -> None:
     """Section 5: each fast path of issue 14 next to the path it replaced."""
     from carbonshare.studies.alliances import run_alliances
     from carbonshare.studies.alliances_config import AlliancesConfig
-    from carbonshare.studies.alliances_output import write_figures
     from carbonshare.studies.alliances_presets import reading_table
 
     cfg = AlliancesConfig()
@@ -91,15 +89,6 @@ def fast_paths(repeat: int) -> None:
         repeat=repeat,
     )  # fmt: skip
     print("report panel 'distance to the published study':")
-    for name, timing in t.items():
-        print(f"  {name:40s} {timing}")
-    with tempfile.TemporaryDirectory() as tmp:
-        t = interleaved(
-            {"figures, 2 processes": lambda: write_figures(result, Path(tmp), processes=2),
-             "figures, 1 process": lambda: write_figures(result, Path(tmp), processes=1)},
-            repeat=repeat,
-        )  # fmt: skip
-    print("the six figures (PNG + SVG):")
     for name, timing in t.items():
         print(f"  {name:40s} {timing}")
 

@@ -344,15 +344,3 @@ def test_bundled_data_repairs_are_in_the_manifest(study):
     gdp = repairs_used("gdp_usd", result.country_shares.index, (2016, 2020))
     frt = repairs_used("forest_rents_pct_gdp", result.country_shares.index, (2016, 2020))
     assert len(rep) == 2 * len(gdp) + len(frt) == 8
-
-
-def test_figures_drawn_by_forked_processes_equal_figures_drawn_in_turn(study, tmp_path):
-    """The default run draws its figures in 2 forked processes (2 cores or more): the files are
-    byte for byte those of one process drawing them in turn."""
-    from carbonshare.studies.alliances_output import write_figures
-
-    result, out = study
-    paths = write_figures(result, tmp_path, processes=1)
-    assert [p.name for p in paths] == [f"{n}.{s}" for n in FIGURES for s in ("png", "svg")]
-    for p in paths:
-        assert p.read_bytes() == (out / "figures" / p.name).read_bytes(), p.name

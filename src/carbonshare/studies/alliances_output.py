@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import logging
 import textwrap
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -26,7 +25,6 @@ if TYPE_CHECKING:
 __all__ = [
     "METHOD_MARKDOWN",
     "figure_data",
-    "figure_makers",
     "write",
     "write_figures",
     "write_report",
@@ -161,8 +159,10 @@ def _shorten(text: str, width: int) -> str:
     return f"{', '.join(kept)} and {len(items) - len(kept)} more"
 
 
-def figure_makers(result: AllianceResult) -> dict[str, Callable[[], Any]]:
-    """The six figures of the study, by file stem, each as a function that draws it."""
+def write_figures(result: AllianceResult, out_dir: Path) -> list[Path]:
+    """The six figures of the study as PNG + SVG (carbonshare.report.figures)."""
+    import matplotlib.pyplot as plt
+
     from carbonshare.report import figures as F
 
     d = figure_data(result)
@@ -170,11 +170,13 @@ def figure_makers(result: AllianceResult) -> dict[str, Callable[[], Any]]:
     n = len(result.country_shares)
     n_all = result.statistics["n_alliances"]
     method = result.config.alliances.method
+    fig_dir = out_dir / "figures"
+    fig_dir.mkdir(parents=True, exist_ok=True)
     shown = d["in_shown"]
     n_shown = int(d["alliance"][shown].nunique())
     rmax = float(np.ceil(d["radar"].to_numpy().max() * 10) / 10)
-    return {
-        "linkage_map": lambda: F.arrow_map(
+    made = {
+        "linkage_map": F.arrow_map(
             d["links"],
             d["points"],
             color_by=d["alliance_label"],
@@ -183,7 +185,7 @@ def figure_makers(result: AllianceResult) -> dict[str, Callable[[], Any]]:
             title=f"Strongest carbon-reduction partner of each of {n} countries (argmax CRL), "
             "coloured by alliance as in alliance_map",
         ),
-        "alliance_map": lambda: F.category_map(
+        "alliance_map": F.category_map(
             d["alliance_label"],
             colors=d["alliance_colors"],
             order=d["alliance_order"],
@@ -191,27 +193,27 @@ def figure_makers(result: AllianceResult) -> dict[str, Callable[[], Any]]:
             legend_title="alliance (lead country + other members), largest share first",
             title=f"{n_all} carbon-reduction alliances ({ALLIANCE_METHODS[method]})",
         ),
-        "emission_rights_map": lambda: F.choropleth(
+        "emission_rights_map": F.choropleth(
             d["share"],
             title=f"Share of global emission rights, {head}",
             cmap="viridis",
             legend_label="share of global emission rights (%, logarithmic colour scale)",
             log_color=True,
         ),
-        "radar_top_countries": lambda: F.radar(
+        "radar_top_countries": F.radar(
             d["radar"],
             title=f"Where the shares of the top {len(d['radar'])} countries come from "
             + RADAR_SCALES[result.config.output.radar_scale],
             rmax=rmax,
         ),
-        "principle_boxplots": lambda: F.box_by_group(
+        "principle_boxplots": F.box_by_group(
             d["principle_pct"][shown],
             d["alliance_label"][shown],
             title=f"Contribution of the three principles to the shares, the {n_shown} largest "
             "alliances (by members)",
             ylabel="part of the country's share (%)",
         ),
-        "rate_distribution": lambda: F.strip_by_group(
+        "rate_distribution": F.strip_by_group(
             d["rate"][shown],
             d["alliance"][shown],
             group_labels=dict(zip(d["alliance"], d["alliance_label"], strict=True)),
@@ -222,71 +224,13 @@ def figure_makers(result: AllianceResult) -> dict[str, Callable[[], Any]]:
             xlabel=d["labels"].title("rate_in_alliance_pct"),
         ),
     }  # fmt: skip
-
-
-_MAKERS: dict[str, Callable[[], Any]] = {}
-"""The makers of the figures being written (read by the forked figure processes)."""
-
-
-def _render(name: str, fig_dir: Path) -> tuple[list[Path], Any]:
-    """Draw figure ``name`` of :data:`_MAKERS`, save it as PNG + SVG; paths and its meta."""
-    import matplotlib.pyplot as plt
-
-    from carbonshare.report import figures as F
-
-    fig = _MAKERS[name]()
-    try:
-        return F.save_figure(fig, fig_dir / name), getattr(fig, "carbonshare_meta", None)
-    finally:
-        plt.close(fig)
-
-
-def figure_processes() -> int:
-    """Processes that draw the figures: 2 where the machine has 2 cores or more and processes
-    can be forked (they inherit the result, nothing is pickled), else 1 (drawn in turn)."""
-    import multiprocessing
-    import os
-
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return 2 if (cores or 1) > 1 and "fork" in multiprocessing.get_all_start_methods() else 1
-
-
-def write_figures(
-    result: AllianceResult, out_dir: Path, *, processes: int | None = None
-) -> list[Path]:
-    """The six figures of the study as PNG + SVG (carbonshare.report.figures).
-
-    Matplotlib draws on one core; with ``processes`` > 1 (default :func:`figure_processes`)
-    the figures are drawn by that many forked processes, in the same order and with the same
-    bytes as one process draws them (tested).
-    """
-    global _MAKERS
-
-    fig_dir = out_dir / "figures"
-    fig_dir.mkdir(parents=True, exist_ok=True)
-    processes = figure_processes() if processes is None else processes
-    _MAKERS = figure_makers(result)
-    try:
-        names = list(_MAKERS)
-        if processes > 1:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            from carbonshare.report.figures import _world
-
-            _world(None)  # read the bundled boundaries once, before the fork, for every map
-            fork = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(processes, mp_context=fork) as pool:
-                done = list(pool.map(_render, names, [fig_dir] * len(names)))
-        else:
-            done = [_render(name, fig_dir) for name in names]
-    finally:
-        _MAKERS = {}
     paths: list[Path] = []
-    for name, (written, meta) in zip(names, done, strict=True):
-        paths.extend(written)
+    for name, fig in made.items():
+        paths.extend(F.save_figure(fig, fig_dir / name))
+        meta = getattr(fig, "carbonshare_meta", None)
         if meta:  # what each figure could not show, or its data range (manifest.json)
             result.manifest.extra.setdefault("figures", {})[name] = meta
+        plt.close(fig)
     return paths
 
 
