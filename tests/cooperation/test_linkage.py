@@ -102,3 +102,19 @@ def test_unknown_options_raise_naming_the_field():
         transform_linkage(crl, "sqrt")
     with pytest.raises(ConfigError, match="allocation.stage1"):
         stage1_values(np.ones(3), np.ones((3, 3)), np.array([0, 0, 1]), "other")
+
+
+def test_average_ranks_equal_scipy_rankdata_on_random_inputs_with_ties():
+    from scipy.stats import rankdata
+
+    from carbonshare.cooperation.linkage import _transform_array, average_ranks
+
+    rng = np.random.default_rng(11)
+    for n in (1, 2, 3, 10, 200):
+        for x in (rng.random(n), rng.integers(0, 4, n).astype(float), np.full(n, 2.5)):
+            np.testing.assert_array_equal(average_ranks(x), rankdata(x))
+    c = rng.integers(0, 5, (30, 30)).astype(float)  # many ties and zeros
+    off = ~np.eye(30, dtype=bool)
+    old = np.zeros_like(c)
+    old[off] = rankdata(c[off]) / off.sum()
+    np.testing.assert_array_equal(_transform_array(c, "rank"), old)

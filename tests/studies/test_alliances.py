@@ -15,6 +15,10 @@ TABLES = (
     "indicators", "weights", "scores", "linkage", "crl_matrix", "alliances", "country_shares",
     "top_decile", "decomposition", "selection", "missing_data", "windows", "statistics",
     "share_structure", "linkage_pairs", "mutual_pairs", "long_links",
+    # the Monte Carlo of the default run (uncertainty.samples: 1000); uncertainty_sensitivity
+    # only with uncertainty.sensitivity_samples > 0
+    "uncertainty_share_intervals", "uncertainty_comembership", "uncertainty_gini",
+    "uncertainty_choices_drawn", "uncertainty_failed_samples",
 )  # fmt: skip
 FIGURES = (
     "linkage_map", "alliance_map", "emission_rights_map", "radar_top_countries",
@@ -35,6 +39,31 @@ def test_shares_sum_to_100(study):
     for method in ("two_stage", "shapley", "owen"):
         assert cs[f"share_{method}"].sum() == pytest.approx(100.0, abs=1e-9)
         assert (cs[f"share_{method}"] > 0).all()
+
+
+def test_default_run_has_the_monte_carlo(study):
+    """Issue 11: 1,000 samples are part of the default run: intervals, co-membership, report."""
+    result, out = study
+    unc = result.uncertainty
+    assert unc is not None and unc.n_samples == 1000 and len(unc.failures) == 0
+    iv = unc.intervals
+    assert set(iv.index) == set(result.country_shares.index)
+    assert ((iv["p5_pct"] <= iv["median_pct"]) & (iv["median_pct"] <= iv["p95_pct"])).all()
+    # the noise is centred on the run: most of its shares lie inside their own 90 % interval
+    inside = (iv["base_pct"] >= iv["p5_pct"]) & (iv["base_pct"] <= iv["p95_pct"])
+    assert inside.mean() > 0.5
+    assert iv["base_pct"].to_dict() == pytest.approx(
+        result.country_shares["share_two_stage"].to_dict(), rel=1e-12
+    )
+    p = pd.read_csv(out / "tables" / "uncertainty_comembership.csv", index_col="iso3")
+    np.testing.assert_allclose(p.to_numpy(), p.to_numpy().T)
+    np.testing.assert_allclose(np.diag(p.to_numpy()), 1.0)
+    gini = pd.read_csv(out / "tables" / "uncertainty_gini.csv", index_col="statistic")["gini"]
+    assert gini["p5"] <= gini["median"] <= gini["p95"]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["uncertainty"]["n_samples"] == 1000 and "uncertainty" in manifest["timings_s"]
+    html = (out / "report.html").read_text()
+    assert "How robust is this allocation?" in html and "90 % intervals" in html
 
 
 def test_two_stage_alliance_sums_are_the_alliance_values(study):

@@ -171,6 +171,17 @@ def test_given_weights_and_negative_direction(bundled):
     assert V[raw.idxmax()] == 0.0 and V[raw.idxmin()] == 1.0
 
 
+def test_default_monte_carlo_steps_aside_for_options_it_does_not_cover(bundled):
+    """The Monte Carlo covers entropy weights and weak-component alliances; with other options
+    the study runs without it and a warning names the option (``carbonshare uncertainty
+    alliances`` fails on them instead)."""
+    result = _run(bundled, alliances__method="louvain")
+    assert result.uncertainty is None and "uncertainty" not in result.manifest.extra
+    (warning,) = [w for w in result.manifest.warnings if "Monte Carlo" in w]
+    assert "louvain" in warning and "uncertainty.samples: 0" in warning
+    assert not [w for w in _run(bundled).manifest.warnings if "Monte Carlo" in w]
+
+
 def test_distance_floor_is_recorded(bundled):
     result = _run(bundled, distances__min_km=100.0)
     floored = [r for r in result.manifest.repairs if r["action"] == "floored"]

@@ -136,3 +136,28 @@ def test_cli_preset_and_summary(tmp_path):
     assert manifest["config"]["preset"] == "zhou2024"
     assert manifest["diagnostics"]["linkage_concentration"]["top_pair_share"] > 0.5
     assert (out / "tables" / "share_structure.csv").exists()
+
+
+def test_reading_table_from_the_run_equals_full_runs(monkeypatch):
+    """The report's distance-to-Table-2 panel reuses the run: the literal reading is the run
+    itself, cepii_distw and zhou2024-closest come from its indicator matrix and weights through
+    the exact kernel; the numbers are those of a full run of each reading."""
+    import pandas as pd
+
+    from carbonshare.studies import alliances as study
+    from carbonshare.studies.alliances_presets import READINGS, reading_table
+
+    base = cfg(uncertainty__samples=0)
+    run = run_alliances(base)
+    full = reading_table(base)
+    calls = []
+    real = study.run_alliances
+    monkeypatch.setattr(study, "run_alliances", lambda *a, **k: calls.append(a) or real(*a, **k))
+    fast = reading_table(base, result=run)
+    assert calls == [] and list(fast.index) == list(READINGS)
+    assert (full["error"] == "").all()
+    pd.testing.assert_frame_equal(fast, full, rtol=1e-9)
+    # a run on other options (here: CRITIC weights) is not a reading of ``base``: full runs
+    other = run_alliances(cfg(uncertainty__samples=0, weights__method="critic"))
+    pd.testing.assert_frame_equal(reading_table(base, result=other), full, rtol=1e-9)
+    assert len(calls) == len(READINGS)

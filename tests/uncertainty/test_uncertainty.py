@@ -228,3 +228,21 @@ def test_cli_uncertainty_and_run_with_intervals(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "90 %" in text and "samples)" in text  # the interval column (rich may wrap its header)
     assert "How robust is this allocation?" in (run / "report.html").read_text()
+
+
+def test_successor_components_equal_scipy_weak_components_on_random_graphs():
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    from carbonshare.uncertainty.kernel import successor_components
+
+    rng = np.random.default_rng(14)
+    for n in (1, 2, 3, 7, 50, 171, 400):
+        for succ in (
+            rng.integers(0, n, n),  # any functional graph: long cycles, self-loops, trees
+            rng.permutation(n),  # only cycles
+            np.arange(n)[::-1].copy(),  # mutual pairs (a symmetric CRL's strongest partners)
+        ):
+            graph = csr_matrix((np.ones(n), (np.arange(n), succ)), shape=(n, n))
+            _, expected = connected_components(graph, directed=True, connection="weak")
+            np.testing.assert_array_equal(successor_components(succ), expected)

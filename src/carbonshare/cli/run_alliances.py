@@ -38,13 +38,22 @@ def alliances(
             "numbers, not the paper's text).",
         ),
     ] = None,
+    samples: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            help="Monte Carlo samples of the shares' 90 % intervals (default: the config's "
+            "uncertainty.samples, 1000; 0 turns the Monte Carlo off).",
+        ),
+    ] = None,
 ) -> None:
     """Carbon-reduction alliances and emission-rights shares of the world's countries.
 
     Builds the nine indicators, entropy weights, ACI, the gravity linkage CRL,
     strongest-partner alliances and the two-stage Shapley shares (with
-    Shapley and Owen side by side), then writes tables, figures, report.html
-    and manifest.json into --out.
+    Shapley and Owen side by side) and the Monte Carlo of the shares (90 %
+    intervals, co-membership; --samples 0 skips it), then writes tables,
+    figures, report.html and manifest.json into --out.
     """
     from carbonshare.studies.alliances import STEPS, WRITE_STEPS, run_alliances
     from carbonshare.studies.alliances_config import AlliancesConfig
@@ -55,6 +64,8 @@ def alliances(
         from carbonshare.studies.alliances_presets import with_preset
 
         cfg = with_preset(cfg, preset)
+    if samples is not None:
+        cfg.uncertainty.samples = samples
     runner = run_alliances
     if panel is not None or sheet is not None:
         from functools import partial

@@ -63,7 +63,11 @@ def alliances(
 
         cfg = with_preset(cfg, preset)
     console = Console()
-    result = run_alliances(cfg)
+    # the base run without the study's own Monte Carlo: the samples are drawn below
+    result = run_alliances(
+        cfg.model_copy(update={"uncertainty": cfg.uncertainty.model_copy(update={"samples": 0})})
+    )
+    result.config = cfg  # the manifest and report record the config as given
     with Progress(
         "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
         TimeElapsedColumn(), console=console,
@@ -74,7 +78,7 @@ def alliances(
             bar.update(task, completed=done, total=total)
 
         summary = uncertainty_alliances(
-            result, samples=samples, seed=seed, out_dir=out, workers=workers,
+            result, cfg.uncertainty, samples=samples, seed=seed, out_dir=out, workers=workers,
             scheduler=scheduler, sensitivity_samples=sensitivity, progress=progress,
         )  # fmt: skip
     write_uncertainty(result, summary, out, samples=samples, seed=seed)

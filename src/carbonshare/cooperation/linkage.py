@@ -52,6 +52,27 @@ STAGE1_GAMES = ("quotient", "within_only", "cross_only")
 _ZERO_RTOL = 1e-9
 
 
+def average_ranks(x: np.ndarray) -> np.ndarray:
+    """Ranks 1..n of ``x``, ties given the mean of the ranks they share (as
+    ``scipy.stats.rankdata(x)``, method "average"; numpy only, so the linkage transforms do
+    not import scipy.stats).
+
+    The tied run occupying sorted positions a+1..b gets (a + 1 + b) / 2.
+
+    >>> average_ranks(np.array([10.0, 30.0, 20.0, 20.0])).tolist()
+    [1.0, 4.0, 2.5, 2.5]
+    """
+    x = np.asarray(x).ravel()
+    order = np.argsort(x, kind="stable")
+    xs = x[order]
+    new = np.r_[True, xs[1:] != xs[:-1]]  # first sorted position of each run of ties
+    run = np.cumsum(new)  # 1-based run of each sorted position
+    bounds = np.r_[np.flatnonzero(new), len(x)]  # run r covers sorted positions a..b-1
+    ranks = np.empty(len(x))
+    ranks[order] = 0.5 * (bounds[run - 1] + 1 + bounds[run])
+    return ranks
+
+
 def _transform_array(c: np.ndarray, method: str) -> np.ndarray:
     c = np.array(c, dtype=float, copy=True)
     np.fill_diagonal(c, 0.0)
@@ -67,10 +88,8 @@ def _transform_array(c: np.ndarray, method: str) -> np.ndarray:
             out[pos] = (y - y.min()) / span if span > 0 else 1.0
         return out
     if method == "rank":
-        from scipy.stats import rankdata
-
         out = np.zeros_like(c)
-        out[off] = rankdata(c[off]) / off.sum()
+        out[off] = average_ranks(c[off]) / off.sum()
         return out
     if method == "row_normalised":
         rows = c.sum(axis=1, keepdims=True)

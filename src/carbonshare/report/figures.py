@@ -91,6 +91,17 @@ def _rc() -> Any:
     return mpl.rc_context(RC)
 
 
+#: Attribute set on a figure whose layout is computed by its maker to fit the figure exactly
+#: (e.g. :func:`carbonshare.report.robustness.comembership_heatmap`): it is saved as is, with
+#: no tight bounding box (a tight box measures every label once more).
+EXACT_LAYOUT = "carbonshare_exact_layout"
+
+
+def save_bbox(fig: Any) -> str | None:
+    """``bbox_inches`` for saving ``fig``: "tight", or None for an exact-layout figure."""
+    return None if getattr(fig, EXACT_LAYOUT, False) else "tight"
+
+
 def save_figure(fig: Any, path_without_suffix: str | Path) -> list[Path]:
     """Write ``fig`` as ``<path>.png`` (200 dpi) and ``<path>.svg``; return both paths.
 
@@ -106,7 +117,7 @@ def save_figure(fig: Any, path_without_suffix: str | Path) -> list[Path]:
     with _rc():
         # the tight box lies within the figure (constrained layout), up to its padding
         dpi = min(DPI, MAX_PNG_PIXELS / (max(fig.get_size_inches()) + 0.5))
-        kw = {"facecolor": "white", "bbox_inches": "tight", "pad_inches": 0.1}
+        kw = {"facecolor": "white", "bbox_inches": save_bbox(fig), "pad_inches": 0.1}
         fig.savefig(png, dpi=dpi, metadata={"Software": None}, **kw)
         fig.savefig(svg, metadata={"Date": None}, **kw)
     return [png, svg]

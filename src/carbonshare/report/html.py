@@ -407,7 +407,11 @@ class Report:
         """
         if hasattr(path_or_fig, "savefig"):
             buf = io.BytesIO()
-            path_or_fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+            from carbonshare.report.figures import save_bbox
+
+            path_or_fig.savefig(
+                buf, format="png", dpi=dpi, bbox_inches=save_bbox(path_or_fig), facecolor="white"
+            )
             raw, mime = buf.getvalue(), "image/png"
         else:
             p = Path(path_or_fig)

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from carbonshare.report.figures import _figure, _rc
+from carbonshare.report.figures import EXACT_LAYOUT, RC, _figure, _rc
 
 __all__ = ["comembership_heatmap", "interval_plot", "sensitivity_heatmap"]
 
@@ -41,21 +41,47 @@ def interval_plot(intervals: pd.DataFrame, names: pd.Series, *, top: int = 30, t
 
 
 def comembership_heatmap(p: pd.DataFrame, *, title: str = "", max_labels: int = 200) -> Any:
-    """P(same alliance) for every pair, rows and columns in clustered order (as given)."""
+    """P(same alliance) for every pair, rows and columns in clustered order (as given).
+
+    The layout is computed here, not by matplotlib's constrained layout: with a label per row
+    and column (342 for 171 countries) every layout pass measures every label again, which made
+    this figure cost more than all the others of the report together. The margins follow from
+    the longest label at its font size, so the square image, its labels and the colour bar
+    fit the figure exactly (no tight bounding box needed either).
+    """
+    from matplotlib.figure import Figure
+
     n = len(p)
+    labelled = n <= max_labels
+    fs = 3.2 if n > 100 else 6
+    side = 9.0 if n > 60 else 6.0  # inches of the square image
+    longest = max((len(str(x)) for x in [*p.index, *p.columns]), default=0) if labelled else 0
+    margin = (0.62 * fs * longest + 9.0) / 72.0 + 0.1  # labels, ticks and a pad, in inches
+    top = 0.45 if title else 0.1
+    bar = 1.25  # gap, colour bar, its ticks and label
+    width, height = margin + side + bar, margin + side + top
     with _rc():
-        size = 9.0 if n > 60 else 6.0
-        fig = _figure(size + 1.2, size)
-        ax = fig.add_subplot()
-        im = ax.imshow(p.to_numpy(), cmap="viridis", vmin=0, vmax=1, interpolation="nearest")
-        if n <= max_labels:
-            fs = 3.2 if n > 100 else 6
+        fig = Figure(figsize=(width, height))
+        ax = fig.add_axes((margin / width, margin / height, side / width, side / height))
+        im = ax.imshow(
+            p.to_numpy(), cmap="viridis", vmin=0, vmax=1, interpolation="nearest", aspect="auto"
+        )
+        if labelled:
             ax.set_xticks(range(n), p.columns, rotation=90, fontsize=fs)
             ax.set_yticks(range(n), p.index, fontsize=fs)
         ax.grid(False)
-        ax.set_title(title)
-        cb = fig.colorbar(im, ax=ax, shrink=0.6)
+        if title:
+            fig.text(
+                margin / width, 1 - 0.12 / height, title, ha="left", va="top",
+                fontsize=RC["axes.titlesize"], fontweight=RC["axes.titleweight"],
+            )  # fmt: skip
+        cax = fig.add_axes(
+            ((margin + side + 0.3) / width, (margin + 0.2 * side) / height, 0.16 / width,
+             0.6 * side / height)
+        )  # fmt: skip
+        cb = fig.colorbar(im, cax=cax)
         cb.set_label("probability of being in the same alliance")
+    setattr(fig, EXACT_LAYOUT, True)
     return fig
 
 

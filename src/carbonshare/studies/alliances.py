@@ -985,8 +985,15 @@ def run_alliances(
         from carbonshare.uncertainty.alliances import uncertainty_alliances
 
         with manifest.step(STEPS[6]):
-            result.uncertainty = uncertainty_alliances(result, workers=1, panel=panel)
-            manifest.extra["uncertainty"] = result.uncertainty.to_dict()
+            try:
+                result.uncertainty = uncertainty_alliances(result, workers=1, panel=panel)
+            except ConfigError as exc:  # an option the Monte Carlo does not cover
+                manifest.warn(
+                    f"Monte Carlo of the shares skipped (no 90 % intervals): {exc}. Set "
+                    "uncertainty.samples: 0 (or --samples 0) to run without it."
+                )
+            else:
+                manifest.extra["uncertainty"] = result.uncertainty.to_dict()
     if out_dir is not None:
         result.write(out_dir, progress=notify)
     return result

@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 
 from carbonshare.report import style
-from carbonshare.report.labels import Labels
+from carbonshare.report.labels import COMMON, Labels
 from carbonshare.studies.common import ProgressCallback, write_tables
-from carbonshare.studies.labels import alliance_labels
+from carbonshare.studies.labels import alliance_labels, uncertainty_labels
 
 if TYPE_CHECKING:
     from carbonshare.studies.alliances import AllianceResult
@@ -544,9 +544,20 @@ def add_robustness(rep, summary, names: pd.Series, spec, fig_dir: Path | None = 
         else:
             rep.add_image(fig, title, caption=caption)
         plt.close(fig)
+    if not len(summary.sensitivity):
+        rep.add_markdown(
+            "Sobol sensitivity indices were not computed in this run "
+            "(uncertainty.sensitivity_samples: 0; they take about 900 more samples and a SALib "
+            "analysis per country). `carbonshare uncertainty alliances` computes them "
+            "(--sensitivity 64 by default).",
+            title="Sensitivity indices",
+        )
     shown = iv.head(30).copy()
     shown.insert(0, "name", names.reindex(shown.index))
-    rep.add_table(shown, "Share intervals (top 30)", caption="Shares in % of global rights.")
+    rep.add_table(
+        (COMMON | uncertainty_labels()).rename(shown), "Share intervals (top 30)",
+        caption="Shares in % of global emission rights; ranks by share (1 = largest).",
+    )  # fmt: skip
     return paths
 
 
@@ -560,7 +571,7 @@ def _add_published_panel(rep, result: AllianceResult) -> None:
     this["top_pair_share"] = (
         result.diagnostics.concentration.top_share if result.diagnostics else np.nan
     )
-    table = reading_table()
+    table = reading_table(result=result)  # the readings of the bundled data
     table.loc["this run"] = this | {"error": ""}
     shown = pd.DataFrame(
         {
@@ -661,7 +672,10 @@ def write_uncertainty(result: AllianceResult, summary, out_dir: Path, **run) -> 
     manifest.extra["uncertainty"] = summary.to_dict() | {"run": run}
     if result.diagnostics is not None:
         manifest.extra["diagnostics"] = result.diagnostics.to_dict()
-    paths = write_tables(summary.tables(), out_dir / "tables", workbook="uncertainty.xlsx")
+    paths = write_tables(
+        summary.tables(), out_dir / "tables", workbook="uncertainty.xlsx",
+        labels=uncertainty_labels(),
+    )  # fmt: skip
     rep = Report(
         "How robust is this allocation?",
         f"Monte Carlo of the alliance study (Zhou et al. 2024 method): {summary.n_samples:,} "

@@ -159,6 +159,7 @@ def closest_search(grid: Mapping[str, list[Any]] | None = None, base: Any = None
     grid = dict(grid or CLOSEST_GRID)
     base = base or AlliancesConfig()
     base = set_field(set_field(base, "output.figures", False), "output.report", False)
+    base = set_field(base, "uncertainty.samples", 0)  # the variants are scored without noise
     published = load_zhou2024_table2()
     sources = grid.get("distances.source", [base.distances.source])
     spec = UncertaintyConfig(
@@ -204,16 +205,96 @@ READINGS: dict[str, dict[str, Any]] = {
 """The three readings compared with Table 2 in the report and docs/reproduction.md."""
 
 
-def reading_table(base: Any = None, readings: Mapping[str, Mapping[str, Any]] | None = None):
+#: The options a reading may change and still be computed from the run's own indicator
+#: matrix, weights and scores with the exact array kernel (carbonshare.uncertainty.kernel).
+KERNEL_FIELDS = {
+    "distances": ("source", "exponent", "min_km"),
+    "labour_cost": ("exponent",),
+    "linkage": ("transform",),
+    "allocation": ("stage1",),
+}
+
+
+def _study_dump(cfg: Any, drop_kernel_fields: bool = False) -> dict[str, Any]:
+    """The config as a dict without what does not change the allocation (output, uncertainty,
+    preset name), and without :data:`KERNEL_FIELDS` if asked."""
+    data = cfg.model_dump(mode="json", exclude={"output", "uncertainty", "preset"})
+    if drop_kernel_fields:
+        for section, names in KERNEL_FIELDS.items():
+            for name in names:
+                data[section].pop(name, None)
+    return data
+
+
+def _on_bundled_data(result: Any) -> bool:
+    from carbonshare import data as bundled
+
+    if any(src.get("kind") == "user panel" for src in result.manifest.sources):
+        return False
+    return result.countries.equals(bundled.load_countries())
+
+
+def _kernel_reading(result: Any, cfg: Any):
+    """Members, alliance shares (%) and linkage in v(S) of ``cfg`` computed from ``result``.
+
+    ``cfg`` differs from ``result.config`` only in :data:`KERNEL_FIELDS`, so the indicator
+    matrix, weights, ACI and scores are the run's; distances, CRL, alliances and the two-stage
+    shares are recomputed by :func:`carbonshare.uncertainty.kernel.evaluate_with_linkage` at
+    zero noise (tested equal to ``run_alliances``).
+    """
+    import numpy as np
+    import pandas as pd
+
+    from carbonshare.studies.alliances import _distances, _floor_distances
+    from carbonshare.studies.common import Manifest
+    from carbonshare.uncertainty.kernel import build_context, evaluate_with_linkage
+    from carbonshare.uncertainty.spec import UncertaintyConfig
+
+    exact = UncertaintyConfig(samples=0, relative_error={}, weights="fixed", choices={})
+    ctx = build_context(result, exact, countries=result.countries)
+    base = result.config.distances
+    if (cfg.distances.source, cfg.distances.min_km) != (base.source, base.min_km):
+        scratch = Manifest("reading", cfg)  # the run's manifest keeps only its own repairs
+        D = _floor_distances(
+            _distances(result.countries.loc[ctx.iso3], cfg, scratch), cfg.distances.min_km,
+            scratch,
+        )  # fmt: skip
+        d = D.loc[ctx.iso3, ctx.iso3].to_numpy(dtype=float, copy=True)
+        np.fill_diagonal(d, 1.0)
+        ctx.distances = {cfg.distances.source: d}
+    ctx.fixed = ctx.fixed | {
+        "distance_source": cfg.distances.source, "linkage_transform": cfg.linkage.transform,
+    }  # fmt: skip
+    ctx.distance_exponent = cfg.distances.exponent
+    ctx.labour_exponent = cfg.labour_cost.exponent
+    ctx.stage1 = cfg.allocation.stage1
+    shares, ids, link, _ = evaluate_with_linkage(ctx, np.full(ctx.dim, 0.5))
+    members = pd.Series(ids, index=pd.Index(ctx.iso3, name="iso3"), name="alliance")
+    linkage = pd.DataFrame(link, index=ctx.iso3, columns=ctx.iso3)
+    return members, pd.Series(shares).groupby(ids).sum(), linkage
+
+
+def reading_table(
+    base: Any = None,
+    readings: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    result: Any = None,
+):
     """Distance to Table 2 of each reading (a row each; ``error`` says why one could not run).
 
     Columns: ``ari``, ``n_common``, ``n_alliances`` (published: 15), ``share_min`` /
     ``share_max`` (range of alliance shares, %), ``top_pair_share`` (linkage concentration).
+
+    ``result``: a finished run on the bundled data. A reading with the run's config is the
+    run itself; a reading that differs from it only in :data:`KERNEL_FIELDS` is computed from
+    the run's indicator matrix and weights (:func:`_kernel_reading`, the same numbers as a
+    run of its own, tested); any other reading is run in full.
     """
     import pandas as pd
 
+    from carbonshare.cooperation.diagnostics import linkage_concentration
     from carbonshare.cooperation.published import distance_to_published, load_zhou2024_table2
-    from carbonshare.errors import CarbonshareError
+    from carbonshare.errors import CarbonshareError, ConfigError
     from carbonshare.studies.alliances import run_alliances
     from carbonshare.studies.alliances_config import AlliancesConfig
     from carbonshare.studies.common import validate_config
@@ -222,16 +303,29 @@ def reading_table(base: Any = None, readings: Mapping[str, Mapping[str, Any]] | 
     data = (base or AlliancesConfig()).model_dump(mode="python", exclude_unset=True)
     data = _merge(data, {"output": {"figures": False, "report": False}})
     data = _merge(data, {"uncertainty": {"samples": 0}})
+    if result is not None and not _on_bundled_data(result):
+        result = None
     rows = {}
     for label, values in (readings or READINGS).items():
         try:
             cfg = validate_config(AlliancesConfig, _merge(data, values), source=label)
-            r = run_alliances(cfg)
-            m = distance_to_published(r.members, r.alliance_table["share_pct"], published)
-            rows[label] = m | {
-                "top_pair_share": r.diagnostics.concentration.top_share,
-                "error": "",
-            }
+            found = None
+            if result is not None and _study_dump(cfg) == _study_dump(result.config):
+                found = (result.members, result.alliance_table["share_pct"],
+                         result.diagnostics.concentration.top_share)  # fmt: skip
+            elif result is not None and _study_dump(cfg, True) == _study_dump(result.config, True):
+                try:
+                    members, shares, linkage = _kernel_reading(result, cfg)
+                    found = (members, shares, linkage_concentration(linkage).top_share)
+                except ConfigError:  # options the kernel does not cover: run in full below
+                    found = None
+            if found is None:
+                r = run_alliances(cfg)
+                found = (r.members, r.alliance_table["share_pct"],
+                         r.diagnostics.concentration.top_share)  # fmt: skip
+            members, shares, top_share = found
+            m = distance_to_published(members, shares, published)
+            rows[label] = m | {"top_pair_share": top_share, "error": ""}
         except CarbonshareError as exc:
             rows[label] = {"error": str(exc)}
     out = pd.DataFrame.from_dict(rows, orient="index")

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from carbonshare.studies.bluecarbon_config import BlueCarbonConfig
 
 __all__ = ["METHOD_LABELS", "RULE_LABELS", "alliance_labels", "bluecarbon_labels",
-           "principles_labels", "responsibility_labels", "rule_label"]  # fmt: skip
+           "principles_labels", "responsibility_labels", "rule_label",
+           "uncertainty_labels"]  # fmt: skip
 
 #: Allocation methods of the alliance study.
 METHOD_LABELS = {"two_stage": "Two-stage Shapley", "shapley": "Shapley", "owen": "Owen"}
@@ -153,7 +154,7 @@ def alliance_labels(config: AlliancesConfig) -> Labels:
         "share": ("Share of all linkage", "0-1", "the pair's share of the total linkage in v(S)"),
     }
     cols["name"] = ("Name", "", "country or indicator name")
-    return COMMON | Labels(
+    return COMMON | uncertainty_labels() | Labels(
         cols,
         patterns={
             r"(.+)_pct": ("{0} part of the share", "percentage points",
@@ -164,6 +165,50 @@ def alliance_labels(config: AlliancesConfig) -> Labels:
                                "carbon-reduction linkage with {column} (Eq. 8), relative units")},
         names={code: spec.name for code, spec in config.indicators.items()},
     )  # fmt: skip
+
+
+def uncertainty_labels() -> Labels:
+    """Labels of the Monte Carlo tables (:meth:`UncertaintySummary.tables`), under their own
+    names (``carbonshare uncertainty alliances``) and with the ``uncertainty_`` prefix of
+    ``run alliances``.
+
+    Examples
+    --------
+    >>> uncertainty_labels().title("p95_pct")
+    '95 % quantile of the share (% of global emission rights)'
+    >>> uncertainty_labels().title("USA", table="uncertainty_comembership")
+    'Same alliance as USA (probability)'
+    """
+    share = "% of global emission rights"
+    over = "over the Monte Carlo samples"
+    cols = {
+        "median_pct": ("Median share", share, f"median {over}"),
+        "p5_pct": ("5 % quantile of the share", share, f"lower end of the 90 % interval {over}"),
+        "p95_pct": ("95 % quantile of the share", share, f"upper end of the 90 % interval {over}"),
+        "mean_pct": ("Mean share", share, f"mean {over}"),
+        "base_pct": ("Share in this run", share, "the share without noise (the study's run)"),
+        "median_rank": ("Median rank", "", f"rank by share (1 = largest), median {over}"),
+        "rank_p5": ("Rank, 5 % quantile", "", f"5 % quantile of the rank {over}"),
+        "rank_p95": ("Rank, 95 % quantile", "", f"95 % quantile of the rank {over}"),
+        "p_top10": ("Probability of the top 10", "0-1", "fraction of samples ranking it 1-10"),
+        "gini": ("Gini index of the shares", "0-1", "p5 / median / p95 over the Monte Carlo "
+                 "samples; base: this run"),
+        "choice": ("Choice", "", "discrete choice varied by the Monte Carlo"),
+        "option": ("Option", "", "option of the choice"),
+        "fraction": ("Fraction of samples", "0-1", "samples that drew the option"),
+        "sample": ("Sample", "", "Monte Carlo sample index k (stream: run seed, k)"),
+        "error": ("Error", "", "why the sample failed (after one retry)"),
+        "output": ("Output", "", "the Gini index of the shares or a country's share"),
+        "input": ("Uncertain input", "", "group of inputs varied together"),
+        "S1": ("First-order Sobol index", "0-1", "share of the output variance due to the "
+               "input alone (SALib, Saltelli design)"),
+        "S1_conf": ("S1 confidence", "", "95 % confidence half-width of S1 (bootstrap)"),
+        "ST": ("Total Sobol index", "0-1", "share of the output variance involving the input"),
+        "ST_conf": ("ST confidence", "", "95 % confidence half-width of ST (bootstrap)"),
+    }  # fmt: skip
+    same = ("Same alliance as {column}", "probability",
+            "probability that the row's country and {column} are in the same alliance")  # fmt: skip
+    return Labels(cols, tables={"comembership": same, "uncertainty_comembership": same})
 
 
 def principles_labels(rules: Any = None) -> Labels:

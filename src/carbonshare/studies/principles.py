@@ -878,7 +878,9 @@ def _alliance_shares(
     from carbonshare.studies.alliances import run_alliances
     from carbonshare.studies.alliances_config import AlliancesConfig
 
-    result = run_alliances(AlliancesConfig(output={"figures": False, "report": False}))
+    result = run_alliances(
+        AlliancesConfig(output={"figures": False, "report": False}, uncertainty={"samples": 0})
+    )
     column = f"share_{method}"
     if column not in result.country_shares.columns:
         options = [c[6:] for c in result.country_shares.columns if c.startswith("share_")]

@@ -47,7 +47,11 @@ def _one_variant(config: Any) -> tuple[pd.Series, pd.Series, list[str]]:
     from carbonshare.studies.alliances import run_alliances
 
     config = config.model_copy(
-        update={"output": config.output.model_copy(update={"figures": False, "report": False})}
+        update={
+            "output": config.output.model_copy(update={"figures": False, "report": False}),
+            # a variant's shares and alliances only: no Monte Carlo per variant
+            "uncertainty": config.uncertainty.model_copy(update={"samples": 0}),
+        }
     )
     # a variant's warnings come back in its manifest and are logged once by the caller, so
     # that runs in worker processes do not print each of them again over the status line

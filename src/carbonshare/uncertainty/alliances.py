@@ -79,8 +79,14 @@ def uncertainty_alliances(
     """
     if result is None:
         from carbonshare.studies.alliances import run_alliances
+        from carbonshare.studies.alliances_config import AlliancesConfig
 
-        result = run_alliances(config)
+        config = config or AlliancesConfig()
+        spec = spec or config.uncertainty
+        # the base run without the study's own Monte Carlo: the samples are drawn below
+        result = run_alliances(
+            config.model_copy(update={"uncertainty": spec.model_copy(update={"samples": 0})})
+        )
     spec = spec or result.config.uncertainty
     samples = spec.samples if samples is None else samples
     seed = spec.seed if seed is None else seed

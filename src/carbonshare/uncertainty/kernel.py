@@ -24,7 +24,15 @@ import pandas as pd
 
 from carbonshare.errors import ConfigError
 
-__all__ = ["Context", "build_context", "choices_of", "evaluate", "gini"]
+__all__ = [
+    "Context",
+    "build_context",
+    "choices_of",
+    "evaluate",
+    "evaluate_with_linkage",
+    "gini",
+    "successor_components",
+]
 
 
 @dataclass
@@ -135,6 +143,39 @@ def _pick(options: list[str], probs: np.ndarray, u: float) -> str:
     return options[min(k, len(options) - 1)]
 
 
+def successor_components(succ: np.ndarray) -> np.ndarray:
+    """Weakly connected components of the graph i -> succ[i] (one edge out of every node), as
+    labels 0..m-1 in the order of each component's smallest node (the labels of
+    ``scipy.sparse.csgraph.connected_components(..., connection="weak")``, tested equal),
+    without building a sparse matrix.
+
+    Every component of such a graph holds exactly one cycle, reached from any of its nodes in
+    fewer than n steps: pointer doubling (p <- p[p], ceil(log2 n) + 1 times) puts every node on
+    its cycle, a walk around the cycles (length 2 for the symmetric CRL) finds each cycle's
+    smallest node, which names the component.
+
+    >>> successor_components(np.array([1, 0, 3, 2, 2])).tolist()
+    [0, 0, 1, 1, 1]
+    """
+    succ = np.asarray(succ)
+    n = len(succ)
+    p = succ.copy()
+    for _ in range(int(np.ceil(np.log2(max(n, 2)))) + 1):
+        p = p[p]
+    rep, q = p.copy(), succ[p]
+    moving = q != p
+    while moving.any():  # around each cycle once, keeping its smallest node
+        rep = np.where(moving, np.minimum(rep, q), rep)
+        q = np.where(moving, succ[q], q)
+        moving = q != p
+    first = np.full(n, n)
+    np.minimum.at(first, rep, np.arange(n))
+    roots = np.flatnonzero(first < n)
+    label = np.empty(n, dtype=np.int64)
+    label[roots[np.argsort(first[roots], kind="stable")]] = np.arange(len(roots))
+    return label[rep]
+
+
 def choices_of(ctx: Context, u: np.ndarray) -> dict[str, str]:
     """The discrete choices of a sample (the last coordinates of u)."""
     chosen = dict(ctx.fixed)
@@ -150,8 +191,15 @@ def evaluate(ctx: Context, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[
     Raises whatever the steps raise on degenerate draws (the runner retries once and then
     records the error).
     """
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import connected_components
+    shares, ids, _, chosen = evaluate_with_linkage(ctx, u)
+    return shares, ids, chosen
+
+
+def evaluate_with_linkage(
+    ctx: Context, u: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, str]]:
+    """:func:`evaluate` that also returns the linkage inside v(S) (CRL after the sample's
+    ``linkage_transform``, zero diagonal): shares, alliance ids, linkage, choices."""
     from scipy.special import gammaincinv, ndtri
 
     from carbonshare.cooperation.linkage import _transform_array, two_stage_values
@@ -181,12 +229,10 @@ def evaluate(ctx: Context, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[
     np.fill_diagonal(crl, 0.0)
     masked = crl.copy()
     np.fill_diagonal(masked, -np.inf)
-    best = masked.argmax(axis=1)
-    graph = csr_matrix((np.ones(n), (np.arange(n), best)), shape=(n, n))
-    _, ids = connected_components(graph, directed=True, connection="weak")
+    ids = successor_components(masked.argmax(axis=1))  # weak components, strongest partners
     link = _transform_array(crl, chosen["linkage_transform"])
     x_alloc = two_stage_values(aci, link, ids, ctx.stage1)
-    return 100.0 * x_alloc / x_alloc.sum(), ids, chosen
+    return 100.0 * x_alloc / x_alloc.sum(), ids, link, chosen
 
 
 def build_context(result, config=None, panel=None, countries=None) -> Context:

@@ -49,14 +49,16 @@ class UncertaintySummary:
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables written by the CLI, by file name."""
-        return {
+        tables = {
             "share_intervals": self.intervals,
-            "comembership": self.comembership,
-            "gini": self.gini.to_frame("value"),
+            "comembership": self.comembership.rename_axis("iso3"),
+            "gini": self.gini.rename_axis("statistic").to_frame("gini"),
             "choices_drawn": self.choices,
             "failed_samples": self.failures,
-            "sensitivity": self.sensitivity,
         }
+        if len(self.sensitivity):  # only with a Saltelli design (sensitivity_samples > 0)
+            tables["sensitivity"] = self.sensitivity
+        return tables
 
     def to_dict(self, top: int = 10) -> dict[str, object]:
         """JSON-ready summary for manifest.json."""
