@@ -321,7 +321,9 @@ class AllocationConfig(StudyConfig):
         default_factory=lambda: ["two_stage", "shapley", "owen"],
         description="solutions computed side by side; the first is the headline share",
     )
-    top_fraction: float = Field(0.1, gt=0, le=1, description="fraction of countries in `top_decile`")
+    top_fraction: float = Field(
+        0.1, gt=0, le=1, description="fraction of countries in `top_decile`"
+    )
     stage1: Literal["quotient", "within_only", "cross_only"] = Field(
         "quotient",
         description="stage-1 game of two_stage: quotient (v of the union, docs/methods.md A6), "
