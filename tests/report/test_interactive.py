@@ -72,6 +72,17 @@ def test_arrow_map_heads_first_and_bearing(countries):
     assert fig.layout.meta["unlinked"] == ["ITA"]
 
 
+def test_arrow_map_legend_follows_the_given_order(countries):
+    pts = countries[["capital_lat", "capital_lon"]].set_axis(["lat", "lon"], axis=1)
+    links = pd.DataFrame({"partner": ["FRA", "DEU", "USA", "MEX", "CHN"]},
+                         index=["DEU", "FRA", "MEX", "USA", "JPN"])  # fmt: skip
+    group = pd.Series({"DEU": "EU", "FRA": "EU", "MEX": "NA", "USA": "NA", "JPN": "Asia"})
+    legend = [t.name for t in ia.arrow_map(links, pts, color_by=group).data if t.showlegend]
+    assert legend == ["Asia (1)", "EU (2)", "NA (2)"]  # natural order by default
+    ordered = ia.arrow_map(links, pts, color_by=group, order=["NA", "EU"])  # Asia not listed
+    assert [t.name for t in ordered.data if t.showlegend] == ["NA (2)", "EU (2)", "Asia (1)"]
+
+
 def test_final_bearing_known_values():
     north = pd.Series({"lat": 10.0, "lon": 0.0})
     south = pd.Series({"lat": -10.0, "lon": 0.0})

@@ -511,6 +511,7 @@ def arrow_map(
     color_by: pd.Series | None = None,
     boundaries: dict | None = None,
     colors: Mapping[Any, str] | None = None,
+    order: Sequence[Any] | None = None,
     height: int = 560,
 ) -> Any:
     """Lines from each country's capital to its partner's capital, with arrow heads.
@@ -527,6 +528,8 @@ def arrow_map(
         one legend entry per group.
     boundaries : GeoJSON drawn as a light basemap.
     colors : group -> colour.
+    order : group order of the legend (e.g. by share, largest first, as in
+        :func:`category_map`); default natural.
     height : pixels.
 
     Raises
@@ -560,6 +563,8 @@ def arrow_map(
         raise DataError(f"arrow_map: lat/lon of {bad} are missing or not numbers; fix points")
     gj, names = _prepare(boundaries, set())
     groups, cats, palette = style.link_groups(linked.index, color_by, colors)
+    if order is not None:
+        cats = [c for c in order if c in set(cats)] + [c for c in cats if c not in set(order)]
     group_name = str(getattr(color_by, "name", None) or "group")
 
     def label(c: str) -> str:

@@ -372,6 +372,7 @@ def write_report(result: AllianceResult, out_dir: Path, figure_paths: list[Path]
             hover=hover.drop(columns=["alliance", "strongest partner"]),
             color_by=d["alliance_label"],
             colors=d["alliance_colors"],
+            order=d["alliance_order"],
             title="Strongest carbon-reduction partner",
         ),  # fmt: skip
         "Linkage vectors",
