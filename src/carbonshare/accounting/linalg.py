@@ -155,8 +155,9 @@ class LeontiefSolver:
             setattr(self, key, M)
         cols = b.reshape(self.n, -1)
         out = np.empty_like(cols)
-        for start in range(0, cols.shape[1], BLOCK):
-            part = cols[:, start : start + BLOCK]
+        block = max(BLOCK, KRYLOV_BYTES // (8 * (RESTART + 1) * self.n))
+        for start in range(0, cols.shape[1], block):
+            part = cols[:, start : start + block]
             scale = np.abs(part).max(axis=0)
             scale[scale == 0] = 1.0
             sol, ok = block_gmres(M, part / scale, rtol=1e-13)
@@ -171,16 +172,25 @@ class LeontiefSolver:
                     "(nearly) singular - check that every sector has positive value added or "
                     "final demand, or use method='splu' or 'lu'"
                 )
-            out[:, start : start + BLOCK] = sol * scale
+            out[:, start : start + block] = sol * scale
         return out.reshape(b.shape)
 
 
-#: right-hand sides iterated together by :func:`block_gmres` (memory: (restart + 1) n BLOCK floats)
+#: right-hand sides iterated together by :func:`block_gmres`: at least ``BLOCK``, more while
+#: their Krylov bases ((``RESTART`` + 1) n floats each) fit in ``KRYLOV_BYTES``; every product
+#: with ``M`` reads ``M`` once for the whole block, so wider blocks cost fewer passes over ``M``
 BLOCK = 16
+RESTART = 30
+KRYLOV_BYTES = 512 * 2**20
 
 
 def block_gmres(
-    M: object, B: np.ndarray, *, rtol: float = 1e-13, restart: int = 30, max_restarts: int = 60
+    M: object,
+    B: np.ndarray,
+    *,
+    rtol: float = 1e-13,
+    restart: int = RESTART,
+    max_restarts: int = 60,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Solve ``M X = B`` for the k columns of ``B`` by k GMRES(``restart``) runs in lockstep.
 
