@@ -128,3 +128,39 @@ def test_multipliers_and_income_solved_once_per_stressor(sparse):
     t.F = t.F * 2.0  # a new F is solved anew
     np.testing.assert_allclose(emission_multipliers(t, "CO2").to_numpy(), 2 * fresh, rtol=1e-12)
     assert calls == [False, True]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    m=st.integers(1, 60),
+    n=st.integers(1, 60),
+    k=st.integers(1, 40),
+    density=st.sampled_from([0.0, 0.05, 0.3, 1.0]),
+    fortran=st.booleans(),
+)
+def test_parallel_block_product_matches_scipy(seed, m, n, k, density, fortran):
+    """The numba CSR x block product against scipy's (empty rows, empty matrix, F-ordered
+    blocks as block_gmres passes them, int32 and int64 indices)."""
+    from carbonshare.accounting.spmm import CSRBlockOperator, csr_times_block
+
+    rng = np.random.default_rng(seed)
+    M = sp.random(m, n, density=density, random_state=rng, format="csr")
+    X = rng.normal(size=(n, k))
+    if fortran:
+        X = np.asfortranarray(X)
+    expected = M @ X
+    np.testing.assert_allclose(csr_times_block(M, X), expected, rtol=1e-12, atol=1e-12)
+    M64 = M.copy()
+    M64.indices = M64.indices.astype(np.int64)
+    M64.indptr = M64.indptr.astype(np.int64)
+    np.testing.assert_allclose(csr_times_block(M64, X), expected, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(CSRBlockOperator(M) @ X, expected, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(CSRBlockOperator(M) @ X[:, 0], M @ X[:, 0], rtol=1e-12)
+
+
+def test_block_product_rejects_mismatched_shapes():
+    from carbonshare.accounting.spmm import csr_times_block
+
+    with pytest.raises(ValueError, match="do not match"):
+        csr_times_block(sp.identity(3, format="csr"), np.ones((4, 2)))

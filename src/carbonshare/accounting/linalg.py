@@ -8,7 +8,8 @@ a few vectors) with ``L = (I - A)^-1`` or the Ghosh inverse
 (``scipy.sparse``) use GMRES (the Neumann series ``x = sum_k A^k y``
 converges since the spectral radius of ``A`` is below 1; GMRES converges
 faster still) with relative tolerance 1e-13, all right-hand sides of a solve
-iterated together (:func:`block_gmres`), or ``scipy.sparse.linalg.splu`` on
+iterated together (:func:`block_gmres`; the sparse products with a block of
+columns run on every core, :mod:`carbonshare.accounting.spmm`), or ``scipy.sparse.linalg.splu`` on
 request (exact, but fill-in makes it slow on large IO matrices).
 
 References
@@ -150,8 +151,10 @@ class LeontiefSolver:
     def _gmres(self, b: np.ndarray, trans: bool) -> np.ndarray:
         key = "_MT" if trans else "_Mr"
         M = getattr(self, key, None)
-        if M is None:  # CSR copies made once, not per solve
-            M = self._M.T.tocsr() if trans else self._M
+        if M is None:  # CSR copies made once, not per solve; block products on every core
+            from carbonshare.accounting.spmm import CSRBlockOperator
+
+            M = CSRBlockOperator(self._M.T.tocsr() if trans else self._M)
             setattr(self, key, M)
         cols = b.reshape(self.n, -1)
         out = np.empty_like(cols)
