@@ -142,6 +142,7 @@ def test_multipliers_and_income_solved_once_per_stressor(sparse):
 def test_parallel_block_product_matches_scipy(seed, m, n, k, density, fortran):
     """The numba CSR x block product against scipy's (empty rows, empty matrix, F-ordered
     blocks as block_gmres passes them, int32 and int64 indices)."""
+    from carbonshare.accounting import spmm
     from carbonshare.accounting.spmm import CSRBlockOperator, csr_times_block
 
     rng = np.random.default_rng(seed)
@@ -157,6 +158,25 @@ def test_parallel_block_product_matches_scipy(seed, m, n, k, density, fortran):
     np.testing.assert_allclose(csr_times_block(M64, X), expected, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(CSRBlockOperator(M) @ X, expected, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(CSRBlockOperator(M) @ X[:, 0], M @ X[:, 0], rtol=1e-12)
+    work = spmm.PARALLEL_WORK
+    try:  # the operator's kernel path (small products normally go to scipy)
+        spmm.PARALLEL_WORK = 0
+        np.testing.assert_allclose(CSRBlockOperator(M) @ X, expected, rtol=1e-12, atol=1e-12)
+    finally:
+        spmm.PARALLEL_WORK = work
+
+
+def test_sparse_solve_through_the_parallel_kernel_matches_dense(monkeypatch):
+    from carbonshare.accounting import spmm
+
+    monkeypatch.setattr(spmm, "PARALLEL_WORK", 0)
+    A = _sparse_A(11, 200, 0.05)
+    B = np.random.default_rng(12).uniform(0, 10, (200, 30))
+    labels = [f"s{i}" for i in range(200)]
+    dense = LeontiefSolver(A.toarray(), labels, method="lu")
+    for trans in (False, True):
+        fast = LeontiefSolver(A, labels).solve(B, trans=trans)
+        np.testing.assert_allclose(fast, dense.solve(B, trans=trans), rtol=1e-10, atol=1e-10)
 
 
 def test_block_product_rejects_mismatched_shapes():

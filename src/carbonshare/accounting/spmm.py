@@ -11,7 +11,9 @@ up to the order of floating-point additions (tests/accounting/test_linalg.py com
 numba earns its place here: on the n = 20,000 benchmark system (3.2 M non-zeros, 100 columns)
 the product is about 2.8x faster than scipy's, and the trade solve of the accounts is a
 sequence of ~16 such products (``benchmarks/bench_accounting.py``). The kernel is compiled on
-first use and cached on disk (``cache=True``); numba is imported only then.
+first use and cached on disk (``cache=True``); numba is imported only then, and only for
+products of at least :data:`PARALLEL_WORK` multiply-adds (loading the kernel costs about a
+second, more than scipy needs for a small table).
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ import numpy as np
 __all__ = ["CSRBlockOperator", "csr_times_block"]
 
 _KERNEL = None
+
+#: stored entries x columns from which :class:`CSRBlockOperator` uses the parallel kernel
+PARALLEL_WORK = 2**24
 
 
 def _kernel():
@@ -65,14 +70,15 @@ def csr_times_block(M: object, X: np.ndarray) -> np.ndarray:
 
 
 class CSRBlockOperator:
-    """A CSR matrix whose products with blocks of columns use :func:`csr_times_block`
-    (vectors and single columns keep scipy's product)."""
+    """A CSR matrix whose products with large blocks of columns use :func:`csr_times_block`
+    (vectors, single columns and products under :data:`PARALLEL_WORK` keep scipy's)."""
 
     def __init__(self, M: object) -> None:
         self.M = M
         self.shape = M.shape
 
     def __matmul__(self, X: np.ndarray) -> np.ndarray:
-        if np.ndim(X) == 2 and np.shape(X)[1] > 1:
+        k = np.shape(X)[1] if np.ndim(X) == 2 else 1
+        if k > 1 and self.M.nnz * k >= PARALLEL_WORK:
             return csr_times_block(self.M, X)
         return self.M @ X
