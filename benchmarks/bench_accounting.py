@@ -276,10 +276,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small sizes (smoke run)")
     ap.add_argument("--skip-sparse", action="store_true")
+    ap.add_argument("--skip-dense", action="store_true")
     ap.add_argument("--splu", action="store_true", help="also measure sparse LU fill-in (slow)")
     args = ap.parse_args()
     print(header(("pymrio",)), flush=True)
-    bench_dense(*((5, 200) if args.quick else (10, 500)), repeat=3)
+    if not args.skip_dense:
+        bench_dense(*((5, 200) if args.quick else (10, 500)), repeat=3)
     if not args.skip_sparse:
         bench_sparse(*((10, 200) if args.quick else (100, 200)), repeat=3)
     if args.splu:
