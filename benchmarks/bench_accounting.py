@@ -246,8 +246,9 @@ def _trade_solve_products(M, Yr) -> tuple[int, float]:
     """Products with ``I - A`` and seconds of one block solve with every region's final demand
     (what ``embodied_trade`` solves), all columns in one block as the solver does here."""
     from carbonshare.accounting.linalg import block_gmres
+    from carbonshare.accounting.spmm import CSRBlockOperator
 
-    op = _Counted(M)
+    op = _Counted(CSRBlockOperator(M))  # the products the solver makes
     scale = np.abs(Yr).max(axis=0)
     t0 = time.perf_counter()
     block_gmres(op, Yr / scale)
