@@ -1,24 +1,33 @@
-"""Benchmark: carbonshare.accounting against pymrio.calc_all on the same synthetic MRIO.
+"""Benchmark: carbonshare.accounting against pymrio on the same synthetic MRIO.
 
 Usage::
 
     .venv/bin/python benchmarks/bench_accounting.py            # n = 5,000 dense + 20,000 sparse
     .venv/bin/python benchmarks/bench_accounting.py --quick    # n = 1,000 dense + 2,000 sparse
+    .venv/bin/python benchmarks/bench_accounting.py --splu     # + sparse LU fill-in (minutes)
 
-Each measurement runs in its own subprocess (same seed, hence the same
-system): one run for wall time, one under ``tracemalloc`` for the peak of
-memory allocated during the computation (numpy registers its buffers with
-tracemalloc); the process's peak resident set (``ru_maxrss``) is printed
-too. Inputs (Z, Y, F as DataFrames) are built before the measurement starts;
-building the ``IOTable`` / ``IOSystem`` from them is measured.
+Dense case: R regions x S sectors with every coefficient non-zero; columns of A sum to
+0.3-0.8. Every candidate starts from the same (Z, Y, F) DataFrames and builds its own table
+(``IOTable`` / ``IOSystem``; pymrio's ``calc_all`` fills a system once, so each run needs a new
+one). Candidates, timed in turn (min and median of 3 interleaved runs, each several seconds):
+pymrio ``calc_all`` (its one-call path), pymrio's individual functions for the same accounts
+(``calc_x``, ``calc_A``, ``calc_L``, ``calc_S``, ``calc_M``, ``calc_accounts``: the same
+inverse, less bookkeeping; the faster of the two is the peer figure), carbonshare's
+accounts (production, consumption, footprint by product, regional/trade, income) and the same
+plus shared responsibility. Then one run of each under ``tracemalloc`` for the peak of memory
+allocated during the computation (numpy registers its buffers). Next to the figures: the LU
+flop bound ``2/3 n^3 / matmul rate`` (carbonshare factorises ``I - A`` once) and pymrio's
+inverse bound ``2 n^3 / matmul rate``, the rate measured in the same run (before and after the
+timings; the higher counts).
 
-Dense case: R regions x S sectors with every coefficient non-zero; columns
-of A sum to 0.3-0.8. Sparse case (EXIOBASE-like): 100 regions x 200 sectors
-= 20,000 (3.2 million non-zeros); domestic blocks 30 % non-zero, trade blocks
-0.5 % non-zero, held as ``scipy.sparse``. Next to the sparse figure the
-child measures the physical unit of every Krylov solve in the same run: one
-product of ``I - A`` with a vector and with the n x R block of the regions'
-final demand.
+Sparse case (EXIOBASE-like): 100 regions x 200 sectors = 20,000 (3.2 million non-zeros);
+domestic blocks 30 % non-zero, trade blocks 0.5 % non-zero, held as ``scipy.sparse``; pymrio
+has no sparse path (dense, this size needs 3.2 GB per matrix and a 16 TFLOP inverse).
+carbonshare's accounts as above plus shared responsibility, 3 runs; next to it the physical
+unit of every Krylov solve measured in the same run: one product of ``I - A`` with all
+regions' final demand (SpMM, n x R) and its read bound ``nnz (8 + 4 + 8 R) bytes / read
+bandwidth``. ``--splu`` also factorises ``I - A`` with ``scipy.sparse.linalg.splu`` (COLAMD and
+MMD orderings) at n = 4,000 and reports the fill-in.
 
 The synthetic systems are not data; they only exercise the linear algebra.
 """
@@ -26,16 +35,16 @@ The synthetic systems are not data; they only exercise the linear algebra.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import resource
-import subprocess
 import sys
 import time
 import tracemalloc
 
 import numpy as np
 import pandas as pd
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _bench import header, interleaved, matmul_rate, peak_rss_mb, read_bandwidth
 
 
 def build(n_regions: int, n_sectors: int, *, sparse: bool, seed: int = 1):
@@ -87,16 +96,39 @@ def build(n_regions: int, n_sectors: int, *, sparse: bool, seed: int = 1):
 
 
 def run_pymrio(Z, Y, F):
+    """pymrio's one-call path: ``IOSystem`` + ``calc_all``."""
     import pymrio
 
     io = pymrio.IOSystem(Z=Z, Y=Y, name="synthetic")
-    unit = pd.DataFrame({"unit": ["kg", "kg"]}, index=F.index)
-    F2 = F.copy()
-    F2.index.name = "stressor"
-    unit.index.name = "stressor"
-    io.emissions = pymrio.Extension(name="emissions", F=F2, unit=unit)
+    io.emissions = pymrio.Extension(name="emissions", F=_stressor_index(F), unit=_units(F))
     io.calc_all()
     return float(io.emissions.D_cba_reg.loc["CO2"].sum())
+
+
+def run_pymrio_functions(Z, Y, F):
+    """pymrio's individual functions for the same accounts (no system bookkeeping)."""
+    import pymrio
+
+    x = pymrio.calc_x(Z, Y)
+    A = pymrio.calc_A(Z, x)
+    L = pymrio.calc_L(A)
+    S = pymrio.calc_S(_stressor_index(F), x)
+    pymrio.calc_M(S, L)
+    Yr = Y.T.groupby(level="region", sort=False).sum().T
+    D_cba = pymrio.calc_accounts(S, L, Yr)[0]
+    return float(D_cba.loc["CO2"].sum())
+
+
+def _stressor_index(F):
+    out = F.copy()
+    out.index.name = "stressor"
+    return out
+
+
+def _units(F):
+    unit = pd.DataFrame({"unit": ["kg"] * len(F)}, index=F.index)
+    unit.index.name = "stressor"
+    return unit
 
 
 def run_carbonshare(Z, Y, F, idx, *, full: bool, method: str = "auto"):
@@ -117,159 +149,146 @@ def run_carbonshare(Z, Y, F, idx, *, full: bool, method: str = "auto"):
     return total
 
 
-def _best(fn, repeat: int = 5) -> float:
-    """Minimum wall time of ``repeat`` calls (the least disturbed by other load)."""
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
+def traced_peak_mb(fn) -> float:
+    """Peak of the memory allocated while ``fn`` runs (tracemalloc; numpy buffers included)."""
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    try:
         fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
 
 
-def child(args: argparse.Namespace) -> None:
-    os.environ.setdefault("PYTHONHASHSEED", "0")
-    Z, Y, F, idx = build(args.regions, args.sectors, sparse=args.sparse)
-    if args.memory:
-        tracemalloc.start()
-        tracemalloc.reset_peak()
-    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    t0 = time.perf_counter()
-    if args.tool == "pymrio":
-        total = run_pymrio(Z, Y, F)
-    else:
-        total = run_carbonshare(Z, Y, F, idx, full=args.full, method=args.method)
-    dt = time.perf_counter() - t0
-    peak = tracemalloc.get_traced_memory()[1] if args.memory else None
-    bound = {}
-    if args.sparse and not args.memory:
-        # the physical unit of every Krylov solve, measured here: one product of I - A with
-        # one vector (SpMV) and with all R regions' final demand at once (SpMM, n x R)
-        import scipy.sparse as sp
-
-        M = (sp.identity(Z.shape[0], format="csr") - sp.csr_matrix(Z)).tocsr()
-        Yr = Y.T.groupby(level="region").sum().T.to_numpy()
-        bound["spmv_s"] = _best(lambda: M @ Yr[:, 0])
-        bound["spmm_s"] = _best(lambda: M @ Yr)
-        bound["nnz"] = int(M.nnz)
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def bench_dense(regions: int, sectors: int, repeat: int) -> None:
+    n = regions * sectors
+    Z, Y, F, idx = build(regions, sectors, sparse=False)
+    rate = matmul_rate()
+    cases = {
+        "pymrio calc_all": lambda: run_pymrio(Z, Y, F),
+        "pymrio functions (same accounts)": lambda: run_pymrio_functions(Z, Y, F),
+        "carbonshare (same accounts + income)": lambda: run_carbonshare(Z, Y, F, idx, full=False),
+        "carbonshare (+ shared responsibility)": lambda: run_carbonshare(Z, Y, F, idx, full=True),
+    }
+    totals = {k: fn() for k, fn in cases.items()}  # also the warm-up
+    times = interleaved(cases, repeat=repeat, warmup=False)
+    peaks = {k: traced_peak_mb(fn) for k, fn in cases.items()}
+    rate = max(rate, matmul_rate())  # before and after the runs: the machine's best
+    lu, inv = 2 / 3 * n**3 / rate, 2 * n**3 / rate
     print(
-        json.dumps(
-            {
-                "seconds": dt,
-                "traced_peak_mb": None if peak is None else peak / 2**20,
-                "maxrss_mb": rss / 1024,
-                "maxrss_before_mb": rss0 / 1024,
-                "co2_consumption_total": total,
-                **bound,
-            }
-        )
+        f"# dense n = {n} ({regions} regions x {sectors} sectors, 2 stressors); min / median of "
+        f"{repeat} interleaved runs; matmul rate {rate / 1e9:.0f} GFLOP/s (same run)"
+    )
+    print(f"{'':40s} {'min s':>7s} {'median s':>9s} {'traced peak MB':>15s} {'/ LU bound':>11s}")
+    for k, t in times.items():
+        print(f"{k:40s} {t.min:7.2f} {t.median:9.2f} {peaks[k]:15.0f} {t.min / lu:11.1f}")
+    peer = min(("pymrio calc_all", "pymrio functions (same accounts)"), key=lambda k: times[k].min)
+    ours = "carbonshare (same accounts + income)"
+    ref = totals[peer]
+    rel = max(abs(v - ref) / abs(ref) for v in totals.values())
+    print(
+        f"bounds: LU of I - A (2/3 n^3 flops) {lu:.2f} s, pymrio's inverse (2 n^3) {inv:.2f} s. "
+        f"Fastest pymrio path: {peer}; carbonshare {times[peer].min / times[ours].min:.1f}x "
+        f"faster (with shared responsibility "
+        f"{times[peer].min / times['carbonshare (+ shared responsibility)'].min:.1f}x), traced "
+        f"peak memory {peaks[ours] / peaks[peer]:.2f} of pymrio's; CO2 footprint totals agree "
+        f"to {rel:.1e}"
     )
 
 
-def measure(
-    tool: str,
-    regions: int,
-    sectors: int,
-    *,
-    sparse: bool = False,
-    full: bool = False,
-    method: str = "auto",
-) -> dict:
-    out = {}
-    for memory in (False, True):
-        cmd = [
-            sys.executable,
-            __file__,
-            "--child",
-            "--tool",
-            tool,
-            "--regions",
-            str(regions),
-            "--sectors",
-            str(sectors),
-            "--method",
-            method,
-        ]
-        cmd += ["--sparse"] if sparse else []
-        cmd += ["--full"] if full else []
-        cmd += ["--memory"] if memory else []
-        res = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        if res.returncode != 0:
-            raise RuntimeError(f"{tool} failed:\n{res.stderr[-3000:]}")
-        d = json.loads(res.stdout.strip().splitlines()[-1])
-        if memory:
-            out["traced_peak_mb"] = d["traced_peak_mb"]
-            out["maxrss_mb_traced_run"] = d["maxrss_mb"]
-        else:
-            out.update(
-                seconds=d["seconds"],
-                maxrss_mb=d["maxrss_mb"],
-                maxrss_before_mb=d["maxrss_before_mb"],
-                total=d["co2_consumption_total"],
-                **{k: d[k] for k in ("spmv_s", "spmm_s", "nnz") if k in d},
-            )
-    return out
+def bench_sparse(regions: int, sectors: int, repeat: int) -> None:
+    import scipy.sparse as sp
+
+    n = regions * sectors
+    Z, Y, F, idx = build(regions, sectors, sparse=True)
+    bw = read_bandwidth()
+    x = np.asarray(Z.sum(axis=1)).ravel() + Y.to_numpy().sum(axis=1)
+    M = (sp.identity(n, format="csr") - sp.csr_matrix(Z) @ sp.diags(1 / x)).tocsr()  # I - A
+    Yr = np.ascontiguousarray(Y.T.groupby(level="region").sum().T.to_numpy())
+    unit = interleaved({"spmm": lambda: M @ Yr, "spmv": lambda: M @ Yr[:, 0]}, repeat=5)
+    fn = lambda: run_carbonshare(Z, Y, F, idx, full=True)  # noqa: E731
+    fn()
+    t = interleaved({"carbonshare": fn}, repeat=repeat, warmup=False)["carbonshare"]
+    peak = traced_peak_mb(fn)
+    bw = max(bw, read_bandwidth())  # before and after the runs: the machine's best
+    read = M.nnz * (8 + 4 + 8 * Yr.shape[1]) / bw
+    products, t_trade = _trade_solve_products(M, Yr)
+    print(
+        f"# sparse n = {n} ({regions} regions x {sectors} sectors, EXIOBASE-like, "
+        f"{M.nnz:,} non-zeros, 2 stressors)"
+    )
+    print(
+        f"carbonshare, all accounts + shared responsibility: {t.min:.2f} s (median "
+        f"{t.median:.2f} s, {repeat} runs; target <= 3 s), traced peak {peak:.0f} MB"
+    )
+    print(
+        f"  unit of every Krylov step (same run): one product of I - A with all {regions} "
+        f"regions' final demand {unit['spmm'].min * 1e3:.0f} ms (read bound "
+        f"{read * 1e3:.0f} ms at {bw / 1e9:.1f} GB/s), with one vector "
+        f"{unit['spmv'].min * 1e3:.1f} ms. The run took {t.min / unit['spmm'].min:.0f} such "
+        f"products; the trade solve alone (block GMRES, {regions} right-hand sides, rtol "
+        f"1e-13) made {products} of them and took {t_trade:.2f} s"
+    )
+
+
+class _Counted:
+    """A sparse matrix that counts its products (to report GMRES iterations)."""
+
+    def __init__(self, M):
+        self.M, self.calls = M, 0
+
+    def __matmul__(self, X):
+        self.calls += 1
+        return self.M @ X
+
+
+def _trade_solve_products(M, Yr) -> tuple[int, float]:
+    """Products with ``I - A`` and seconds of one block solve with every region's final demand
+    (what ``embodied_trade`` solves), all columns in one block as the solver does here."""
+    from carbonshare.accounting.linalg import block_gmres
+    from carbonshare.accounting.spmm import CSRBlockOperator
+
+    op = _Counted(CSRBlockOperator(M))  # the products the solver makes
+    scale = np.abs(Yr).max(axis=0)
+    t0 = time.perf_counter()
+    block_gmres(op, Yr / scale)
+    return op.calls, time.perf_counter() - t0
+
+
+def bench_splu() -> None:
+    """Sparse LU of ``I - A`` (COLAMD / MMD orderings) on the sparse system at n = 4,000."""
+    import scipy.sparse as sp
+    from scipy.sparse.linalg import splu
+
+    Z, Y, F, idx = build(20, 200, sparse=True)
+    x = np.asarray(Z.sum(axis=1)).ravel() + Y.to_numpy().sum(axis=1)
+    M = (sp.identity(Z.shape[0]) - Z @ sp.diags(1 / x)).tocsc()
+    for spec in ("COLAMD", "MMD_AT_PLUS_A"):
+        t0 = time.perf_counter()
+        lu = splu(M, permc_spec=spec)
+        fill = lu.L.nnz + lu.U.nnz
+        print(
+            f"splu n = {M.shape[0]} ({M.nnz:,} non-zeros), {spec}: L + U hold {fill:,} "
+            f"non-zeros ({fill / M.shape[0] ** 2:.0%} of a dense n x n), "
+            f"{time.perf_counter() - t0:.1f} s"
+        )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    ap.add_argument("--tool", default="carbonshare")
-    ap.add_argument("--regions", type=int, default=10)
-    ap.add_argument("--sectors", type=int, default=500)
-    ap.add_argument("--sparse", action="store_true")
-    ap.add_argument("--full", action="store_true")
-    ap.add_argument("--memory", action="store_true")
-    ap.add_argument("--method", default="auto")
     ap.add_argument("--quick", action="store_true", help="small sizes (smoke run)")
     ap.add_argument("--skip-sparse", action="store_true")
-    ap.add_argument("--splu", action="store_true", help="also time sparse LU (slow: fill-in)")
+    ap.add_argument("--skip-dense", action="store_true")
+    ap.add_argument("--splu", action="store_true", help="also measure sparse LU fill-in (slow)")
     args = ap.parse_args()
-    if args.child:
-        child(args)
-        return
-    dense = (5, 200) if args.quick else (10, 500)
-    sparse = (10, 200) if args.quick else (100, 200)
-    n = dense[0] * dense[1]
-    print(f"# dense n = {n} ({dense[0]} regions x {dense[1]} sectors, 2 stressors)")
-    pm = measure("pymrio", *dense)
-    cs = measure("carbonshare", *dense)
-    csf = measure("carbonshare", *dense, full=True)
-    rel = abs(cs["total"] - pm["total"]) / abs(pm["total"])
-    rows = {
-        "pymrio.calc_all": pm,
-        "carbonshare (same accounts + income)": cs,
-        "carbonshare (+ shared responsibility)": csf,
-    }
-    print(f"{'':42s} {'seconds':>9s} {'traced peak MB':>15s} {'max RSS MB':>11s}")
-    for k, v in rows.items():
-        print(f"{k:42s} {v['seconds']:9.2f} {v['traced_peak_mb']:15.0f} {v['maxrss_mb']:11.0f}")
-    print(
-        f"speed-up {pm['seconds'] / cs['seconds']:.1f}x (with shared "
-        f"{pm['seconds'] / csf['seconds']:.1f}x); traced peak memory ratio "
-        f"{cs['traced_peak_mb'] / pm['traced_peak_mb']:.2f} (with shared "
-        f"{csf['traced_peak_mb'] / pm['traced_peak_mb']:.2f}); CO2 footprint totals agree to "
-        f"{rel:.1e}"
-    )
+    print(header(("pymrio",)), flush=True)
+    if not args.skip_dense:
+        bench_dense(*((5, 200) if args.quick else (10, 500)), repeat=3)
     if not args.skip_sparse:
-        n2 = sparse[0] * sparse[1]
-        print(f"# sparse n = {n2} ({sparse[0]} regions x {sparse[1]} sectors, EXIOBASE-like)")
-        for method in ("gmres", "splu") if args.splu else ("gmres",):
-            sp_ = measure("carbonshare", *sparse, sparse=True, full=True, method=method)
-            print(
-                f"carbonshare sparse ({method}, all accounts + shared): "
-                f"{sp_['seconds']:.2f} s, traced peak {sp_['traced_peak_mb']:.0f} MB, "
-                f"max RSS {sp_['maxrss_mb']:.0f} MB (8 GB limit)"
-            )
-            if "spmm_s" in sp_:
-                print(
-                    f"  bound: {sp_['nnz']:,} non-zeros; one product of I - A with one vector "
-                    f"{1e3 * sp_['spmv_s']:.1f} ms, with all {sparse[0]} regions' final demand "
-                    f"{1e3 * sp_['spmm_s']:.0f} ms (same run). The trade accounts need one "
-                    f"Krylov solve with {sparse[0]} right-hand sides (~13-16 such products); the "
-                    f"run took {sp_['seconds'] / sp_['spmm_s']:.0f} x one product with all of them"
-                )
+        bench_sparse(*((10, 200) if args.quick else (100, 200)), repeat=3)
+    if args.splu:
+        bench_splu()
+    print(f"peak RSS of the run: {peak_rss_mb():.0f} MB")
 
 
 if __name__ == "__main__":

@@ -17,12 +17,15 @@ import sys
 import tempfile
 import time
 
+from _bench import header, peak_rss_mb
+
 
 def _clock() -> tuple[float, float]:
     return time.perf_counter(), time.process_time()
 
 
 def main(quick: bool) -> int:
+    print(header(("statsmodels",)), flush=True)
     w0, c0 = _clock()
     from carbonshare.studies.bluecarbon import run_bluecarbon
     from carbonshare.studies.bluecarbon_config import BlueCarbonConfig
@@ -47,6 +50,7 @@ def main(quick: bool) -> int:
     for step, sec in result.manifest.timings.items():
         print(f"  {step:28s} {sec:7.3f} s")
     if quick:
+        print(f"peak RSS of the run: {peak_rss_mb():.0f} MB")
         return 0
 
     with tempfile.TemporaryDirectory() as out:
@@ -59,6 +63,7 @@ def main(quick: bool) -> int:
     )
     for step, sec in full.manifest.timings.items():
         print(f"  {step:28s} {sec:7.3f} s")
+    print(f"peak RSS of the run: {peak_rss_mb():.0f} MB")
     return 0
 
 

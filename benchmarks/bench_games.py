@@ -1,20 +1,26 @@
 """Benchmarks of carbonshare.games (prints figures; not a test).
 
-Run: ``.venv/bin/python benchmarks/bench_games.py [--quick]``
+Run: ``.venv/bin/python benchmarks/bench_games.py [--quick] [--only PART] [--only csv]``
+
+Every timing is the min and median of interleaved repetitions (``_bench.interleaved``: the
+candidates take turns, so a change of machine load hits all of them alike); kernels shorter
+than ~10 ms run with one BLAS thread.
 
 1. Alliance game (docs/methods.md A6), n = 184, 15 unions: closed-form Shapley, Owen,
    two-stage, Banzhaf (target < 10 ms each).
-2. Exact Shapley of a table game, n = 18, side by side with tucoopy in the
-   same run; n = 20-25: the compiled one-pass kernel and the numpy version next
-   to the one-read bandwidth bound measured in the same run (target: kernel
-   within 5x of the bound for n >= 20; peak RSS = table + small).
-3. Nucleolus of a 12-player table game (< 1 s).
+2. Exact Shapley of a table game against tucoopy's fastest exact method
+   (``shapley_value_fast``, numpy Moebius transform; see :func:`bench_exact`) at n = 18 and 20,
+   and, n = 20-25, carbonshare's compiled one-pass kernel and numpy version next to the
+   one-read bound (table bytes / read bandwidth measured in the same run; target: kernel within
+   5x of the bound for n >= 20; peak RSS = table + small).
+3. Nucleolus of 12-player table games against tucoopy's ``nucleolus``: time and which
+   allocation is lexicographically better (sorted excess vectors compared).
 4. Sampled Shapley: RMSE per scheme at equal permutations on a majority and a
    smooth game (the default "auto" must never be worse than plain permutations).
-5. Reading and solving a game CSV (issue 9, item 16): a 25-player CSV (2^25 rows, written
-   to a temporary folder) through ``carbonshare game solve`` in a child process: wall
-   time and peak RSS of the child (target <= 4 GB), and the reader alone in bytes per
-   coalition above the interpreter's baseline (target <= 100 B).
+5. Only with ``--only csv`` (minutes, 2.2 GB of disk): reading and solving a game CSV (issue 9,
+   item 16): a 25-player CSV (2^25 rows, written to a temporary folder) through ``carbonshare
+   game solve`` in a child process: wall time and peak RSS of the child (target <= 4 GB), and
+   the reader alone in bytes per coalition above the interpreter's baseline (target <= 100 B).
 """
 
 from __future__ import annotations
@@ -24,7 +30,6 @@ import os
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # no oversubscription on small kernels
 
-import resource
 import statistics
 import subprocess
 import sys
@@ -34,6 +39,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _bench import blas_threads, header, interleaved, peak_rss_mb, read_bandwidth
 
 from carbonshare.games import (
     TabularGame,
@@ -46,21 +52,6 @@ from carbonshare.games import (
     shapley_value,
     two_stage_shapley,
 )
-
-
-def timeit(fn, repeat=7):
-    """Median wall time (s) of ``repeat`` calls after one warm-up call, and the result."""
-    out = fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 def random_table_game(n: int, seed: int = 0) -> TabularGame:
@@ -76,94 +67,177 @@ def bench_alliance() -> None:
     aci = pd.Series(rng.random(n), index=names)
     crl = pd.DataFrame(rng.random((n, n)), index=names, columns=names)
     unions = pd.Series([f"A{k % 15}" for k in range(n)], index=names)
-    t_build, game = timeit(lambda: alliance_game(aci, crl), repeat=3)
-    print(f"alliance game n={n}: build {t_build * 1e3:.2f} ms")
-    for label, fn in [
-        ("shapley (closed form)", lambda: shapley_value(game)),
-        ("owen (closed form, 15 unions)", lambda: owen_value(game, unions)),
-        ("two-stage shapley (closed form)", lambda: two_stage_shapley(game, unions)),
-        ("banzhaf (closed form)", lambda: banzhaf_value(game)),
-    ]:
-        t, _ = timeit(fn, repeat=50)
-        print(f"  {label:34s} {t * 1e3:8.3f} ms")
-
-
-def repeat_times(fn, repeat=5):
-    """Min and median wall time (s) of ``repeat`` calls after one warm-up call."""
-    fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), statistics.median(times)
+    game = alliance_game(aci, crl)
+    cases = {
+        "build (alliance_game)": lambda: alliance_game(aci, crl),
+        "shapley (closed form)": lambda: shapley_value(game),
+        "owen (closed form, 15 unions)": lambda: owen_value(game, unions),
+        "two-stage shapley (closed form)": lambda: two_stage_shapley(game, unions),
+        "banzhaf (closed form)": lambda: banzhaf_value(game),
+    }
+    with blas_threads(1):
+        times = interleaved(cases, repeat=30)
+    print(f"alliance game n={n} (min / median of 30 interleaved runs, 1 BLAS thread):")
+    for label, t in times.items():
+        print(f"  {label:34s} {t.min * 1e3:8.3f} / {t.median * 1e3:8.3f} ms")
 
 
 def bench_exact(quick: bool) -> None:
-    """Exact table Shapley: the compiled one-pass kernel, the numpy streaming version and
-    tucoopy's fastest exact method, next to the one-read bound (8 bytes per coalition at the
-    read bandwidth measured in the same run by a plain sum over the same table)."""
+    """Exact table Shapley against tucoopy, then carbonshare's kernels against the bound.
+
+    tucoopy's exact Shapley methods, timed once at n = 16 on this machine (2026-12-06):
+    ``shapley_value`` (the permutation formula, a Python loop over n 2^(n-1) marginal
+    contributions) 2.6 s at n = 16 extrapolated from 0.22 s at n = 14, ``semivalue`` with
+    Shapley weights 1.7 s, ``weighted_shapley_value`` with equal weights 1.7 s and
+    ``shapley_value_fast`` (numpy Moebius transform, then a Python loop distributing the
+    dividends) 1.4 s: the last is the fastest and is the one compared. All are O(n 2^n) in
+    Python, about 4.5x per two more players: n = 22 would take ~2 min and n = 24 ~10 min per
+    run, too long to repeat, so the side-by-side stops at n = 20.
+    """
     from carbonshare.games.game import shapley_weights, value_unit
     from carbonshare.games.kernels import shapley_fused
     from carbonshare.games.shapley import shapley_streamed
 
-    n = 18
-    game = random_table_game(n)
-    t_ours, ours = timeit(lambda: shapley_value(game), repeat=21)
+    bw = read_bandwidth()
+    print(f"read bandwidth (np.sum of 512 MB, 1 thread, best of 5): {bw / 1e9:.1f} GB/s")
     try:
         import tucoopy
-        from tucoopy.solutions import shapley_value as tc_shapley
-
-        tg = tucoopy.Game(n, dict(enumerate(game.table().tolist())))
-        t_tc, theirs = timeit(lambda: tc_shapley(tg), repeat=1)
-        err = float(np.abs(np.asarray(theirs) - ours.to_numpy()).max())
-        print(
-            f"exact shapley n={n}: carbonshare {t_ours * 1e3:.1f} ms, tucoopy {t_tc * 1e3:.0f} ms "
-            f"-> {t_tc / t_ours:.0f}x faster (max |diff| {err:.1e})"
-        )
+        from tucoopy.solutions.shapley import shapley_value_fast
     except ImportError:
-        print(f"exact shapley n={n}: carbonshare {t_ours * 1e3:.1f} ms (tucoopy not installed)")
-    print("exact shapley (min / median of 5; bound = one read of the table at the measured rate)")
-    print("    n   kernel ms   numpy ms   one read ms   GB/s   kernel/bound   peak RSS MB")
+        print("tucoopy not installed: no side-by-side")
+    else:
+        print(
+            "exact shapley, carbonshare.shapley_value vs tucoopy shapley_value_fast "
+            "(min / median of interleaved runs; bound = one read of the table)"
+        )
+        print("    n   runs   carbonshare ms      tucoopy s   speed-up   bound ms   ours/bound")
+        for n, runs in ((14, 3), (16, 3)) if quick else ((18, 5), (20, 3)):
+            game = random_table_game(n)
+            tg = tucoopy.Game(n, dict(enumerate(game.table().tolist())))
+            ours = shapley_value(game)  # warm-up (compiles the kernel once)
+            theirs = {}  # kept from the timed runs (no warm-up: each costs seconds)
+            with blas_threads(1):
+                t = interleaved(
+                    {
+                        "ours": lambda g=game: shapley_value(g),
+                        "tucoopy": lambda g=tg, out=theirs: out.update(
+                            x=shapley_value_fast(g, backend="numpy")
+                        ),
+                    },
+                    repeat=runs,
+                    warmup=False,
+                )
+            err = float(np.abs(np.asarray(theirs["x"]) - ours.to_numpy()).max())
+            bound = game.table().nbytes / bw
+            print(
+                f"   {n:2d}   {runs:4d}   {t['ours'].min * 1e3:6.2f} / {t['ours'].median * 1e3:6.2f}"
+                f"   {t['tucoopy'].min:5.1f} / {t['tucoopy'].median:5.1f}"
+                f"   {t['tucoopy'].min / t['ours'].min:7.0f}x   {bound * 1e3:8.2f}"
+                f"   {t['ours'].min / bound:10.1f}   (max |diff| {err:.1e})"
+            )
+            del tg
+    print(
+        "exact shapley kernels (min / median of 5 interleaved runs, 1 thread; one read = "
+        "np.add.reduce of the same table; bound = table bytes / read bandwidth above)"
+    )
+    print(
+        "    n   kernel ms        numpy ms         one read ms   bound ms   kernel/read"
+        "   kernel/bound   peak RSS MB"
+    )
     for n in (20,) if quick else (20, 22, 24, 25):
         table = random_table_game(n, seed=n).table()
         unit, w = value_unit(table), shapley_weights(n)
-        k_min, k_med = repeat_times(lambda t=table, u=unit, w=w: shapley_fused(t, u, w))
-        np_min, _ = repeat_times(lambda t=table, u=unit, w=w: shapley_streamed(t, u, w), 3)
-        r_min, _ = repeat_times(lambda t=table: np.add.reduce(t))
+        with blas_threads(1):
+            t = interleaved(
+                {
+                    "kernel": lambda t=table, u=unit, w=w: shapley_fused(t, u, w),
+                    "numpy": lambda t=table, u=unit, w=w: shapley_streamed(t, u, w),
+                    "read": lambda t=table: np.add.reduce(t),
+                }
+            )
+        bound = table.nbytes / bw
+        k, p, r = t["kernel"], t["numpy"], t["read"]
         print(
-            f"   {n:2d}   {k_min * 1e3:5.1f}/{k_med * 1e3:5.1f}   {np_min * 1e3:8.1f}   "
-            f"{r_min * 1e3:11.1f}   {table.nbytes / r_min / 1e9:4.1f}   {k_min / r_min:12.1f}   "
+            f"   {n:2d}   {k.min * 1e3:6.1f} / {k.median * 1e3:6.1f}   "
+            f"{p.min * 1e3:6.1f} / {p.median * 1e3:6.1f}   {r.min * 1e3:11.1f}   "
+            f"{bound * 1e3:8.1f}   {k.min / r.min:11.1f}   {k.min / bound:12.1f}   "
             f"{peak_rss_mb():11.0f}"
         )
         del table
 
 
+def _sorted_excesses(t: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Excesses ``v(S) - x(S)`` of every proper non-empty coalition, largest first."""
+    n = x.size
+    masks = np.arange(1, (1 << n) - 1)
+    xs = ((masks[:, None] >> np.arange(n)) & 1) @ x
+    return np.sort(t[masks] - xs)[::-1]
+
+
+def _lex_compare(a: np.ndarray, b: np.ndarray, tol: float = 1e-7) -> str:
+    """Which sorted excess vector is lexicographically smaller (the better nucleolus)."""
+    diff = np.flatnonzero(np.abs(a - b) > tol)
+    if not diff.size:
+        return "equal (within 1e-7)"
+    i = diff[0]
+    better = "carbonshare" if a[i] < b[i] else "tucoopy"
+    return f"{better} better (first difference at excess #{i + 1}: {a[i]:.6g} vs {b[i]:.6g})"
+
+
 def bench_nucleolus() -> None:
     n = 12
     rng = np.random.default_rng(1)
+    games = {}
     t = rng.uniform(0, 10, 1 << n)
     t[0] = 0.0
     t[-1] = t[1 << np.arange(n)].sum() + 20.0
-    game = TabularGame.from_array([f"p{k}" for k in range(n)], t)
-    t_nuc, _ = timeit(lambda: nucleolus(game), repeat=3)
-    t_pre, _ = timeit(lambda: prenucleolus(game), repeat=3)
-    print(f"nucleolus n={n} (random uniform values): {t_nuc:.3f} s; prenucleolus {t_pre:.3f} s")
+    games["random uniform values"] = TabularGame.from_array([f"p{k}" for k in range(n)], t)
     # a degenerate game: small integer values, many ties between coalitions
     t = np.round(rng.uniform(0, 4, 1 << n))
     t[0] = 0.0
     t[-1] = t[1 << np.arange(n)].sum() + 3.0
-    game = TabularGame.from_array([f"p{k}" for k in range(n)], t)
-    t_nuc, _ = timeit(lambda: nucleolus(game), repeat=3)
-    print(f"nucleolus n={n} (integer values 0-4, degenerate LPs): {t_nuc:.3f} s")
+    games["integer values 0-4, degenerate LPs"] = TabularGame.from_array(
+        [f"p{k}" for k in range(n)], t
+    )
     claims = dict(zip([f"c{k}" for k in range(n)], np.arange(1.0, n + 1) * 10, strict=True))
     estate = 0.4 * sum(claims.values())
-    game = TabularGame.from_function(
+    games["bankruptcy game, Talmud rule"] = TabularGame.from_function(
         list(claims),
         lambda s: max(0.0, estate - sum(c for k, c in claims.items() if k not in s)),
     )
-    t_nuc, _ = timeit(lambda: nucleolus(game), repeat=3)
-    print(f"nucleolus n={n} (bankruptcy game, Talmud rule): {t_nuc:.3f} s")
+    try:
+        import tucoopy
+        from tucoopy.solutions.nucleolus import nucleolus as tc_nucleolus
+    except ImportError:
+        tucoopy = None
+    print(f"nucleolus n={n} (min / median of 5 interleaved runs; excesses compared sorted)")
+    for label, game in games.items():
+        table = game.table()
+        cases = {
+            "ours": lambda g=game: nucleolus(g),
+            "prenucleolus": lambda g=game: prenucleolus(g),
+        }
+        if tucoopy is not None:
+            tg = tucoopy.Game(n, dict(enumerate(table.tolist())))
+            cases["tucoopy"] = lambda g=tg: tc_nucleolus(g)
+        t = interleaved(cases, repeat=5)
+        line = (
+            f"  {label:36s} carbonshare {t['ours'].min:.3f} / {t['ours'].median:.3f} s "
+            f"(prenucleolus {t['prenucleolus'].min:.3f} s)"
+        )
+        if tucoopy is not None:
+            ours = nucleolus(game).to_numpy()
+            theirs = np.asarray(tc_nucleolus(tg).x)
+            verdict = _lex_compare(_sorted_excesses(table, ours), _sorted_excesses(table, theirs))
+            gap = abs(theirs.sum() - table[-1])
+            if gap > 1e-7 * max(abs(table[-1]), 1.0):
+                verdict += f" (tucoopy's allocation misses v(N) by {gap:.3g})"
+            line += (
+                f"; tucoopy {t['tucoopy'].min:.3f} / {t['tucoopy'].median:.3f} s "
+                f"({t['tucoopy'].min / t['ours'].min:.1f}x); max |x diff| "
+                f"{np.abs(ours - theirs).max():.1e}; {verdict}"
+            )
+        print(line)
 
 
 def bench_sampling() -> None:
@@ -289,7 +363,8 @@ def main() -> None:
         "exact": lambda: bench_exact(args.quick),
         "csv": lambda: bench_csv_reader(20 if args.quick else args.csv_players),
     }
-    for name in args.only or parts:
+    print(header(("tucoopy",)), flush=True)
+    for name in args.only or [p for p in parts if p != "csv"]:
         parts[name]()
     print(f"peak RSS of the run: {peak_rss_mb():.0f} MB")
 

@@ -3,17 +3,18 @@
 Usage: ``.venv/bin/python benchmarks/bench_linkage.py [--quick]``
 
 Synthetic countries (random capitals, log-normal indicators and labour costs)
-at n = 184 (the paper's study size) and n = 2000. Prints the best of a few
-repeats per step, in milliseconds.
+at n = 184 (the paper's study size) and n = 2000. Prints the min and median of a few
+repeats per step (``_bench.interleaved``, one BLAS thread: most steps take milliseconds), in
+milliseconds.
 """
 
 from __future__ import annotations
 
 import sys
-import time
 
 import numpy as np
 import pandas as pd
+from _bench import blas_threads, header, interleaved
 
 from carbonshare import cooperation, geo
 from carbonshare import indicators as ind
@@ -29,12 +30,10 @@ def synthetic(n: int, seed: int = 0):
 
 
 def timed(fn, repeats: int):
-    times, out = [], None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return out, 1000 * min(times)
+    """The result of ``fn`` and the min / median milliseconds of ``repeats`` further calls."""
+    out = fn()
+    t = interleaved({"step": fn}, repeat=repeats, warmup=False)["step"]
+    return out, (1000 * t.min, 1000 * t.median)
 
 
 def run(n: int, repeats: int) -> list[tuple[str, float]]:
@@ -69,17 +68,19 @@ def run(n: int, repeats: int) -> list[tuple[str, float]]:
 
 def main(argv: list[str]) -> int:
     quick = "--quick" in argv
+    print(header(("networkx",)), flush=True)
     for n, repeats in ((184, 1 if quick else 5), (2000, 1 if quick else 3)):
-        rows = run(n, repeats)
-        print(f"n = {n} (best of {repeats} run(s); louvain 1 run)")
-        for name, ms in rows:
-            print(f"  {name:<50s} {ms:10.1f} ms")
+        with blas_threads(1):
+            rows = run(n, repeats)
+        print(f"n = {n} (min / median of {repeats} run(s) after one warm-up; louvain 1 run)")
+        for name, (lo, med) in rows:
+            print(f"  {name:<50s} {lo:10.1f} / {med:8.1f} ms")
         core = sum(
-            ms
-            for name, ms in rows
+            lo
+            for name, (lo, _) in rows
             if not name.startswith(("pca", "alliances target", "alliances louvain"))
         )
-        print(f"  {'total: normalise .. weak-component alliances':<50s} {core:10.1f} ms")
+        print(f"  {'total (min): normalise .. weak-component alliances':<50s} {core:10.1f} ms")
     return 0
 
 

@@ -20,6 +20,8 @@ import sys
 import tempfile
 import time
 
+from _bench import header
+
 
 def _samples(ctx, n, **kw):
     from carbonshare.uncertainty.run import run_samples
@@ -30,6 +32,7 @@ def _samples(ctx, n, **kw):
 
 
 def main(quick: bool) -> int:
+    print(header(("dask", "distributed", "SALib")), flush=True)
     from carbonshare.studies.alliances import run_alliances
     from carbonshare.uncertainty.kernel import build_context
 

@@ -76,3 +76,111 @@ def test_trade_accounts_of_sparse_table_match_dense_and_are_solved_once(seed):
     regional_accounts(ts, "CH4")
     embodied_trade(ts, "CH4")
     assert calls == []
+
+
+def test_narrow_and_wide_blocks_agree(monkeypatch):
+    """All right-hand sides in one block (the default when their Krylov bases fit in memory)
+    or in blocks of BLOCK columns: the same solution."""
+    from carbonshare.accounting import linalg
+
+    A = _sparse_A(7, 300, 0.05)
+    B = np.random.default_rng(8).uniform(0, 10, (300, 3 * BLOCK + 5))
+    labels = [f"s{i}" for i in range(300)]
+    wide = LeontiefSolver(A, labels).solve(B)
+    monkeypatch.setattr(linalg, "KRYLOV_BYTES", 0)
+    narrow = LeontiefSolver(A, labels).solve(B)
+    dense = LeontiefSolver(A.toarray(), labels, method="lu").solve(B)
+    np.testing.assert_allclose(wide, dense, rtol=1e-10, atol=1e-10 * np.abs(dense).max())
+    np.testing.assert_allclose(narrow, wide, rtol=1e-10, atol=1e-10 * np.abs(dense).max())
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_multipliers_and_income_solved_once_per_stressor(sparse):
+    from carbonshare.accounting import (
+        carbon_emission_added,
+        consumption_based,
+        emission_multipliers,
+        footprint_by_product,
+        income_based,
+    )
+
+    t = random_table(4, n=5, regions=3)
+    if sparse:
+        t = IOTable(sp.csr_matrix(t.Z.to_numpy()), t.Y, F=t.F, F_Y=t.F_Y, sectors=t.sectors)
+    fresh = emission_multipliers(t, "CO2").to_numpy()
+    calls = []
+    solver = t.solver()
+    original = solver.solve
+    solver.solve = lambda b, trans=False: calls.append(trans) or original(b, trans=trans)
+    for fn in (
+        consumption_based,
+        footprint_by_product,
+        carbon_emission_added,
+        emission_multipliers,
+    ):
+        fn(t, "CO2")
+    income_based(t, "CO2")
+    income_based(t, "CO2")
+    assert calls == [False]  # multipliers cached from the first call; L f solved once
+    m = emission_multipliers(t, "CO2")
+    m.iloc[:] = 0.0  # the caller's copy: the cache is not touched
+    np.testing.assert_array_equal(emission_multipliers(t, "CO2").to_numpy(), fresh)
+    t.F = t.F * 2.0  # a new F is solved anew
+    np.testing.assert_allclose(emission_multipliers(t, "CO2").to_numpy(), 2 * fresh, rtol=1e-12)
+    assert calls == [False, True]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    m=st.integers(1, 60),
+    n=st.integers(1, 60),
+    k=st.integers(1, 40),
+    density=st.sampled_from([0.0, 0.05, 0.3, 1.0]),
+    fortran=st.booleans(),
+)
+def test_parallel_block_product_matches_scipy(seed, m, n, k, density, fortran):
+    """The numba CSR x block product against scipy's (empty rows, empty matrix, F-ordered
+    blocks as block_gmres passes them, int32 and int64 indices)."""
+    from carbonshare.accounting import spmm
+    from carbonshare.accounting.spmm import CSRBlockOperator, csr_times_block
+
+    rng = np.random.default_rng(seed)
+    M = sp.random(m, n, density=density, random_state=rng, format="csr")
+    X = rng.normal(size=(n, k))
+    if fortran:
+        X = np.asfortranarray(X)
+    expected = M @ X
+    np.testing.assert_allclose(csr_times_block(M, X), expected, rtol=1e-12, atol=1e-12)
+    M64 = M.copy()
+    M64.indices = M64.indices.astype(np.int64)
+    M64.indptr = M64.indptr.astype(np.int64)
+    np.testing.assert_allclose(csr_times_block(M64, X), expected, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(CSRBlockOperator(M) @ X, expected, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(CSRBlockOperator(M) @ X[:, 0], M @ X[:, 0], rtol=1e-12)
+    work = spmm.PARALLEL_WORK
+    try:  # the operator's kernel path (small products normally go to scipy)
+        spmm.PARALLEL_WORK = 0
+        np.testing.assert_allclose(CSRBlockOperator(M) @ X, expected, rtol=1e-12, atol=1e-12)
+    finally:
+        spmm.PARALLEL_WORK = work
+
+
+def test_sparse_solve_through_the_parallel_kernel_matches_dense(monkeypatch):
+    from carbonshare.accounting import spmm
+
+    monkeypatch.setattr(spmm, "PARALLEL_WORK", 0)
+    A = _sparse_A(11, 200, 0.05)
+    B = np.random.default_rng(12).uniform(0, 10, (200, 30))
+    labels = [f"s{i}" for i in range(200)]
+    dense = LeontiefSolver(A.toarray(), labels, method="lu")
+    for trans in (False, True):
+        fast = LeontiefSolver(A, labels).solve(B, trans=trans)
+        np.testing.assert_allclose(fast, dense.solve(B, trans=trans), rtol=1e-10, atol=1e-10)
+
+
+def test_block_product_rejects_mismatched_shapes():
+    from carbonshare.accounting.spmm import csr_times_block
+
+    with pytest.raises(ValueError, match="do not match"):
+        csr_times_block(sp.identity(3, format="csr"), np.ones((4, 2)))

@@ -8,7 +8,8 @@ a few vectors) with ``L = (I - A)^-1`` or the Ghosh inverse
 (``scipy.sparse``) use GMRES (the Neumann series ``x = sum_k A^k y``
 converges since the spectral radius of ``A`` is below 1; GMRES converges
 faster still) with relative tolerance 1e-13, all right-hand sides of a solve
-iterated together (:func:`block_gmres`), or ``scipy.sparse.linalg.splu`` on
+iterated together (:func:`block_gmres`; the sparse products with a block of
+columns run on every core, :mod:`carbonshare.accounting.spmm`), or ``scipy.sparse.linalg.splu`` on
 request (exact, but fill-in makes it slow on large IO matrices).
 
 References
@@ -150,13 +151,16 @@ class LeontiefSolver:
     def _gmres(self, b: np.ndarray, trans: bool) -> np.ndarray:
         key = "_MT" if trans else "_Mr"
         M = getattr(self, key, None)
-        if M is None:  # CSR copies made once, not per solve
-            M = self._M.T.tocsr() if trans else self._M
+        if M is None:  # CSR copies made once, not per solve; block products on every core
+            from carbonshare.accounting.spmm import CSRBlockOperator
+
+            M = CSRBlockOperator(self._M.T.tocsr() if trans else self._M)
             setattr(self, key, M)
         cols = b.reshape(self.n, -1)
         out = np.empty_like(cols)
-        for start in range(0, cols.shape[1], BLOCK):
-            part = cols[:, start : start + BLOCK]
+        block = max(BLOCK, KRYLOV_BYTES // (8 * (RESTART + 1) * self.n))
+        for start in range(0, cols.shape[1], block):
+            part = cols[:, start : start + block]
             scale = np.abs(part).max(axis=0)
             scale[scale == 0] = 1.0
             sol, ok = block_gmres(M, part / scale, rtol=1e-13)
@@ -171,16 +175,25 @@ class LeontiefSolver:
                     "(nearly) singular - check that every sector has positive value added or "
                     "final demand, or use method='splu' or 'lu'"
                 )
-            out[:, start : start + BLOCK] = sol * scale
+            out[:, start : start + block] = sol * scale
         return out.reshape(b.shape)
 
 
-#: right-hand sides iterated together by :func:`block_gmres` (memory: (restart + 1) n BLOCK floats)
+#: right-hand sides iterated together by :func:`block_gmres`: at least ``BLOCK``, more while
+#: their Krylov bases ((``RESTART`` + 1) n floats each) fit in ``KRYLOV_BYTES``; every product
+#: with ``M`` reads ``M`` once for the whole block, so wider blocks cost fewer passes over ``M``
 BLOCK = 16
+RESTART = 30
+KRYLOV_BYTES = 512 * 2**20
 
 
 def block_gmres(
-    M: object, B: np.ndarray, *, rtol: float = 1e-13, restart: int = 30, max_restarts: int = 60
+    M: object,
+    B: np.ndarray,
+    *,
+    rtol: float = 1e-13,
+    restart: int = RESTART,
+    max_restarts: int = 60,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Solve ``M X = B`` for the k columns of ``B`` by k GMRES(``restart``) runs in lockstep.
 

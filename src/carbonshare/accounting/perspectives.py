@@ -115,9 +115,23 @@ def emission_multipliers(table: IOTable, stressor: str | None = None) -> pd.Seri
     [0.4185, 0.7686, 0.2725, 0.2357, 0.0583, 0.1234]
     """
     s = table.stressor(stressor)
-    e = table.f(s) / table._safe_x()
-    m = table.solver().solve(e, trans=True)
-    return pd.Series(m, index=table.sectors, name=f"{s} multiplier")
+    m = _solved(table, ("e'L", s), lambda: table.f(s) / table._safe_x(), trans=True)
+    return pd.Series(m.copy(), index=table.sectors, name=f"{s} multiplier")
+
+
+def _solved(table: IOTable, what: tuple, rhs, *, trans: bool = False) -> np.ndarray:
+    """``(I - A)^-1 rhs()`` (or ``^-T``), solved once per table, solver method and ``what``.
+
+    Consumption, footprint-by-product and carbon-emission-added accounts all
+    need the same multipliers ``e'L`` of a stressor; income accounts ``L f``:
+    each is one solve per stressor, reused by every perspective that needs it.
+    """
+    key = (*what, trans, table.solver().method)
+    source, value = table._cache.get(key, (None, None))
+    if source is not table.F:  # a new F (same stressor names, new values) is solved anew
+        value = table.solver().solve(rhs(), trans=trans)
+        table._cache[key] = (table.F, value)
+    return value
 
 
 def production_based(table: IOTable, stressor: str | None = None) -> pd.Series:
@@ -275,7 +289,7 @@ def income_based(
     """
     s = table.stressor(stressor)
     x = table._safe_x()
-    per_input = table.solver().solve(table.f(s)) / x  # (G e)_i
+    per_input = _solved(table, ("L f", s), lambda: table.f(s)) / x  # (G e)_i
     w = table._v() * per_input
     if by_component:
         if table.V is None:
