@@ -241,8 +241,9 @@ class EnvelopmentLP:
         import highspy
 
         # highspy.Highs prints a banner on construction (before any option can be set);
-        # its base class _Highs is the plain binding of the C++ Highs object, which does not.
-        self._highs = h = highspy._Highs()
+        # its base class _Highs is the plain binding of the C++ Highs object, which does not
+        # (a release without it gets the public class: a banner, the same results).
+        self._highs = h = getattr(highspy, "_Highs", highspy.Highs)()
         h.setOptionValue("output_flag", False)
         m, s, k = xr.shape[1], yr.shape[1], xr.shape[0]
         vrs = int(rts == "vrs")
