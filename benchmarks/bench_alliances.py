@@ -210,6 +210,7 @@ def _scale_child(n: int) -> None:
     study.prepare_panel = lambda p, **_: UserPanel(panel=p, attributes=None)
     cfg = AlliancesConfig()
     cfg.output.figures = cfg.output.report = False
+    cfg.uncertainty.samples = 0  # the study itself; the Monte Carlo's cost is bench_uncertainty's
     base = peak_rss_mb()
     with tempfile.TemporaryDirectory() as out:
         t0, cpu0 = time.perf_counter(), time.process_time()

@@ -25,7 +25,7 @@ PEERS = (
     "pymrio",
     "tucoopy",
     "Pyfrontier",
-    "frontierguard",
+    "frontierguard-dea",
     "networkx",
     "statsmodels",
     "SALib",

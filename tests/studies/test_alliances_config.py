@@ -182,6 +182,20 @@ def test_default_monte_carlo_steps_aside_for_options_it_does_not_cover(bundled):
     assert not [w for w in _run(bundled).manifest.warnings if "Monte Carlo" in w]
 
 
+def test_default_monte_carlo_steps_aside_for_a_panel_without_a_proxy_it_draws(bundled):
+    """A user's panel with only the configured labour-cost proxy: the study runs, and the
+    warning names the missing series (the default Monte Carlo also draws two other proxies)."""
+    panel = bundled[0].drop(columns=["gni_per_capita_usd"])
+    result = run_alliances(
+        AlliancesConfig(output={"figures": False, "report": False}),
+        panel=panel,
+        countries=bundled[1],
+    )
+    assert result.uncertainty is None and len(result.country_shares) > 100
+    (warning,) = [w for w in result.manifest.warnings if "Monte Carlo" in w]
+    assert "gni_per_capita_usd" in warning and "uncertainty.choices" in warning
+
+
 def test_distance_floor_is_recorded(bundled):
     result = _run(bundled, distances__min_km=100.0)
     floored = [r for r in result.manifest.repairs if r["action"] == "floored"]

@@ -987,10 +987,13 @@ def run_alliances(
         with manifest.step(STEPS[6]):
             try:
                 result.uncertainty = uncertainty_alliances(result, workers=1, panel=panel)
-            except ConfigError as exc:  # an option the Monte Carlo does not cover
+            # an option the Monte Carlo does not cover, or a panel without the series of one
+            # of its choices (e.g. a user's panel with one labour-cost proxy): the study stands
+            except (ConfigError, DataError) as exc:
                 manifest.warn(
                     f"Monte Carlo of the shares skipped (no 90 % intervals): {exc}. Set "
-                    "uncertainty.samples: 0 (or --samples 0) to run without it."
+                    "uncertainty.samples: 0 (or --samples 0) to run without it, or change "
+                    "uncertainty.choices."
                 )
             else:
                 manifest.extra["uncertainty"] = result.uncertainty.to_dict()
