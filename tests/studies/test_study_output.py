@@ -133,9 +133,16 @@ def _start(tmp_path: Path, out: Path, *extra: str) -> subprocess.Popen:
     cfg = tmp_path / "few.yaml"
     cfg.write_text(FEW)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
-    argv = [sys.executable, "-m", "carbonshare", "run", "principles", "-c", str(cfg)]
+    args = ["run", "principles", "-c", str(cfg), "--out", str(out), *extra]
+    # Ctrl-C as at a terminal: a test run started in the background (e.g. `cmd &` in a script)
+    # ignores SIGINT, and a child inherits that; the child restores Python's handler first.
+    child = (
+        "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        f"sys.argv = ['carbonshare', *{args!r}]; runpy.run_module('carbonshare', "
+        "run_name='__main__')"
+    )
     return subprocess.Popen(
-        [*argv, "--out", str(out), *extra],
+        [sys.executable, "-c", child],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
