@@ -132,13 +132,17 @@ def _summary(result, out: Path, console) -> None:
         )
     console.print(table)
     top = shares.sort_values(f"share_{head}", ascending=False).head(10)
-    t2 = Table(title=f"Top 10 countries ({head.replace('_', '-')} share of global emission rights)")
     unc = result.uncertainty
+    t2 = Table(
+        title=f"Top 10 countries ({head.replace('_', '-')} share of global emission rights)",
+        caption=None
+        if unc is None
+        else f"90 % interval: 5-95 % quantiles over {unc.n_samples:,} Monte Carlo samples",
+    )
     cols = ["rank", "iso3", "country", "alliance", "share %", "Shapley %", "Owen %"]
     if unc is not None:
-        cols.insert(5, f"90 % interval ({unc.n_samples:,} samples)")
-    for col in cols:
-        t2.add_column(col, justify="left" if col in ("iso3", "country") else "right")
+        cols.insert(5, "90 % interval")
+    rows = []
     for iso3, row in top.iterrows():
         cells = [
             str(row["rank"]),
@@ -151,7 +155,25 @@ def _summary(result, out: Path, console) -> None:
         ]
         if unc is not None:
             iv = unc.intervals.loc[iso3]
-            cells.insert(5, f"{iv['p5_pct']:.2f} - {iv['p95_pct']:.2f}")
+            cells.insert(5, f"{iv['p5_pct']:.2f}-{iv['p95_pct']:.2f}")
+        rows.append(cells)
+    # a number never wraps; headers wrap between words when the terminal is narrow; the
+    # country name takes the width left (cut with an ellipsis; the tables have it whole)
+    frame = 3 * len(cols) + 1  # padding and rules
+    narrow = [
+        max([len(r[k]) for r in rows] + [len(w) for w in c.split()]) for k, c in enumerate(cols)
+    ]
+    wide = [max(n, len(c)) for n, c in zip(narrow, cols, strict=True)]
+    fits = sum(wide) - wide[2] + 24 + frame <= console.width
+    widths = wide if fits else narrow
+    for k, col in enumerate(cols):
+        if col == "country":
+            room = console.width - frame - sum(widths) + widths[k]
+            t2.add_column(col, no_wrap=True, overflow="ellipsis",
+                          width=max(8, min(24, narrow[k], room)))  # fmt: skip
+        else:
+            t2.add_column(col, justify="left" if col == "iso3" else "right", width=widths[k])
+    for cells in rows:
         t2.add_row(*cells)
     console.print(t2)
     from carbonshare.studies.common import exclusion_share
