@@ -147,13 +147,8 @@ def test_refresh_with_recorded_responses(monkeypatch, tmp_path, capsys):
     assert "wrote" in capsys.readouterr().out
 
 
-def test_build_command(tmp_path, capsys):
-    from pathlib import Path
-
-    raw = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "raw"
-    if not raw.is_dir():
-        pytest.skip(f"raw data folder {raw} is absent")
-    assert main(["data", "build", "--raw", str(raw), "--out", str(tmp_path)]) == 0
+def test_build_command(tmp_path, capsys, raw_dir):
+    assert main(["data", "build", "--raw", str(raw_dir), "--out", str(tmp_path)]) == 0
     assert (tmp_path / "panel.csv.gz").is_file()
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -22,8 +21,6 @@ from carbonshare.accounting.bundled import table_path
 from carbonshare.accounting.perspectives import consumption_based, emission_multipliers
 from carbonshare.errors import IOTableError
 
-RAW = Path("/work/shared/data/raw")
-
 
 def test_files_match_their_recorded_sha256():
     prov = table_provenance()
@@ -31,10 +28,9 @@ def test_files_match_their_recorded_sha256():
         assert hashlib.sha256(table_path(rel).read_bytes()).hexdigest() == digest, rel
 
 
-@pytest.mark.skipif(not RAW.exists(), reason="shared raw data folder not present")
-def test_files_are_byte_identical_to_raw_copies():
+def test_files_are_byte_identical_to_raw_copies(raw_dir):
     for rel in table_provenance()["file"]:
-        assert table_path(rel).read_bytes() == (RAW / rel).read_bytes(), rel
+        assert table_path(rel).read_bytes() == (raw_dir / rel).read_bytes(), rel
 
 
 def test_unknown_table_names_the_choices():

@@ -2,20 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-REPO = Path(__file__).resolve().parents[2]
-RAW = REPO.parent / "shared" / "data" / "raw"
-
-
-@pytest.fixture(scope="session")
-def raw_dir() -> Path:
-    """The raw data folder ``<repo>/../shared/data/raw`` (skip only if absent)."""
-    if not RAW.is_dir():
-        pytest.skip(f"raw data folder {RAW} is absent (CI has ../shared beside the clone)")
-    return RAW
 
 
 @pytest.fixture(scope="session")

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from carbonshare.studies.bluecarbon import run_bluecarbon
 from carbonshare.studies.bluecarbon_config import BlueCarbonConfig
-
-RAW = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "raw"
 
 
 @pytest.fixture(scope="module")
@@ -41,10 +38,8 @@ def test_coverage_and_real_series(real):
 
 
 @pytest.mark.parametrize("iso3", ["USA", "IDN", "BRA"])
-def test_cscc_of_the_study_equals_the_raw_files(real, iso3):
-    if not RAW.is_dir():
-        pytest.skip(f"raw data folder {RAW} is absent (CI has ../shared beside the clone)")
-    raw = pd.read_csv(RAW / "cscc_ricke2018" / "rcp_rcp60_dmg_bhm_sr_ssp_SSP2.csv", dtype=str)
+def test_cscc_of_the_study_equals_the_raw_files(real, raw_dir, iso3):
+    raw = pd.read_csv(raw_dir / "cscc_ricke2018" / "rcp_rcp60_dmg_bhm_sr_ssp_SSP2.csv", dtype=str)
     row = raw[(raw["ISO3"] == iso3) & (raw["dmgfuncpar"] == "bootstrap")
               & (raw["climate"] == "uncertain") & (raw["prtp"] == "2") & (raw["eta"] == "1p5")]  # fmt: skip
     assert real.cscc.at[iso3, "cscc_usd_per_tco2"] == pytest.approx(float(row["50%"].item()),
