@@ -4,13 +4,14 @@ the trade solve shared by every stressor; checked against dense LU and scipy's o
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.sparse.linalg import gmres
 
-from carbonshare.accounting import IOTable, embodied_trade, regional_accounts
+from carbonshare.accounting import IOTable, embodied_trade, emission_multipliers, regional_accounts
 from carbonshare.accounting.linalg import BLOCK, LeontiefSolver, block_gmres
 
 from .conftest import random_table
@@ -184,3 +185,127 @@ def test_block_product_rejects_mismatched_shapes():
 
     with pytest.raises(ValueError, match="do not match"):
         csr_times_block(sp.identity(3, format="csr"), np.ones((4, 2)))
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    k=st.integers(1, 12),
+    n=st.integers(2, 80),
+    j=st.integers(0, 6),
+)
+def test_parallel_arnoldi_step_matches_cgs2(seed, k, n, j):
+    """The compiled modified Gram-Schmidt step against the batched CGS2 step: the same
+    Hessenberg column and new basis vector (to rounding), and the basis stays orthonormal."""
+    from carbonshare.accounting.arnoldi import orthogonalise_numpy, orthogonalise_parallel
+
+    j = min(j, n - 2)
+    rng = np.random.default_rng(seed)
+    V = np.zeros((k, j + 3, n))
+    for c in range(k):  # an orthonormal basis of j + 1 vectors per column
+        V[c, : j + 1] = np.linalg.qr(rng.normal(size=(n, j + 1)))[0].T
+    W = rng.normal(size=(k, n))
+    H = np.zeros((k, j + 3, j + 2))
+    V2, H2 = V.copy(), H.copy()
+    orthogonalise_numpy(V, W.copy(), j, H)
+    orthogonalise_parallel(V2, W.copy(), j, H2)
+    np.testing.assert_allclose(H2, H, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(V2, V, rtol=1e-9, atol=1e-12)
+    for c in range(k):
+        Q = V2[c, : j + 2]
+        np.testing.assert_allclose(Q @ Q.T, np.eye(j + 2), atol=1e-12)
+        # Arnoldi relation: w = sum_i H[i, j] v_i
+        np.testing.assert_allclose(H2[c, : j + 2, j] @ Q, W[c], atol=1e-10)
+
+
+def test_sparse_solve_through_the_parallel_arnoldi_step_matches_dense(monkeypatch):
+    from carbonshare.accounting import arnoldi
+
+    calls = []
+    original = arnoldi.orthogonalise_parallel
+    monkeypatch.setattr(arnoldi, "PARALLEL_WORK", 0)
+    monkeypatch.setattr(
+        arnoldi, "orthogonalise_parallel", lambda *a: calls.append(1) or original(*a)
+    )
+    A = _sparse_A(13, 250, 0.05)
+    B = np.random.default_rng(14).uniform(0, 10, (250, 25))
+    labels = [f"s{i}" for i in range(250)]
+    dense = LeontiefSolver(A.toarray(), labels, method="lu")
+    for trans in (False, True):
+        fast = LeontiefSolver(A, labels).solve(B, trans=trans)
+        np.testing.assert_allclose(fast, dense.solve(B, trans=trans), rtol=1e-10, atol=1e-10)
+    assert calls  # the compiled step was the one used
+
+
+def _many_stressor_table(sparse: bool, stressors: int):
+    t = random_table(21, n=4, regions=3)
+    rng = np.random.default_rng(22)
+    names = [f"gas{i:02d}" for i in range(stressors)]
+    F = pd.DataFrame(rng.uniform(0.0, 5.0, (stressors, t.n)), index=names, columns=t.sectors)
+    Z = sp.csr_matrix(t.Z.to_numpy()) if sparse else t.Z
+    return IOTable(Z, t.Y, F=F, sectors=t.sectors, rtol=1e-9), F
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_stressors_are_solved_in_chunks_and_match_one_by_one(sparse):
+    """More stressors than one chunk: every solve serves a chunk of STRESSOR_BLOCK stressors
+    in the table's order, and each stressor's accounts equal those of a table holding it alone."""
+    from carbonshare.accounting import income_based, shared_responsibility
+    from carbonshare.accounting.perspectives import STRESSOR_BLOCK
+
+    t, F = _many_stressor_table(sparse, STRESSOR_BLOCK + 3)
+    calls = []
+    solver = t.solver()
+    original = solver.solve
+    solver.solve = lambda b, trans=False: calls.append(np.shape(b)) or original(b, trans=trans)
+    late, early = F.index[-1], F.index[0]
+    got = {s: emission_multipliers(t, s) for s in (late, early, F.index[1])}
+    got_income = {s: income_based(t, s) for s in (late, early)}
+    assert calls == [(t.n, 3), (t.n, STRESSOR_BLOCK), (t.n, 3), (t.n, STRESSOR_BLOCK)]
+    shared = {s: shared_responsibility(t, s) for s in (late, early, late)}
+    for s in (late, early):
+        alone = IOTable(
+            t.Z if not sparse else sp.csr_matrix(t.Z.to_numpy()),
+            t.Y,
+            F=F.loc[[s]],
+            sectors=t.sectors,
+            rtol=1e-9,
+        )
+        pd.testing.assert_series_equal(
+            got[s], emission_multipliers(alone, s), check_exact=False, rtol=1e-10
+        )
+        pd.testing.assert_series_equal(
+            got_income[s], income_based(alone, s), check_exact=False, rtol=1e-10
+        )
+        pd.testing.assert_series_equal(
+            shared[s], shared_responsibility(alone, s), check_exact=False, rtol=1e-10
+        )
+
+
+def test_final_demand_by_region_does_not_depend_on_column_order():
+    """Final demand summed by region (used by the trade and footprint accounts) with the
+    final-demand columns of the regions interleaved and shuffled."""
+    from carbonshare.accounting import footprint_by_product
+
+    t = random_table(23, n=4, regions=3, m=3)
+    cols = list(t.Y.columns)
+    shuffled = [cols[i] for i in np.random.default_rng(24).permutation(len(cols))]
+    ts = IOTable(t.Z, t.Y[shuffled], F=t.F, F_Y=t.F_Y[shuffled], sectors=t.sectors, rtol=1e-9)
+    by_hand = t.Y.T.groupby(level=0).sum().T
+    fbp = footprint_by_product(ts, "CO2")
+    m = emission_multipliers(t, "CO2").to_numpy()
+    expected = (
+        pd.DataFrame(m[:, None] * by_hand.to_numpy(), index=t.sectors, columns=by_hand.columns)
+        .groupby(level=1)
+        .sum()
+    )
+    pd.testing.assert_frame_equal(
+        fbp.sort_index().sort_index(axis=1),
+        expected.sort_index().sort_index(axis=1),
+        check_exact=False,
+        rtol=1e-12,
+        check_names=False,
+    )
+    pd.testing.assert_frame_equal(
+        embodied_trade(ts, "CO2"), embodied_trade(t, "CO2"), check_exact=False, rtol=1e-12
+    )

@@ -118,7 +118,7 @@ def numeric_frame(df: pd.DataFrame, where: str) -> pd.DataFrame:
     ...
     carbonshare.errors.IOTableError: Z.csv: row 'manu', column 'agri' holds '1,5', not a number; ...
     """
-    if all(pd.api.types.is_numeric_dtype(t) for t in df.dtypes):
+    if all(pd.api.types.is_numeric_dtype(t) for t in set(df.dtypes)):  # wide frames: few dtypes
         return df.astype(float)
     out = df.apply(pd.to_numeric, errors="coerce")
     bad = out.isna().to_numpy() & df.notna().to_numpy()

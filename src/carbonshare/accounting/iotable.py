@@ -430,9 +430,9 @@ class IOTable:
 
     def _A(self) -> Any:
         if self.is_sparse:
-            import scipy.sparse as sp
-
-            return (self._Z @ sp.diags(1.0 / self._safe_x())).tocsr()
+            A = self._Z.tocsr(copy=True)
+            A.data /= self._safe_x()[A.indices]  # column j scaled by 1 / x_j, pattern kept
+            return A
         return self._Z / self._safe_x()[None, :]
 
     def _safe_x(self) -> np.ndarray:

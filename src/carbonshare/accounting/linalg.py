@@ -25,6 +25,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from carbonshare.accounting.arnoldi import orthogonalise
 from carbonshare.errors import IOTableError
 
 __all__ = ["LeontiefSolver", "block_gmres", "is_sparse"]
@@ -198,7 +199,7 @@ def block_gmres(
     """Solve ``M X = B`` for the k columns of ``B`` by k GMRES(``restart``) runs in lockstep.
 
     Each column follows the textbook GMRES of Saad & Schultz (1986) (Arnoldi
-    with classical Gram-Schmidt applied twice, Givens rotations, restart), but the
+    step of :mod:`carbonshare.accounting.arnoldi`, Givens rotations, restart), but the
     k runs share every product with ``M``: one sparse-times-dense product
     ``M V`` (``M`` read once) replaces k sparse matrix-vector products, which
     is what makes many right-hand sides cheap (scipy's ``gmres`` takes one
@@ -226,8 +227,8 @@ def block_gmres(
     # Krylov bases stored column-major by right-hand side, V[c, i] = i-th basis vector of column
     # c, so that the inner products of the Arnoldi step are batched BLAS products
     V = np.empty((k, restart + 1, n))
-    for _ in range(max_restarts):
-        R = B - M @ X
+    for restart_no in range(max_restarts):
+        R = B - M @ X if restart_no else B  # X = 0 before the first cycle: no product
         beta = np.linalg.norm(R, axis=0)
         done |= beta <= target
         if done.all():
@@ -241,14 +242,7 @@ def block_gmres(
         j = 0
         for j in range(restart):
             W = np.ascontiguousarray((M @ V[:, j].T).T)  # (k, n)
-            Vj = V[:, : j + 1]
-            for _pass in range(2):  # classical Gram-Schmidt, twice (CGS2: as stable as MGS)
-                h = np.matmul(Vj, W[:, :, None])[:, :, 0]  # (k, j + 1)
-                H[:, : j + 1, j] += h
-                W -= np.matmul(h[:, None, :], Vj)[:, 0, :]
-            hn = np.linalg.norm(W, axis=1)
-            H[:, j + 1, j] = hn
-            V[:, j + 1] = W / np.where(hn > 0, hn, 1.0)[:, None]
+            orthogonalise(V, W, j, H)
             col = H[:, :, j].T  # (restart + 1, k) view: rotate in place
             for i in range(j):  # earlier rotations on the new column of H
                 t = cs[i] * col[i] + sn[i] * col[i + 1]

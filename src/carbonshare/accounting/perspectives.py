@@ -115,22 +115,55 @@ def emission_multipliers(table: IOTable, stressor: str | None = None) -> pd.Seri
     [0.4185, 0.7686, 0.2725, 0.2357, 0.0583, 0.1234]
     """
     s = table.stressor(stressor)
-    m = _solved(table, ("e'L", s), lambda: table.f(s) / table._safe_x(), trans=True)
+    m = _solved(table, "e'L", s)
     return pd.Series(m.copy(), index=table.sectors, name=f"{s} multiplier")
 
 
-def _solved(table: IOTable, what: tuple, rhs, *, trans: bool = False) -> np.ndarray:
-    """``(I - A)^-1 rhs()`` (or ``^-T``), solved once per table, solver method and ``what``.
+#: stressors solved together (one block solve) by :func:`_solved`: the chunk of this many
+#: stressors, in the table's order, that holds the one asked for
+STRESSOR_BLOCK = 16
+
+_RHS = {
+    "e'L": (True, lambda table, s: table.f(s) / table._safe_x()),
+    "L f": (False, lambda table, s: table.f(s)),
+}
+
+
+def _solved(table: IOTable, kind: str, stressor: str) -> np.ndarray:
+    """``m = (I - A)^-T e`` (``kind="e'L"``) or ``(I - A)^-1 f`` (``"L f"``) for one stressor.
 
     Consumption, footprint-by-product and carbon-emission-added accounts all
-    need the same multipliers ``e'L`` of a stressor; income accounts ``L f``:
-    each is one solve per stressor, reused by every perspective that needs it.
+    need the same multipliers ``e'L`` of a stressor; income accounts ``L f``.
+    Each is solved once per table and solver method (:func:`_by_stressor`) and
+    reused by every perspective that needs it.
     """
-    key = (*what, trans, table.solver().method)
-    source, value = table._cache.get(key, (None, None))
+    trans, rhs = _RHS[kind]
+    solver = table.solver()
+    return _by_stressor(
+        table,
+        (kind, trans, solver.method),
+        stressor,
+        lambda B: solver.solve(B, trans=trans),
+        lambda s: rhs(table, s),
+    )
+
+
+def _by_stressor(table: IOTable, key: tuple, stressor: str, solve, rhs) -> np.ndarray:
+    """``solve(rhs(stressor))``, cached in the table under ``key`` until its ``F`` changes.
+
+    The chunk of :data:`STRESSOR_BLOCK` stressors (in the table's order) that
+    holds ``stressor`` is solved at once: one block solve reads ``I - A`` once
+    per step for all of them.
+    """
+    source, value = table._cache.get((*key, stressor), (None, None))
     if source is not table.F:  # a new F (same stressor names, new values) is solved anew
-        value = table.solver().solve(rhs(), trans=trans)
-        table._cache[key] = (table.F, value)
+        names = table.stressors
+        start = names.index(stressor) // STRESSOR_BLOCK * STRESSOR_BLOCK
+        chunk = names[start : start + STRESSOR_BLOCK]
+        solved = solve(np.column_stack([rhs(s) for s in chunk]))
+        for c, s in enumerate(chunk):
+            table._cache[(*key, s)] = (table.F, np.ascontiguousarray(solved[:, c]))
+        value = table._cache[(*key, stressor)][1]
     return value
 
 
@@ -177,15 +210,29 @@ def footprint_by_product(table: IOTable, stressor: str | None = None) -> pd.Data
     """
     s = table.stressor(stressor)
     m = emission_multipliers(table, s).to_numpy()
-    Yr = table.Y.T.groupby(level="region", sort=False).sum().T
+    Yr = _final_demand_summed_by_region(table)
     contrib = pd.DataFrame(m[:, None] * Yr.to_numpy(), index=table.sectors, columns=Yr.columns)
     return contrib.groupby(level="sector", sort=False).sum()
+
+
+def _final_demand_summed_by_region(table: IOTable) -> pd.DataFrame:
+    """Final demand summed over the categories of each consuming region (sectors x regions,
+    regions in order of appearance in ``Y``); computed once per table (``Y`` is fixed)."""
+    if "Y by region" not in table._cache:
+        codes, regions = pd.factorize(table.fd.get_level_values(0))
+        order = np.argsort(codes, kind="stable")
+        starts = np.searchsorted(codes[order], np.arange(len(regions)))
+        Yr = np.add.reduceat(table._Y[:, order], starts, axis=1)
+        table._cache["Y by region"] = pd.DataFrame(
+            Yr, index=table.sectors, columns=pd.Index(regions, name="region")
+        )
+    return table._cache["Y by region"]
 
 
 def _final_demand_by_region(table: IOTable) -> pd.DataFrame:
     """Final demand summed by consuming region; columns in the order of ``table.regions``
     (then any region that only consumes), so that the trade matrix has a true diagonal."""
-    Yr = table.Y.T.groupby(level="region", sort=False).sum().T
+    Yr = _final_demand_summed_by_region(table)
     order = [r for r in table.regions if r in Yr.columns]
     return Yr[order + [r for r in Yr.columns if r not in order]]
 
@@ -289,7 +336,7 @@ def income_based(
     """
     s = table.stressor(stressor)
     x = table._safe_x()
-    per_input = _solved(table, ("L f", s), lambda: table.f(s)) / x  # (G e)_i
+    per_input = _solved(table, "L f", s) / x  # (G e)_i
     w = table._v() * per_input
     if by_component:
         if table.V is None:
@@ -553,7 +600,10 @@ def shared_responsibility(
         solver = LeontiefSolver(K, labels, method=method)
         if key is not None:
             table._shared_solvers[key] = solver
-    U = solver.solve(f, trans=True)
+    if key is None:
+        U = solver.solve(f, trans=True)
+    else:
+        U = _by_stressor(table, ("U", *key), s, lambda B: solver.solve(B, trans=True), table.f)
     producer = a * U
     consumer = ((1.0 - a) * U / N) @ table._Y + table.f_y(s)
     name = alpha if isinstance(alpha, str) else "given"
