@@ -309,3 +309,20 @@ def test_final_demand_by_region_does_not_depend_on_column_order():
     pd.testing.assert_frame_equal(
         embodied_trade(ts, "CO2"), embodied_trade(t, "CO2"), check_exact=False, rtol=1e-12
     )
+
+
+def test_block_operator_of_a_transpose_converts_only_for_large_products(monkeypatch):
+    """The transpose of a CSR matrix (a CSC view) is multiplied by scipy as it is for narrow
+    blocks, and copied to CSR once for the parallel kernel."""
+    from carbonshare.accounting import spmm
+    from carbonshare.accounting.spmm import CSRBlockOperator
+
+    M = _sparse_A(15, 120, 0.1)
+    X = np.random.default_rng(16).normal(size=(120, 7))
+    op = CSRBlockOperator(M.T)
+    np.testing.assert_allclose(op @ X, M.T @ X, rtol=1e-12, atol=1e-12)
+    assert op._csr is None  # small product: no copy
+    monkeypatch.setattr(spmm, "PARALLEL_WORK", 0)
+    np.testing.assert_allclose(op @ X, M.toarray().T @ X, rtol=1e-12, atol=1e-12)
+    assert op._csr.format == "csr"
+    np.testing.assert_allclose(op @ X[:, 0], M.T @ X[:, 0], rtol=1e-12)

@@ -152,10 +152,10 @@ class LeontiefSolver:
     def _gmres(self, b: np.ndarray, trans: bool) -> np.ndarray:
         key = "_MT" if trans else "_Mr"
         M = getattr(self, key, None)
-        if M is None:  # CSR copies made once, not per solve; block products on every core
+        if M is None:  # made once, not per solve; large block products on every core
             from carbonshare.accounting.spmm import CSRBlockOperator
 
-            M = CSRBlockOperator(self._M.T.tocsr() if trans else self._M)
+            M = CSRBlockOperator(self._M.T if trans else self._M)
             setattr(self, key, M)
         cols = b.reshape(self.n, -1)
         out = np.empty_like(cols)

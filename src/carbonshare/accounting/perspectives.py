@@ -587,11 +587,12 @@ def shared_responsibility(
     solver = table._shared_solvers.get(key) if key is not None else None
     if solver is None:
         if table.is_sparse:
-            import scipy.sparse as sp
-
-            K = (sp.diags(pass_share) @ table._Z).tocsr()
+            K = table._Z.tocsr(copy=True)
+            rows = np.repeat(np.arange(table.n), np.diff(K.indptr))
+            K.data *= pass_share[rows]  # row i scaled by (1 - alpha_i) / N_i, pattern kept
             if net_output:
-                K = K - sp.diags(K.diagonal())
+                K.data[K.indices == rows] = 0.0
+                K.eliminate_zeros()
         else:
             K = table._Z * pass_share[:, None]
             if net_output:

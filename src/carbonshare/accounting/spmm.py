@@ -70,15 +70,21 @@ def csr_times_block(M: object, X: np.ndarray) -> np.ndarray:
 
 
 class CSRBlockOperator:
-    """A CSR matrix whose products with large blocks of columns use :func:`csr_times_block`
-    (vectors, single columns and products under :data:`PARALLEL_WORK` keep scipy's)."""
+    """A sparse matrix (any ``scipy.sparse`` format) whose products with large blocks of columns
+    use :func:`csr_times_block`; vectors, single columns and products under
+    :data:`PARALLEL_WORK` keep scipy's, in the matrix's own format. A matrix in another format
+    is converted to CSR once, on its first large product: the transpose of a CSR matrix is a
+    free CSC view, and solves with a few right-hand sides never pay for the copy."""
 
     def __init__(self, M: object) -> None:
         self.M = M
         self.shape = M.shape
+        self._csr = M if M.format == "csr" else None
 
     def __matmul__(self, X: np.ndarray) -> np.ndarray:
         k = np.shape(X)[1] if np.ndim(X) == 2 else 1
         if k > 1 and self.M.nnz * k >= PARALLEL_WORK:
-            return csr_times_block(self.M, X)
+            if self._csr is None:
+                self._csr = self.M.tocsr()
+            return csr_times_block(self._csr, X)
         return self.M @ X
