@@ -326,3 +326,26 @@ def test_block_operator_of_a_transpose_converts_only_for_large_products(monkeypa
     np.testing.assert_allclose(op @ X, M.toarray().T @ X, rtol=1e-12, atol=1e-12)
     assert op._csr.format == "csr"
     np.testing.assert_allclose(op @ X[:, 0], M.T @ X[:, 0], rtol=1e-12)
+
+
+@pytest.mark.parametrize("max_restarts", [0, 1, 2])
+def test_converged_flags_are_the_true_residual_when_restarts_run_out(max_restarts):
+    """With too few restarts (or none) the flags come from the true residual ||B - M X||, and
+    the products made are the Arnoldi steps plus that one check."""
+    A = _sparse_A(17, 200, 0.05)
+    M = (sp.identity(200, format="csr") - A).tocsr()
+    B = np.random.default_rng(18).uniform(0, 10, (200, 4))
+
+    class Counted:
+        shape, calls = M.shape, 0
+
+        def __matmul__(self, X):
+            Counted.calls += 1
+            return M @ X
+
+    X, ok = block_gmres(Counted(), B, rtol=1e-13, restart=3, max_restarts=max_restarts)
+    residual = np.linalg.norm(B - M @ X, axis=0)
+    np.testing.assert_array_equal(ok, residual <= 10 * 1e-13 * np.linalg.norm(B, axis=0))
+    assert not ok.any()  # 3 steps per cycle cannot reach 1e-13 on this system
+    # cycle 1: 3 steps; each later cycle: its residual + 3 steps; then the final check
+    assert Counted.calls == (4 * max_restarts if max_restarts else 1)

@@ -224,8 +224,8 @@ def block_gmres(
     bnorm = np.linalg.norm(B, axis=0)
     target = rtol * np.where(bnorm > 0, bnorm, 1.0)
     done = bnorm == 0
-    # Krylov bases stored column-major by right-hand side, V[c, i] = i-th basis vector of column
-    # c, so that the inner products of the Arnoldi step are batched BLAS products
+    # Krylov bases stored by right-hand side, V[c, i] = i-th basis vector of column c: each
+    # column's basis is contiguous for the Arnoldi step (arnoldi.py)
     V = np.empty((k, restart + 1, n))
     for restart_no in range(max_restarts):
         R = B - M @ X if restart_no else B  # X = 0 before the first cycle: no product
@@ -267,8 +267,10 @@ def block_gmres(
             if r:
                 Y[c, :r] = _solve_upper(Hc[:r, :r], g[:r, c])
         X += np.matmul(Y[:, None, :], V[:, :m])[:, 0, :].T
-    R = B - M @ X
-    return X, np.linalg.norm(R, axis=0) <= 10 * target
+    else:  # out of restarts: the residual of the last update (after a break, R is current)
+        R = B - M @ X
+        beta = np.linalg.norm(R, axis=0)
+    return X, beta <= 10 * target
 
 
 def _solve_upper(U: np.ndarray, y: np.ndarray) -> np.ndarray:
