@@ -12,7 +12,7 @@ arithmetic up to rounding:
   numba, one column per core at a time. Each basis vector is read once from memory and then
   from cache (the subtraction follows its own inner product), a quarter of CGS2's traffic.
   On the n = 20,000 benchmark system with 100 right-hand sides this cuts the orthogonalisation
-  of the trade solve from about 1.0 s to about 0.25 s (``benchmarks/bench_accounting.py``).
+  of the trade solve from 0.9 s to 0.15 s (13 steps; ``benchmarks/bench_accounting.py``).
 
 :func:`orthogonalise` picks the compiled kernel for steps of at least :data:`PARALLEL_WORK`
 floats (k n), where it pays for loading numba (about half a second, once per process).

@@ -123,11 +123,6 @@ def emission_multipliers(table: IOTable, stressor: str | None = None) -> pd.Seri
 #: stressors, in the table's order, that holds the one asked for
 STRESSOR_BLOCK = 16
 
-_RHS = {
-    "e'L": (True, lambda table, s: table.f(s) / table._safe_x()),
-    "L f": (False, lambda table, s: table.f(s)),
-}
-
 
 def _solved(table: IOTable, kind: str, stressor: str) -> np.ndarray:
     """``m = (I - A)^-T e`` (``kind="e'L"``) or ``(I - A)^-1 f`` (``"L f"``) for one stressor.
@@ -137,14 +132,11 @@ def _solved(table: IOTable, kind: str, stressor: str) -> np.ndarray:
     Each is solved once per table and solver method (:func:`_by_stressor`) and
     reused by every perspective that needs it.
     """
-    trans, rhs = _RHS[kind]
+    trans = kind == "e'L"
     solver = table.solver()
+    rhs = (lambda s: table.f(s) / table._safe_x()) if trans else table.f
     return _by_stressor(
-        table,
-        (kind, trans, solver.method),
-        stressor,
-        lambda B: solver.solve(B, trans=trans),
-        lambda s: rhs(table, s),
+        table, (kind, solver.method), stressor, lambda B: solver.solve(B, trans=trans), rhs
     )
 
 
