@@ -787,13 +787,20 @@ class AllianceResult:
             "long_links": dg.long,
         }
 
-    def write(self, out_dir: str | Path, progress: ProgressCallback | None = None) -> list[Path]:
-        """Write tables, figures (if configured), report.html (if configured) and manifest.json."""
+    def write(
+        self, out_dir: str | Path, progress: ProgressCallback | None = None, *, jobs=None
+    ) -> list[Path]:
+        """Write tables, figures (if configured), report.html (if configured) and manifest.json.
+
+        ``jobs``: the :class:`~carbonshare.report.offload.FigureJobs` drawing the figures
+        (default: :func:`carbonshare.studies.alliances_output.figure_jobs`).
+        """
         from carbonshare.studies import alliances_output
         from carbonshare.studies.common import write_study
 
         self.paths = write_study(
-            out_dir, lambda folder: alliances_output.write(self, folder, progress=progress)
+            out_dir,
+            lambda folder: alliances_output.write(self, folder, progress=progress, jobs=jobs),
         )
         return self.paths
 
@@ -839,15 +846,26 @@ def run_alliances(
     >>> print(f"{result.country_shares['share_two_stage'].sum():.6f}")
     100.000000
     """
+    config = config or AlliancesConfig()
+    if out_dir is not None:
+        check_output_dir(out_dir)  # fail before computing
+    notify = progress or (lambda _step: None)
+    if out_dir is None:
+        return _run(config, notify, panel, countries, None, None)
+    from carbonshare.studies.alliances_output import figure_jobs
+
+    # the figures are drawn in a helper process, started now (its imports overlap the study)
+    with figure_jobs(config) as jobs:
+        return _run(config, notify, panel, countries, out_dir, jobs)
+
+
+def _run(config, notify, panel, countries, out_dir, jobs) -> AllianceResult:
+    """:func:`run_alliances` after its checks; ``jobs`` draws the figures (with ``out_dir``)."""
     from carbonshare import cooperation
     from carbonshare import indicators as ind
     from carbonshare.cooperation.diagnostics import diagnose
     from carbonshare.cooperation.linkage import transform_linkage
 
-    config = config or AlliancesConfig()
-    if out_dir is not None:
-        check_output_dir(out_dir)  # fail before computing
-    notify = progress or (lambda _step: None)
     manifest = Manifest("alliances", config)
 
     notify(STEPS[0])
@@ -980,6 +998,10 @@ def run_alliances(
         game_linkage=game_linkage,
         diagnostics=diagnostics,
     )
+    if jobs is not None and config.output.figures:  # drawn while the Monte Carlo runs
+        from carbonshare.studies.alliances_output import submit_figures
+
+        submit_figures(result, jobs)
     notify(STEPS[6])
     if config.uncertainty.samples > 0:
         from carbonshare.uncertainty.alliances import uncertainty_alliances
@@ -998,5 +1020,5 @@ def run_alliances(
             else:
                 manifest.extra["uncertainty"] = result.uncertainty.to_dict()
     if out_dir is not None:
-        result.write(out_dir, progress=notify)
+        result.write(out_dir, progress=notify, jobs=jobs)
     return result
