@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import sys
 import time
+import types
 
 import pandas as pd
 import pytest
@@ -57,7 +59,7 @@ def test_an_error_in_the_helper_surfaces_with_its_message():
 
 def test_one_core_or_the_switch_draws_here(monkeypatch):
     monkeypatch.setattr(offload, "available_cores", lambda: 1)
-    assert FigureJobs().process is False
+    assert FigureJobs().process is False  # no process started
     monkeypatch.setattr(offload, "available_cores", lambda: 2)
     monkeypatch.setenv(offload.ENV, "0")
     assert FigureJobs().process is False
@@ -65,3 +67,44 @@ def test_one_core_or_the_switch_draws_here(monkeypatch):
         jobs.submit("a", F.bar, pd.Series({"x": 1.0}), encode=F.figure_files)
         with pytest.raises(ValueError, match="submitted twice"):
             jobs.submit("a", F.bar, pd.Series({"x": 1.0}), encode=F.figure_files)
+
+
+GUARDED = """\"\"\"A study script.\"\"\"
+import sys
+
+from carbonshare.studies.alliances import run_alliances
+
+OUT = "out"
+
+
+def main():
+    run_alliances(out_dir=OUT)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "guarded"),
+    [
+        (GUARDED, True),
+        ("from carbonshare.studies.alliances import run_alliances\nrun_alliances(out_dir='o')\n",
+         False),
+        (GUARDED.replace('OUT = "out"', "OUT = make_out()"), False),
+        (GUARDED.replace('if __name__ == "__main__":', 'if __name__ != "__main__":'), False),
+        ("def broken(:\n", False),
+    ],
+)  # fmt: skip
+def test_a_script_that_would_run_again_is_drawn_here(tmp_path, monkeypatch, text, guarded):
+    """A spawned process imports the main script: only a guarded one gets a helper process."""
+    script = tmp_path / "study.py"
+    script.write_text(text)
+    main = types.SimpleNamespace(__spec__=None, __file__=str(script))
+    assert offload.main_is_guarded(main) is guarded
+    monkeypatch.setattr(offload, "available_cores", lambda: 2)
+    monkeypatch.delenv(offload.ENV, raising=False)
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    with FigureJobs() as jobs:
+        assert jobs.process is guarded

@@ -16,9 +16,10 @@ the other has work queued. The helper process is one
 :class:`concurrent.futures.ProcessPoolExecutor` worker, started with ``spawn`` (no fork of a
 process that may hold threads, e.g. a Dask client's) as soon as the study starts, so its
 imports overlap the study's; it ignores SIGINT: Ctrl-C stops the caller, which cancels the
-queued jobs and lets the running one end (under a second). With one core, or
-``CARBONSHARE_FIGURE_PROCESS=0``, every job runs in the caller, in submission order; the
-bytes are the same either way (tested).
+queued jobs and lets the running one end (under a second). With one core,
+``CARBONSHARE_FIGURE_PROCESS=0``, or a main script that a spawned process would run again
+(:func:`main_is_guarded`), every job runs in the caller, in submission order; the bytes are
+the same either way (tested).
 """
 
 from __future__ import annotations
@@ -29,9 +30,10 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-__all__ = ["ENV", "FigureJobs", "Rendered", "available_cores", "render"]
+__all__ = ["ENV", "FigureJobs", "Rendered", "available_cores", "main_is_guarded", "render"]
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +95,64 @@ def available_cores() -> int:
 
 
 def _use_process() -> bool:
-    return os.environ.get(ENV, "1").strip() != "0" and available_cores() > 1
+    return os.environ.get(ENV, "1").strip() != "0" and available_cores() > 1 and main_is_guarded()
+
+
+def main_is_guarded(main: Any = None) -> bool:
+    """True if a spawned process cannot run this program's top-level code again.
+
+    A ``spawn`` child imports the parent's main script (as ``__mp_main__``, see
+    :mod:`multiprocessing`): a script that calls the study outside an
+    ``if __name__ == "__main__":`` block would run again there. So the helper process is used
+    only when the main module is absent (``python -c``, a notebook, the REPL), a package's
+    ``__main__`` (``python -m carbonshare``, which the child skips), or a file whose top level
+    holds nothing but imports, definitions, constants and that block (the ``carbonshare``
+    console script, a guarded user script). Otherwise the figures are drawn in this process.
+
+    >>> import types
+    >>> main_is_guarded(types.SimpleNamespace(__spec__=None))  # python -c, REPL, notebook
+    True
+    """
+    import ast
+    import sys
+
+    main = sys.modules.get("__main__") if main is None else main
+    spec = getattr(main, "__spec__", None)
+    name = getattr(spec, "name", None)
+    if name is not None and (name == "__main__" or name.endswith(".__main__")):
+        return True
+    path = getattr(spec, "origin", None) if name is not None else getattr(main, "__file__", None)
+    if path is None:
+        return True
+    try:
+        tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+        return False
+    return all(_harmless(node) for node in tree.body)
+
+
+def _harmless(node: Any) -> bool:
+    """A top-level statement that runs nothing of the program when the module is imported."""
+    import ast
+
+    if isinstance(node, ast.Import | ast.ImportFrom | ast.FunctionDef | ast.ClassDef):
+        return True
+    if isinstance(node, ast.AsyncFunctionDef):
+        return True
+    if isinstance(node, ast.Expr | ast.Assign | ast.AnnAssign):
+        return node.value is None or isinstance(node.value, ast.Constant)
+    if isinstance(node, ast.If):
+        t = node.test
+        return (
+            isinstance(t, ast.Compare)
+            and isinstance(t.left, ast.Name)
+            and t.left.id == "__name__"
+            and len(t.comparators) == 1
+            and isinstance(t.comparators[0], ast.Constant)
+            and t.comparators[0].value == "__main__"
+            and isinstance(t.ops[0], ast.Eq)
+        )
+    return False
 
 
 def _worker_init() -> None:
@@ -120,8 +179,9 @@ class FigureJobs:
 
     Parameters
     ----------
-    process : draw in a helper process; default: when more than one core is available and
-        ``CARBONSHARE_FIGURE_PROCESS`` is not ``0``.
+    process : draw in a helper process; default: when more than one core is available,
+        ``CARBONSHARE_FIGURE_PROCESS`` is not ``0`` and the main script is guarded
+        (:func:`main_is_guarded`).
 
     Examples
     --------
@@ -202,10 +262,19 @@ class FigureJobs:
         return self._done[key]
 
     def results(self, keys: list[str] | None = None) -> dict[str, Rendered]:
-        """Results of ``keys`` (default: all), in that order. The last queued are taken first,
-        so this process draws from the back of the queue while the helper works from the front.
+        """Results of ``keys`` (default: all), in that order. While any of them is not drawn,
+        this process draws the last job of the queue that has not started (whichever it is:
+        it is needed later anyway), so it works from the back while the helper works from
+        the front, and waits only when nothing is left to take.
         """
         keys = self.keys if keys is None else keys
-        for key in reversed(keys):
-            self.result(key)
+        while any(key not in self._done for key in keys):
+            queued = [k for k in self._jobs if k not in self._done]
+            for key in reversed(queued):
+                future = self._futures.get(key)
+                if future is None or future.cancel():
+                    self._done[key] = render(*self._jobs[key])
+                    break
+            else:  # every job left is running in the helper: wait for the first one needed
+                self.result(next(k for k in keys if k not in self._done))
         return {key: self._done[key] for key in keys}
