@@ -57,6 +57,24 @@ def test_an_error_in_the_helper_surfaces_with_its_message():
             jobs.result("radar")
 
 
+def test_a_dead_helper_process_means_drawing_here(co2_per_capita, caplog):
+    import multiprocessing
+
+    with FigureJobs(process=False) as here:
+        _submit_all(here, co2_per_capita)
+        want = here.results()
+    with FigureJobs(process=True) as jobs:
+        jobs.executor.submit(offload._ready).result()  # the helper is up ...
+        for child in multiprocessing.active_children():
+            child.kill()  # ... and killed (out of memory, say)
+        time.sleep(0.5)
+        with caplog.at_level(logging.WARNING, logger="carbonshare"):
+            _submit_all(jobs, co2_per_capita)
+            got = jobs.results()
+    assert "figure process stopped" in caplog.text
+    assert {k: r.files for k, r in got.items()} == {k: r.files for k, r in want.items()}
+
+
 def test_one_core_or_the_switch_draws_here(monkeypatch):
     monkeypatch.setattr(offload, "available_cores", lambda: 1)
     assert FigureJobs().process is False  # no process started

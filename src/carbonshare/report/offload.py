@@ -10,9 +10,11 @@ Figure into file bytes (:func:`carbonshare.report.figures.figure_files` for PNG 
 emitted. Only the caller writes files, so an interrupted run cannot leave figures behind
 (:func:`carbonshare.studies.common.study_output` removes what the caller wrote).
 
-When the caller needs a result whose job has not started yet, it cancels the job and draws
-the figure itself (:meth:`concurrent.futures.Future.cancel`), so neither process waits while
-the other has work queued. The helper process is one
+An error raised by a figure function reaches the caller as itself (its type and message);
+if the helper process dies (killed, out of memory), the caller draws the figure itself, with
+a warning. When the caller needs a result whose job has not started yet, it cancels the job
+and draws the figure itself (:meth:`concurrent.futures.Future.cancel`), so neither process
+waits while the other has work queued. The helper process is one
 :class:`concurrent.futures.ProcessPoolExecutor` worker, started with ``spawn`` (no fork of a
 process that may hold threads, e.g. a Dask client's) as soon as the study starts, so its
 imports overlap the study's; it ignores SIGINT: Ctrl-C stops the caller, which cancels the
@@ -33,7 +35,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ENV", "FigureJobs", "Rendered", "available_cores", "main_is_guarded", "render"]
+__all__ = [
+    "ENV",
+    "FIGURE_MODULES",
+    "FigureJobs",
+    "Rendered",
+    "available_cores",
+    "main_is_guarded",
+    "render",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -155,16 +165,22 @@ def _harmless(node: Any) -> bool:
     return False
 
 
-def _worker_init() -> None:
-    """The helper process: Ctrl-C is the caller's to handle; import the drawing stack now."""
+FIGURE_MODULES = ("carbonshare.report.figures", "carbonshare.report.robustness")
+"""What the helper process imports as it starts (matplotlib, geopandas, pyproj with them)."""
+
+
+def _worker_init(modules: tuple[str, ...]) -> None:
+    """The helper process: Ctrl-C is the caller's to handle; import ``modules`` now."""
+    import importlib
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    import matplotlib
+    if any(m.startswith("carbonshare.report") for m in modules):
+        import matplotlib
 
-    matplotlib.use("Agg")
-    import carbonshare.report.figures  # matplotlib, geopandas, pyproj
-    import carbonshare.report.robustness  # noqa: F401
+        matplotlib.use("Agg")
+    for module in modules:
+        importlib.import_module(module)
 
 
 def _ready() -> bool:
@@ -182,6 +198,10 @@ class FigureJobs:
     process : draw in a helper process; default: when more than one core is available,
         ``CARBONSHARE_FIGURE_PROCESS`` is not ``0`` and the main script is guarded
         (:func:`main_is_guarded`).
+    warm : modules the helper process imports as it starts (default: the figure modules).
+
+    The helper process is also :attr:`executor`, for other work of the run that can share
+    it the same way (e.g. Monte Carlo chunks, :func:`carbonshare.uncertainty.run.run_samples`).
 
     Examples
     --------
@@ -193,7 +213,7 @@ class FigureJobs:
     ['.png', '.svg']
     """
 
-    def __init__(self, process: bool | None = None) -> None:
+    def __init__(self, process: bool | None = None, warm: tuple[str, ...] = FIGURE_MODULES) -> None:
         self.process = _use_process() if process is None else process
         self._pool: ProcessPoolExecutor | None = None
         self._jobs: dict[str, tuple[Callable, tuple, dict, Callable]] = {}
@@ -206,8 +226,14 @@ class FigureJobs:
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_worker_init,
+                initargs=(warm,),
             )
             self._pool.submit(_ready)  # starts the process: its imports overlap the study's
+
+    @property
+    def executor(self) -> ProcessPoolExecutor | None:
+        """The helper process (None when everything runs here)."""
+        return self._pool
 
     def __enter__(self) -> FigureJobs:
         return self
@@ -235,7 +261,10 @@ class FigureJobs:
             raise ValueError(f"figure job {key!r} was submitted twice")
         self._jobs[key] = (maker, args, kwargs, encode)
         if self._pool is not None:
-            self._futures[key] = self._pool.submit(render, maker, args, kwargs, encode)
+            try:
+                self._futures[key] = self._pool.submit(render, maker, args, kwargs, encode)
+            except BrokenProcessPool as exc:  # the helper died: drawn here when asked for
+                logger.warning("the figure process stopped (%s); %r is drawn here", exc, key)
 
     def __contains__(self, key: str) -> bool:
         return key in self._jobs
@@ -254,11 +283,12 @@ class FigureJobs:
             else:
                 try:
                     self._done[key] = future.result()
-                except BrokenProcessPool as exc:
-                    raise RuntimeError(
-                        f"the figure process stopped before drawing {key!r} ({exc}); rerun, "
-                        f"or set {ENV}=0 to draw the figures in the main process"
-                    ) from exc
+                except BrokenProcessPool as exc:  # the helper died (killed, out of memory)
+                    logger.warning(
+                        "the figure process stopped (%s); %r is drawn here (set %s=0 to draw "
+                        "every figure here)", exc, key, ENV,
+                    )  # fmt: skip
+                    self._done[key] = render(*self._jobs[key])
         return self._done[key]
 
     def results(self, keys: list[str] | None = None) -> dict[str, Rendered]:

@@ -998,17 +998,17 @@ def _run(config, notify, panel, countries, out_dir, jobs) -> AllianceResult:
         game_linkage=game_linkage,
         diagnostics=diagnostics,
     )
-    if jobs is not None and config.output.figures:  # drawn while the Monte Carlo runs
-        from carbonshare.studies.alliances_output import submit_figures
-
-        submit_figures(result, jobs)
     notify(STEPS[6])
     if config.uncertainty.samples > 0:
         from carbonshare.uncertainty.alliances import uncertainty_alliances
 
         with manifest.step(STEPS[6]):
             try:
-                result.uncertainty = uncertainty_alliances(result, workers=1, panel=panel)
+                # its chunks shared with the helper process of the figures, if any
+                executor = jobs.executor if jobs is not None else None
+                result.uncertainty = uncertainty_alliances(
+                    result, workers=1, panel=panel, executor=executor
+                )
             # an option the Monte Carlo does not cover, or a panel without the series of one
             # of its choices (e.g. a user's panel with one labour-cost proxy): the study stands
             except (ConfigError, DataError) as exc:

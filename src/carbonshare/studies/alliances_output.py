@@ -189,13 +189,19 @@ DRAW_ORDER = (
 
 
 def figure_jobs(config: AlliancesConfig) -> FigureJobs:
-    """Where the figures of a run are drawn: a helper process when there is any figure to draw
-    (:class:`carbonshare.report.offload.FigureJobs`), else this process."""
-    from carbonshare.report.offload import FigureJobs
+    """The helper process of a run that writes its outputs
+    (:class:`carbonshare.report.offload.FigureJobs`): it shares the Monte Carlo chunks with
+    this process, then draws the figures while this process writes the tables and builds the
+    report. No figure and no Monte Carlo: everything runs here."""
+    from carbonshare.report.offload import FIGURE_MODULES, FigureJobs
 
-    out = config.output
-    draws = out.figures or (out.report and config.uncertainty.samples > 0)
-    return FigureJobs(process=None if draws else False)
+    out, samples = config.output, config.uncertainty.samples
+    warm: tuple[str, ...] = ()
+    if out.figures or (out.report and samples > 0):
+        warm += FIGURE_MODULES
+    if samples > 0:
+        warm += ("carbonshare.uncertainty.run",)
+    return FigureJobs(warm=warm) if warm else FigureJobs(process=False)
 
 
 def submit_figures(result: AllianceResult, jobs: FigureJobs) -> None:

@@ -50,6 +50,7 @@ def uncertainty_alliances(
     sensitivity_samples: int | None = None,
     progress: Progress | None = None,
     panel: pd.DataFrame | None = None,
+    executor=None,
 ) -> UncertaintySummary:
     """Uncertainty of every share of the alliance allocation (issue 11).
 
@@ -63,6 +64,8 @@ def uncertainty_alliances(
         :mod:`carbonshare.uncertainty.run`).
     workers, client, scheduler : where samples run (local processes, a
         ``distributed.Client``, or a scheduler address ``tcp://HOST:PORT``).
+    executor : an executor the caller already has, shared with this process (see
+        :func:`~carbonshare.uncertainty.run.run_samples`).
     progress : called with (done, total).
     panel : the panel of the base run when it was a user panel (for the other labour-cost
         proxies of the choices); default: the bundled panel.
@@ -94,7 +97,7 @@ def uncertainty_alliances(
     ctx = build_context(result, spec, panel=panel, countries=result.countries)
     got = run_samples(
         ctx, samples, seed, chunk_size=spec.chunk_size, out_dir=out_dir, workers=workers,
-        client=client, scheduler=scheduler, progress=progress,
+        client=client, scheduler=scheduler, progress=progress, executor=executor,
     )  # fmt: skip
     frames = load_samples(got) if isinstance(got, Path) else got
     base = result.country_shares[f"share_{result.config.allocation.methods[0]}"]
