@@ -854,13 +854,15 @@ def run_alliances(
         return _run(config, notify, panel, countries, None, None)
     from carbonshare.studies.alliances_output import figure_jobs
 
-    # the figures are drawn in a helper process, started now (its imports overlap the study)
+    # one helper process (half the Monte Carlo chunks, then the figures), started now: its
+    # imports overlap the study's
     with figure_jobs(config) as jobs:
         return _run(config, notify, panel, countries, out_dir, jobs)
 
 
 def _run(config, notify, panel, countries, out_dir, jobs) -> AllianceResult:
-    """:func:`run_alliances` after its checks; ``jobs`` draws the figures (with ``out_dir``)."""
+    """:func:`run_alliances` after its checks; ``jobs`` (with ``out_dir``): the helper process
+    of :func:`carbonshare.studies.alliances_output.figure_jobs`."""
     from carbonshare import cooperation
     from carbonshare import indicators as ind
     from carbonshare.cooperation.diagnostics import diagnose

@@ -19,6 +19,11 @@ __all__ = ["saltelli_problem", "uncertainty_alliances"]
 
 logger = logging.getLogger(__name__)
 
+SHARED_CHUNK = 50
+"""Samples per chunk when the chunks are shared with an ``executor`` (and not written): this
+process takes chunks from the back of the queue while the executor works from the front, so
+small chunks split the work evenly (chunking never changes a result)."""
+
 
 def saltelli_problem(ctx: Context) -> tuple[dict, np.ndarray]:
     """SALib problem over the active coordinates of u, grouped by uncertain input.
@@ -95,8 +100,11 @@ def uncertainty_alliances(
     seed = spec.seed if seed is None else seed
     n_sobol = spec.sensitivity_samples if sensitivity_samples is None else sensitivity_samples
     ctx = build_context(result, spec, panel=panel, countries=result.countries)
+    chunk_size = spec.chunk_size
+    if executor is not None and out_dir is None:  # two processes meet in the middle of the queue
+        chunk_size = min(chunk_size, SHARED_CHUNK)
     got = run_samples(
-        ctx, samples, seed, chunk_size=spec.chunk_size, out_dir=out_dir, workers=workers,
+        ctx, samples, seed, chunk_size=chunk_size, out_dir=out_dir, workers=workers,
         client=client, scheduler=scheduler, progress=progress, executor=executor,
     )  # fmt: skip
     frames = load_samples(got) if isinstance(got, Path) else got
