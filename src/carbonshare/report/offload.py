@@ -145,9 +145,8 @@ def _harmless(node: Any) -> bool:
     """A top-level statement that runs nothing of the program when the module is imported."""
     import ast
 
-    if isinstance(node, ast.Import | ast.ImportFrom | ast.FunctionDef | ast.ClassDef):
-        return True
-    if isinstance(node, ast.AsyncFunctionDef):
+    defs = ast.Import | ast.ImportFrom | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+    if isinstance(node, defs):
         return True
     if isinstance(node, ast.Expr | ast.Assign | ast.AnnAssign):
         return node.value is None or isinstance(node.value, ast.Constant)
