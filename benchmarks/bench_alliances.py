@@ -8,10 +8,12 @@ Usage: ``.venv/bin/python benchmarks/bench_alliances.py [--quick]``
    the whole ``carbonshare run alliances --no-figures --no-report`` command in a fresh process
    (interpreter start and imports included);
 3. the same plus figures (PNG+SVG) and report.html (target < 60 s), once;
-4. the ``carbonshare run alliances`` command in a fresh process, four ways, interleaved
+4. the ``carbonshare run alliances`` command in a fresh process, five ways, interleaved
    (issue 14 targets: full run <= 5 s, tables-only <= 1.5 s): the default (1,000-sample Monte
-   Carlo, figures, report), ``--samples 0``, and both with ``--no-figures --no-report``; wall
-   seconds, CPU seconds (this process and its children) and the manifest's seconds per step;
+   Carlo, figures drawn in a helper process, report), the same with every figure drawn in the
+   main process (``CARBONSHARE_FIGURE_PROCESS=0``, the path before issue 14.6), ``--samples 0``,
+   and both with ``--no-figures --no-report``; wall seconds (min and median), CPU seconds (all
+   processes), the load average and the manifest's seconds per step;
 5. the fast path of the report's distance-to-Table-2 panel next to the path it replaced,
    interleaved (``reading_table(result=...)`` vs three full runs).
 
@@ -37,25 +39,35 @@ from _bench import header, interleaved
 
 CLI_RUNS = {
     "default (Monte Carlo, figures, report)": [],
+    "default, figures in the main process": ["ENV:CARBONSHARE_FIGURE_PROCESS=0"],
     "--samples 0": ["--samples", "0"],
     "tables only (--no-figures --no-report)": ["--no-figures", "--no-report"],
     "tables only, --samples 0": ["--no-figures", "--no-report", "--samples", "0"],
 }
+"""Flags of each variant; ``ENV:NAME=VALUE`` sets an environment variable instead."""
 
 
 def cli_runs(repeat: int) -> None:
     """Section 4: the command in a fresh process, each variant in turn, ``repeat`` rounds."""
+    import os
+
     walls: dict[str, list[float]] = {k: [] for k in CLI_RUNS}
     cpus: dict[str, list[float]] = {k: [] for k in CLI_RUNS}
+    loads: list[float] = []
     steps: dict[str, dict[str, list[float]]] = {k: {} for k in CLI_RUNS}
     with tempfile.TemporaryDirectory() as tmp:
         for r in range(repeat):
             for k, (name, flags) in enumerate(CLI_RUNS.items()):
                 out = Path(tmp) / f"run{r}_{k}"
                 cmd = [sys.executable, "-m", "carbonshare", "run", "alliances", "--out", str(out)]
+                env = dict(os.environ)
+                env.pop("CARBONSHARE_FIGURE_PROCESS", None)
+                env.update(f[4:].split("=", 1) for f in flags if f.startswith("ENV:"))
+                flags = [f for f in flags if not f.startswith("ENV:")]
+                loads.append(os.getloadavg()[0])
                 before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 t0 = time.perf_counter()
-                subprocess.run([*cmd, *flags], check=True, capture_output=True)
+                subprocess.run([*cmd, *flags], check=True, capture_output=True, env=env)
                 walls[name].append(time.perf_counter() - t0)
                 after = resource.getrusage(resource.RUSAGE_CHILDREN)
                 cpus[name].append(
@@ -64,7 +76,10 @@ def cli_runs(repeat: int) -> None:
                 timings = json.loads((out / "manifest.json").read_text())["timings_s"]
                 for step, sec in timings.items():
                     steps[name].setdefault(step, []).append(sec)
-    print(f"the command in a fresh process, {repeat} interleaved rounds (median; min):")
+    print(
+        f"the command in a fresh process, {repeat} interleaved rounds (median; min); "
+        f"1-minute load average before each run {min(loads):.2f}-{max(loads):.2f}:"
+    )
     for name in CLI_RUNS:
         w, c = walls[name], cpus[name]
         print(

@@ -251,3 +251,23 @@ def test_full_graph_and_asymmetric_crl():
     assert {frozenset(g.index) for _, g in members.groupby(members)} == expected
     for k in (1, 5, 12):
         assert alliances(crl, "target", n_alliances=k).nunique() == k
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_weak_components_equal_networkx_on_random_linkage(seed):
+    """The weak components come from the successor array (no graph library); the same
+    alliances as networkx's weakly connected components of linkage_graph, asymmetric CRL too."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(3, 80))
+    a = rng.lognormal(0.0, 2.0, (n, n))
+    if seed % 2:
+        a = a + a.T
+    np.fill_diagonal(a, 0.0)
+    idx = pd.Index([f"C{i:02d}" for i in rng.permutation(n)], name="iso3")
+    crl = pd.DataFrame(a, index=idx, columns=idx)
+    comps = nx.weakly_connected_components(linkage_graph(crl))
+    groups = sorted((sorted(c) for c in comps), key=lambda g: (-len(g), g[0]))
+    want = pd.Series(
+        {m: k for k, g in enumerate(groups, start=1) for m in g}, name="alliance", dtype="int64"
+    ).reindex(idx)
+    pd.testing.assert_series_equal(alliances(crl), want)

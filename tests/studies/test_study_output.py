@@ -191,3 +191,55 @@ def test_sigint_during_a_rerun_keeps_the_earlier_complete_run(tmp_path):
     assert rerun.wait(timeout=300) == 0
     assert not (out / "figures").exists()
     assert "figures" not in json.dumps(json.loads((out / "manifest.json").read_text())["outputs"])
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(c) for c in text.split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc (Linux)")
+def test_sigint_while_the_figure_process_draws_leaves_no_folder_and_no_process(tmp_path):
+    """The alliance study draws its figures in a helper process (carbonshare.report.offload):
+    Ctrl-C while it draws still leaves no folder, one line, and no process behind."""
+    out = tmp_path / "res"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    env.pop("CARBONSHARE_FIGURE_PROCESS", None)
+    args = ["run", "alliances", "--samples", "0", "--out", str(out)]
+    child = (
+        "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        f"sys.argv = ['carbonshare', *{args!r}]; runpy.run_module('carbonshare', "
+        "run_name='__main__')"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", child], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    helpers: set[int] = set()
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None:
+        helpers.update(_children(proc.pid))
+        if [p for p in tmp_path.glob(".res.partial-*") if (p / "tables").is_dir()]:
+            break
+        time.sleep(0.05)
+    helpers.update(_children(proc.pid))
+    assert proc.poll() is None, "the run ended before it could be interrupted"
+    assert helpers, "no figure process was started"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err.splitlines()[-1] and "Traceback" not in err
+    assert not out.exists() and _partials(tmp_path) == []
+    time.sleep(0.5)
+    assert [pid for pid in helpers if _alive(pid)] == []

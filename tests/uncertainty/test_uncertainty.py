@@ -78,6 +78,17 @@ def test_chunks_and_processes_do_not_change_results(ctx):
     pd.testing.assert_frame_equal(serial, pooled)
 
 
+def test_chunks_shared_with_an_executor_equal_the_serial_run(ctx):
+    """The study's helper process (FigureJobs.executor) takes chunks from the front of the
+    queue while this process takes them from the back: the same samples, in order."""
+    from carbonshare.report.offload import FigureJobs
+
+    serial = pd.concat(run_samples(ctx, 30, 1, chunk_size=7, workers=1), ignore_index=True)
+    with FigureJobs(process=True, warm=("carbonshare.uncertainty.run",)) as jobs:
+        shared = run_samples(ctx, 30, 1, chunk_size=4, executor=jobs.executor)
+    pd.testing.assert_frame_equal(pd.concat(shared, ignore_index=True), serial)
+
+
 def test_resumed_run_equals_uninterrupted(ctx, tmp_path):
     full = load_samples(run_samples(ctx, 40, 3, chunk_size=10, out_dir=tmp_path / "a", workers=1))
     root = run_samples(ctx, 40, 3, chunk_size=10, out_dir=tmp_path / "b", workers=1)

@@ -24,6 +24,7 @@ __all__ = [
     "linkage_graph",
     "strongest_links",
     "strongest_partner",
+    "successor_components",
 ]
 
 log = logging.getLogger(__name__)
@@ -180,6 +181,39 @@ def linkage_graph(crl: pd.DataFrame, *, full: bool = False, ties: str = "first")
     idx = crl.index
     G.add_weighted_edges_from(zip(idx[i], idx[j], a[i, j], strict=True), weight="crl")
     return G
+
+
+def successor_components(succ: np.ndarray) -> np.ndarray:
+    """Weakly connected components of the graph i -> succ[i] (one edge out of every node), as
+    labels 0..m-1 in the order of each component's smallest node (the labels of
+    ``scipy.sparse.csgraph.connected_components(..., connection="weak")``, tested equal),
+    without building a sparse matrix.
+
+    Every component of such a graph holds exactly one cycle, reached from any of its nodes in
+    fewer than n steps: pointer doubling (p <- p[p], ceil(log2 n) + 1 times) puts every node on
+    its cycle, a walk around the cycles (length 2 for the symmetric CRL) finds each cycle's
+    smallest node, which names the component.
+
+    >>> successor_components(np.array([1, 0, 3, 2, 2])).tolist()
+    [0, 0, 1, 1, 1]
+    """
+    succ = np.asarray(succ)
+    n = len(succ)
+    p = succ.copy()
+    for _ in range(int(np.ceil(np.log2(max(n, 2)))) + 1):
+        p = p[p]
+    rep, q = p.copy(), succ[p]
+    moving = q != p
+    while moving.any():  # around each cycle once, keeping its smallest node
+        rep = np.where(moving, np.minimum(rep, q), rep)
+        q = np.where(moving, succ[q], q)
+        moving = q != p
+    first = np.full(n, n)
+    np.minimum.at(first, rep, np.arange(n))
+    roots = np.flatnonzero(first < n)
+    label = np.empty(n, dtype=np.int64)
+    label[roots[np.argsort(first[roots], kind="stable")]] = np.arange(len(roots))
+    return label[rep]
 
 
 def _label(groups: list, index: pd.Index) -> pd.Series:
@@ -400,11 +434,10 @@ def alliances(
         raise ConfigError(f"weighting={weighting!r} is unknown; use 'share' or 'crl'")
     if linkage not in LINKAGES:
         raise ConfigError(f"linkage={linkage!r} is unknown; use 'average' or 'single'")
-    if method == "weak-components":
-        import networkx as nx
-
-        G = linkage_graph(crl, ties=ties)
-        return _label([list(c) for c in nx.weakly_connected_components(G)], crl.index)
+    if method == "weak-components":  # of the strongest-partner graph (one edge out per node)
+        succ = crl.index.get_indexer(strongest_links(crl, ties=ties)["partner"])
+        comp = successor_components(succ)
+        return _label([list(crl.index[comp == k]) for k in range(comp.max() + 1)], crl.index)
     a = _checked_crl(crl)
     idx, n = crl.index, len(a)
     if method == "target":

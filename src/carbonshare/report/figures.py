@@ -16,6 +16,7 @@ study can name those countries in its caption.
 
 from __future__ import annotations
 
+import io
 import logging
 import textwrap
 from collections.abc import Mapping, Sequence
@@ -36,10 +37,12 @@ __all__ = [
     "choropleth",
     "dot_plot",
     "dumbbell",
+    "figure_files",
     "kde_by_group",
     "radar",
     "save_figure",
     "strip_by_group",
+    "write_figure_files",
 ]
 
 logger = logging.getLogger(__name__)
@@ -109,18 +112,40 @@ def save_figure(fig: Any, path_without_suffix: str | Path) -> list[Path]:
     written, so the same figure gives the same SVG bytes. The saved area is the
     figure's tight bounding box (titles and legends outside the axes are kept whole);
     the PNG is at most :data:`MAX_PNG_PIXELS` a side (the resolution is lowered for a
-    larger figure).
+    larger figure). The bytes are those of :func:`figure_files`.
     """
-    stem = Path(path_without_suffix)
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    png, svg = stem.with_name(stem.name + ".png"), stem.with_name(stem.name + ".svg")
+    return write_figure_files(figure_files(fig), path_without_suffix)
+
+
+def figure_files(fig: Any) -> dict[str, bytes]:
+    """``{".png": ..., ".svg": ...}``: the files :func:`save_figure` writes, in memory.
+
+    A figure rendered in another process travels as these bytes
+    (:mod:`carbonshare.report.offload`); :func:`write_figure_files` writes them.
+    """
+    out: dict[str, bytes] = {}
     with _rc():
         # the tight box lies within the figure (constrained layout), up to its padding
         dpi = min(DPI, MAX_PNG_PIXELS / (max(fig.get_size_inches()) + 0.5))
         kw = {"facecolor": "white", "bbox_inches": save_bbox(fig), "pad_inches": 0.1}
-        fig.savefig(png, dpi=dpi, metadata={"Software": None}, **kw)
-        fig.savefig(svg, metadata={"Date": None}, **kw)
-    return [png, svg]
+        for suffix, extra in ((".png", {"dpi": dpi, "metadata": {"Software": None}}),
+                              (".svg", {"metadata": {"Date": None}})):  # fmt: skip
+            buf = io.BytesIO()
+            fig.savefig(buf, format=suffix[1:], **extra, **kw)
+            out[suffix] = buf.getvalue()
+    return out
+
+
+def write_figure_files(files: Mapping[str, bytes], path_without_suffix: str | Path) -> list[Path]:
+    """Write ``{suffix: bytes}`` (:func:`figure_files`) next to ``<path>``; return the paths."""
+    stem = Path(path_without_suffix)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for suffix, data in files.items():
+        path = stem.with_name(stem.name + suffix)
+        path.write_bytes(data)
+        paths.append(path)
+    return paths
 
 
 # ---------------------------------------------------------------------- maps
@@ -520,6 +545,8 @@ def arrow_map(
     """
     from matplotlib.lines import Line2D
 
+    from carbonshare.report.arrows import ArrowCollection
+
     _require_geopandas()  # before pyproj, so a missing [maps] extra says how to fix it
     if "partner" not in links.columns:
         raise DataError(
@@ -541,6 +568,7 @@ def arrow_map(
         from pyproj import Transformer
 
         to_xy = Transformer.from_crs("EPSG:4326", EQUAL_EARTH, always_xy=True).transform
+        starts, ends, arrow_colors = [], [], []
         for c, row in linked.iterrows():
             p = str(row["partner"])
             a, b = pts.loc[str(c)], pts.loc[p]
@@ -552,21 +580,15 @@ def arrow_map(
                 ex, ey = to_xy(edge, lat_x)
                 ax.plot([a["x"], ex], [a["y"], ey], color=color, lw=0.9, alpha=0.9, zorder=3)
                 start = to_xy(-edge, lat_x)  # ... and come back at the other
-            ax.annotate(
-                "",
-                xy=(b["x"], b["y"]),
-                xytext=start,
-                arrowprops={
-                    "arrowstyle": "-|>",
-                    "color": color,
-                    "lw": 0.9,
-                    "mutation_scale": 7,
-                    "shrinkA": 0,
-                    "shrinkB": 2,
-                    "alpha": 0.9,
-                },
-                zorder=3,
-            )
+            starts.append(start)
+            ends.append((b["x"], b["y"]))
+            arrow_colors.append(color)
+        # one artist for all arrows: the paths of annotate(arrowprops=...), drawn in one go
+        arrows = ArrowCollection(
+            starts, ends, arrow_colors, arrowstyle="-|>", mutation_scale=7, shrinkA=0,
+            shrinkB=2, linewidth=0.9, alpha=0.9, zorder=3,
+        )  # fmt: skip
+        ax.add_collection(arrows, autolim=False)
         ax.scatter(pts["x"], pts["y"], s=4, color="#333333", zorder=4, linewidths=0)
         if color_by is not None and legend:
             handles = [

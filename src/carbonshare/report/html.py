@@ -33,7 +33,7 @@ import pandas as pd
 from carbonshare.errors import DataError
 from carbonshare.report import _assets, style
 
-__all__ = ["SECTIONS", "Report", "format_number_column"]
+__all__ = ["SECTIONS", "Report", "figure_png", "format_number_column"]
 
 #: The sections every study report has, in this order (a study may add its own between).
 SECTIONS = ("Summary", "Method", "Caveats and exclusions", "Results", "Config", "Provenance")
@@ -145,6 +145,18 @@ class _Section:
     title: str
     anchor: str
     blocks: list[_Block] = field(default_factory=list)
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def figure_png(fig: Any, dpi: int = 150) -> bytes:
+    """The PNG :meth:`Report.add_image` embeds for a matplotlib Figure (white, tight box)."""
+    from carbonshare.report.figures import save_bbox
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches=save_bbox(fig), facecolor="white")
+    return buf.getvalue()
 
 
 class Report:
@@ -398,21 +410,25 @@ class Report:
         return self._add("plotly", str(title), body)
 
     def add_image(
-        self, path_or_fig: str | Path | Any, title: str, *, caption: str = "", dpi: int = 150
+        self,
+        path_or_fig: str | Path | bytes | Any,
+        title: str,
+        *,
+        caption: str = "",
+        dpi: int = 150,
     ) -> Report:
-        """Add a static image: a PNG/JPEG/SVG file or a matplotlib Figure.
+        """Add a static image: a PNG/JPEG/SVG file, PNG bytes or a matplotlib Figure.
 
         The image is embedded as a base64 ``data:`` URI (SVG too, so scripts
-        inside an SVG file never run).
+        inside an SVG file never run). A Figure is drawn as PNG at ``dpi``
+        (:func:`figure_png`; its bytes may come from another process).
         """
         if hasattr(path_or_fig, "savefig"):
-            buf = io.BytesIO()
-            from carbonshare.report.figures import save_bbox
-
-            path_or_fig.savefig(
-                buf, format="png", dpi=dpi, bbox_inches=save_bbox(path_or_fig), facecolor="white"
-            )
-            raw, mime = buf.getvalue(), "image/png"
+            raw, mime = figure_png(path_or_fig, dpi), "image/png"
+        elif isinstance(path_or_fig, bytes):
+            if not path_or_fig.startswith(PNG_SIGNATURE):
+                raise DataError(f"add_image({title!r}): the bytes are not a PNG file")
+            raw, mime = path_or_fig, "image/png"
         else:
             p = Path(path_or_fig)
             mimes = {

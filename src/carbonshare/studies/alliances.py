@@ -787,13 +787,20 @@ class AllianceResult:
             "long_links": dg.long,
         }
 
-    def write(self, out_dir: str | Path, progress: ProgressCallback | None = None) -> list[Path]:
-        """Write tables, figures (if configured), report.html (if configured) and manifest.json."""
+    def write(
+        self, out_dir: str | Path, progress: ProgressCallback | None = None, *, jobs=None
+    ) -> list[Path]:
+        """Write tables, figures (if configured), report.html (if configured) and manifest.json.
+
+        ``jobs``: the :class:`~carbonshare.report.offload.FigureJobs` drawing the figures
+        (default: :func:`carbonshare.studies.alliances_output.figure_jobs`).
+        """
         from carbonshare.studies import alliances_output
         from carbonshare.studies.common import write_study
 
         self.paths = write_study(
-            out_dir, lambda folder: alliances_output.write(self, folder, progress=progress)
+            out_dir,
+            lambda folder: alliances_output.write(self, folder, progress=progress, jobs=jobs),
         )
         return self.paths
 
@@ -839,15 +846,28 @@ def run_alliances(
     >>> print(f"{result.country_shares['share_two_stage'].sum():.6f}")
     100.000000
     """
+    config = config or AlliancesConfig()
+    if out_dir is not None:
+        check_output_dir(out_dir)  # fail before computing
+    notify = progress or (lambda _step: None)
+    if out_dir is None:
+        return _run(config, notify, panel, countries, None, None)
+    from carbonshare.studies.alliances_output import figure_jobs
+
+    # one helper process (half the Monte Carlo chunks, then the figures), started now: its
+    # imports overlap the study's
+    with figure_jobs(config) as jobs:
+        return _run(config, notify, panel, countries, out_dir, jobs)
+
+
+def _run(config, notify, panel, countries, out_dir, jobs) -> AllianceResult:
+    """:func:`run_alliances` after its checks; ``jobs`` (with ``out_dir``): the helper process
+    of :func:`carbonshare.studies.alliances_output.figure_jobs`."""
     from carbonshare import cooperation
     from carbonshare import indicators as ind
     from carbonshare.cooperation.diagnostics import diagnose
     from carbonshare.cooperation.linkage import transform_linkage
 
-    config = config or AlliancesConfig()
-    if out_dir is not None:
-        check_output_dir(out_dir)  # fail before computing
-    notify = progress or (lambda _step: None)
     manifest = Manifest("alliances", config)
 
     notify(STEPS[0])
@@ -986,7 +1006,11 @@ def run_alliances(
 
         with manifest.step(STEPS[6]):
             try:
-                result.uncertainty = uncertainty_alliances(result, workers=1, panel=panel)
+                # its chunks shared with the helper process of the figures, if any
+                executor = jobs.executor if jobs is not None else None
+                result.uncertainty = uncertainty_alliances(
+                    result, workers=1, panel=panel, executor=executor
+                )
             # an option the Monte Carlo does not cover, or a panel without the series of one
             # of its choices (e.g. a user's panel with one labour-cost proxy): the study stands
             except (ConfigError, DataError) as exc:
@@ -998,5 +1022,5 @@ def run_alliances(
             else:
                 manifest.extra["uncertainty"] = result.uncertainty.to_dict()
     if out_dir is not None:
-        result.write(out_dir, progress=notify)
+        result.write(out_dir, progress=notify, jobs=jobs)
     return result

@@ -20,11 +20,19 @@ from carbonshare.studies.common import ProgressCallback, write_tables
 from carbonshare.studies.labels import alliance_labels, uncertainty_labels
 
 if TYPE_CHECKING:
+    from carbonshare.report.offload import FigureJobs
     from carbonshare.studies.alliances import AllianceResult
+    from carbonshare.studies.alliances_config import AlliancesConfig
 
 __all__ = [
+    "FIGURES",
+    "add_robustness",
     "METHOD_MARKDOWN",
     "figure_data",
+    "figure_jobs",
+    "robustness_figures",
+    "submit_figures",
+    "submit_robustness",
     "write",
     "write_figures",
     "write_report",
@@ -159,10 +167,45 @@ def _shorten(text: str, width: int) -> str:
     return f"{', '.join(kept)} and {len(items) - len(kept)} more"
 
 
-def write_figures(result: AllianceResult, out_dir: Path) -> list[Path]:
-    """The six figures of the study as PNG + SVG (carbonshare.report.figures)."""
-    import matplotlib.pyplot as plt
+#: The six figures of the study, in the order of their files and of ``manifest.json``.
+FIGURES = (
+    "linkage_map",
+    "alliance_map",
+    "emission_rights_map",
+    "radar_top_countries",
+    "principle_boxplots",
+    "rate_distribution",
+)
 
+#: The order they are drawn in: the report's images first, the maps (files only) last.
+DRAW_ORDER = (
+    "radar_top_countries",
+    "principle_boxplots",
+    "rate_distribution",
+    "emission_rights_map",
+    "alliance_map",
+    "linkage_map",
+)
+
+
+def figure_jobs(config: AlliancesConfig) -> FigureJobs:
+    """The helper process of a run that writes its outputs
+    (:class:`carbonshare.report.offload.FigureJobs`): it shares the Monte Carlo chunks with
+    this process, then draws the figures while this process writes the tables and builds the
+    report. No figure and no Monte Carlo: everything runs here."""
+    from carbonshare.report.offload import FIGURE_MODULES, FigureJobs
+
+    out, samples = config.output, config.uncertainty.samples
+    warm: tuple[str, ...] = ()
+    if out.figures or (out.report and samples > 0):
+        warm += FIGURE_MODULES
+    if samples > 0:
+        warm += ("carbonshare.uncertainty.run",)
+    return FigureJobs(warm=warm) if warm else FigureJobs(process=False)
+
+
+def submit_figures(result: AllianceResult, jobs: FigureJobs) -> None:
+    """Queue the six figures of the study (PNG + SVG bytes, carbonshare.report.figures)."""
     from carbonshare.report import figures as F
 
     d = figure_data(result)
@@ -170,67 +213,74 @@ def write_figures(result: AllianceResult, out_dir: Path) -> list[Path]:
     n = len(result.country_shares)
     n_all = result.statistics["n_alliances"]
     method = result.config.alliances.method
-    fig_dir = out_dir / "figures"
-    fig_dir.mkdir(parents=True, exist_ok=True)
     shown = d["in_shown"]
     n_shown = int(d["alliance"][shown].nunique())
     rmax = float(np.ceil(d["radar"].to_numpy().max() * 10) / 10)
     made = {
-        "linkage_map": F.arrow_map(
-            d["links"],
-            d["points"],
+        "linkage_map": (F.arrow_map, (d["links"], d["points"]), dict(
             color_by=d["alliance_label"],
             colors=d["alliance_colors"],
             legend=False,
             title=f"Strongest carbon-reduction partner of each of {n} countries (argmax CRL), "
             "coloured by alliance as in alliance_map",
-        ),
-        "alliance_map": F.category_map(
-            d["alliance_label"],
+        )),
+        "alliance_map": (F.category_map, (d["alliance_label"],), dict(
             colors=d["alliance_colors"],
             order=d["alliance_order"],
             legend_max=N_COLORED_ALLIANCES,
             legend_title="alliance (lead country + other members), largest share first",
             title=f"{n_all} carbon-reduction alliances ({ALLIANCE_METHODS[method]})",
-        ),
-        "emission_rights_map": F.choropleth(
-            d["share"],
+        )),
+        "emission_rights_map": (F.choropleth, (d["share"],), dict(
             title=f"Share of global emission rights, {head}",
             cmap="viridis",
             legend_label="share of global emission rights (%, logarithmic colour scale)",
             log_color=True,
-        ),
-        "radar_top_countries": F.radar(
-            d["radar"],
+        )),
+        "radar_top_countries": (F.radar, (d["radar"],), dict(
             title=f"Where the shares of the top {len(d['radar'])} countries come from "
             + RADAR_SCALES[result.config.output.radar_scale],
             rmax=rmax,
-        ),
-        "principle_boxplots": F.box_by_group(
-            d["principle_pct"][shown],
-            d["alliance_label"][shown],
+        )),
+        "principle_boxplots": (F.box_by_group, (d["principle_pct"][shown], d["alliance_label"][shown]), dict(
             title=f"Contribution of the three principles to the shares, the {n_shown} largest "
             "alliances (by members)",
             ylabel="part of the country's share (%)",
-        ),
-        "rate_distribution": F.strip_by_group(
-            d["rate"][shown],
-            d["alliance"][shown],
+        )),
+        "rate_distribution": (F.strip_by_group, (d["rate"][shown], d["alliance"][shown]), dict(
             group_labels=dict(zip(d["alliance"], d["alliance_label"], strict=True)),
             colors={a: d["alliance_colors"][lab]
                     for a, lab in zip(d["alliance"], d["alliance_label"], strict=True)},
             title=f"Members' shares of their alliance, the {n_shown} largest alliances "
             "(by members)",
             xlabel=d["labels"].title("rate_in_alliance_pct"),
-        ),
+        )),
     }  # fmt: skip
+    for name in DRAW_ORDER:
+        maker, args, kwargs = made[name]
+        jobs.submit(name, maker, *args, encode=F.figure_files, **kwargs)
+
+
+def write_figures(
+    result: AllianceResult, out_dir: Path, jobs: FigureJobs | None = None
+) -> list[Path]:
+    """The six figures of the study as PNG + SVG (carbonshare.report.figures), from ``jobs``
+    (default: drawn here); what each map could not show goes to ``manifest.json``."""
+    from carbonshare.report.figures import write_figure_files
+    from carbonshare.report.offload import FigureJobs
+
+    if jobs is None:
+        jobs = FigureJobs(process=False)
+    if FIGURES[0] not in jobs:
+        submit_figures(result, jobs)
+    drawn = jobs.results(list(FIGURES))
+    fig_dir = out_dir / "figures"
     paths: list[Path] = []
-    for name, fig in made.items():
-        paths.extend(F.save_figure(fig, fig_dir / name))
-        meta = getattr(fig, "carbonshare_meta", None)
-        if meta:  # what each figure could not show, or its data range (manifest.json)
-            result.manifest.extra.setdefault("figures", {})[name] = meta
-        plt.close(fig)
+    for name, rendered in drawn.items():
+        rendered.replay()
+        paths.extend(write_figure_files(rendered.files, fig_dir / name))
+        if rendered.meta:  # what each figure could not show, or its data range (manifest.json)
+            result.manifest.extra.setdefault("figures", {})[name] = rendered.meta
     return paths
 
 
@@ -263,8 +313,14 @@ def _labelled(result: AllianceResult, table: str, df: pd.DataFrame | None = None
     return labels.rename(frame, table)
 
 
-def write_report(result: AllianceResult, out_dir: Path, figure_paths: list[Path]) -> Path:
-    """report.html: summary, method, caveats and exclusions, results, config, provenance."""
+def write_report(
+    result: AllianceResult,
+    out_dir: Path,
+    figure_paths: list[Path],
+    jobs: FigureJobs | None = None,
+) -> Path:
+    """report.html: summary, method, caveats and exclusions, results, config, provenance
+    (the robustness figures from ``jobs`` when :func:`submit_robustness` queued them there)."""
     from carbonshare.report import Report
     from carbonshare.report import interactive as I
 
@@ -436,7 +492,9 @@ def write_report(result: AllianceResult, out_dir: Path, figure_paths: list[Path]
 
     _add_published_panel(rep, result)
     if result.uncertainty is not None:
-        add_robustness(rep, result.uncertainty, result.countries["name"], cfg.uncertainty)
+        add_robustness(
+            rep, result.uncertainty, result.countries["name"], cfg.uncertainty, jobs=jobs
+        )
 
     rep.add_section("Config")
     rep.add_json("Config", cfg)
@@ -487,12 +545,65 @@ def describe_spec(spec) -> str:
     )
 
 
-def add_robustness(rep, summary, names: pd.Series, spec, fig_dir: Path | None = None) -> list[Path]:
-    """The report section "How robust is this allocation?" (figures saved to ``fig_dir``)."""
-    import matplotlib.pyplot as plt
-
-    from carbonshare.report import figures as F
+def robustness_figures(summary, names: pd.Series) -> dict[str, tuple]:
+    """The figures of "How robust is this allocation?": stem -> (maker, args, kwargs, title,
+    caption), makers of :mod:`carbonshare.report.robustness`."""
     from carbonshare.report import robustness as R
+
+    iv = summary.intervals
+    figs = {
+        "share_intervals": (
+            R.interval_plot, (iv, names),
+            {"title": f"Top {min(30, len(iv))} shares with their 90 % intervals"},
+            "Shares with their 90 % intervals",
+            "Dot: median over the samples; bar: 5-95 % interval; red tick: this run's share.",
+        ),
+        "comembership": (
+            R.comembership_heatmap, (summary.comembership,),
+            {"title": "Probability that two countries share an alliance"},
+            "Co-membership",
+            "Rows and columns in the order of an average-linkage clustering of 1 - P; blocks "
+            "are alliances that hold across the samples, smears are alliances that do not.",
+        ),
+    }  # fmt: skip
+    if len(summary.sensitivity):
+        figs["sensitivity"] = (
+            R.sensitivity_heatmap, (summary.sensitivity,),
+            {"title": "Total Sobol index of each uncertain input"},
+            "Sensitivity indices",
+            "Total-order Sobol indices (SALib, Saltelli design) of each input on the Gini index "
+            "of the shares and on the shares of the 30 largest countries (every country in "
+            "sensitivity.csv); values below 0.05 are not printed. Estimates from few design "
+            "samples are noisy: read the confidence columns of sensitivity.csv.",
+        )  # fmt: skip
+    return figs
+
+
+def submit_robustness(
+    jobs: FigureJobs, summary, names: pd.Series, fig_dir: Path | None = None
+) -> None:
+    """Queue the figures of :func:`add_robustness`: PNG + SVG files when they are saved to
+    ``fig_dir``, else the report's PNG."""
+    from carbonshare.report.figures import figure_files
+    from carbonshare.report.html import figure_png
+
+    encode = figure_png if fig_dir is None else figure_files
+    for stem, (maker, args, kwargs, _, _) in robustness_figures(summary, names).items():
+        jobs.submit(stem, maker, *args, encode=encode, **kwargs)
+
+
+def add_robustness(
+    rep,
+    summary,
+    names: pd.Series,
+    spec,
+    fig_dir: Path | None = None,
+    jobs: FigureJobs | None = None,
+) -> list[Path]:
+    """The report section "How robust is this allocation?" (figures saved to ``fig_dir``;
+    drawn by ``jobs`` when :func:`submit_robustness` queued them there, else here)."""
+    from carbonshare.report.figures import write_figure_files
+    from carbonshare.report.offload import FigureJobs
 
     iv = summary.intervals
     g = summary.gini
@@ -509,42 +620,19 @@ def add_robustness(rep, summary, names: pd.Series, spec, fig_dir: Path | None = 
         f"shares {g['median']:.3f} [{g['p5']:.3f}-{g['p95']:.3f}].",
         title="Summary of the samples",
     )
-    figs = {
-        "share_intervals": (
-            R.interval_plot(
-                iv, names, title=f"Top {min(30, len(iv))} shares with their 90 % intervals"
-            ),  # fmt: skip
-            "Shares with their 90 % intervals",
-            "Dot: median over the samples; bar: 5-95 % interval; red tick: this run's share.",
-        ),
-        "comembership": (
-            R.comembership_heatmap(
-                summary.comembership, title="Probability that two countries share an alliance"
-            ),  # fmt: skip
-            "Co-membership",
-            "Rows and columns in the order of an average-linkage clustering of 1 - P; blocks "
-            "are alliances that hold across the samples, smears are alliances that do not.",
-        ),
-    }
-    if len(summary.sensitivity):
-        figs["sensitivity"] = (
-            R.sensitivity_heatmap(
-                summary.sensitivity, title="Total Sobol index of each uncertain input"
-            ),  # fmt: skip
-            "Sensitivity indices",
-            "Total-order Sobol indices (SALib, Saltelli design) of each input on the Gini index "
-            "of the shares and on the shares of the 30 largest countries (every country in "
-            "sensitivity.csv); values below 0.05 are not printed. Estimates from few design "
-            "samples are noisy: read the confidence columns of sensitivity.csv.",
-        )
+    figs = robustness_figures(summary, names)
+    if jobs is None or next(iter(figs)) not in jobs:
+        jobs = FigureJobs(process=False)
+        submit_robustness(jobs, summary, names, fig_dir)
     paths: list[Path] = []
-    for stem, (fig, title, caption) in figs.items():
+    for stem, rendered in jobs.results(list(figs)).items():
+        rendered.replay()
+        _, _, _, title, caption = figs[stem]
         if fig_dir is not None:
-            paths += F.save_figure(fig, fig_dir / stem)
+            paths += write_figure_files(rendered.files, fig_dir / stem)
             rep.add_image(fig_dir / f"{stem}.png", title, caption=caption)
         else:
-            rep.add_image(fig, title, caption=caption)
-        plt.close(fig)
+            rep.add_image(rendered.files[""], title, caption=caption)
     if not len(summary.sensitivity):
         rep.add_markdown(
             "Sobol sensitivity indices were not computed in this run "
@@ -630,11 +718,27 @@ def _add_structure_table(rep, result: AllianceResult) -> None:
 
 
 def write(
-    result: AllianceResult, out_dir: Path, *, progress: ProgressCallback | None = None
+    result: AllianceResult,
+    out_dir: Path,
+    *,
+    progress: ProgressCallback | None = None,
+    jobs: FigureJobs | None = None,
 ) -> list[Path]:
-    """Write every output of the study into ``out_dir``; returns the paths written."""
+    """Write every output of the study into ``out_dir``; returns the paths written.
+
+    The figures are drawn by ``jobs`` (:func:`figure_jobs`; default: a new one, closed here):
+    in a helper process while this one writes the tables and builds the report.
+    """
+    if jobs is None:
+        with figure_jobs(result.config) as own:
+            return write(result, out_dir, progress=progress, jobs=own)
     notify = progress or (lambda _step: None)
     manifest = result.manifest
+    cfg = result.config
+    if cfg.output.figures and FIGURES[0] not in jobs:
+        submit_figures(result, jobs)
+    if cfg.output.report and result.uncertainty is not None:
+        submit_robustness(jobs, result.uncertainty, result.countries["name"])
     out_dir.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
     notify("tables")
@@ -646,15 +750,15 @@ def write(
             labels=alliance_labels(result.config),
         )
     figure_paths: list[Path] = []
-    if result.config.output.figures:
+    if cfg.output.figures:
         notify("figures")
         with manifest.step("figures"):
-            figure_paths = write_figures(result, out_dir)
+            figure_paths = write_figures(result, out_dir, jobs)
         paths += figure_paths
-    if result.config.output.report:
+    if cfg.output.report:
         notify("report")
         with manifest.step("report"):
-            paths.append(write_report(result, out_dir, figure_paths))
+            paths.append(write_report(result, out_dir, figure_paths, jobs))
     notify("manifest")
     manifest.outputs = [str(p.relative_to(out_dir)) for p in paths]
     paths.append(manifest.write(out_dir))

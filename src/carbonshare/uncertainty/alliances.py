@@ -19,6 +19,11 @@ __all__ = ["saltelli_problem", "uncertainty_alliances"]
 
 logger = logging.getLogger(__name__)
 
+SHARED_CHUNK = 50
+"""Samples per chunk when the chunks are shared with an ``executor`` (and not written): this
+process takes chunks from the back of the queue while the executor works from the front, so
+small chunks split the work evenly (chunking never changes a result)."""
+
 
 def saltelli_problem(ctx: Context) -> tuple[dict, np.ndarray]:
     """SALib problem over the active coordinates of u, grouped by uncertain input.
@@ -50,6 +55,7 @@ def uncertainty_alliances(
     sensitivity_samples: int | None = None,
     progress: Progress | None = None,
     panel: pd.DataFrame | None = None,
+    executor=None,
 ) -> UncertaintySummary:
     """Uncertainty of every share of the alliance allocation (issue 11).
 
@@ -63,6 +69,8 @@ def uncertainty_alliances(
         :mod:`carbonshare.uncertainty.run`).
     workers, client, scheduler : where samples run (local processes, a
         ``distributed.Client``, or a scheduler address ``tcp://HOST:PORT``).
+    executor : an executor the caller already has, shared with this process (see
+        :func:`~carbonshare.uncertainty.run.run_samples`).
     progress : called with (done, total).
     panel : the panel of the base run when it was a user panel (for the other labour-cost
         proxies of the choices); default: the bundled panel.
@@ -92,9 +100,12 @@ def uncertainty_alliances(
     seed = spec.seed if seed is None else seed
     n_sobol = spec.sensitivity_samples if sensitivity_samples is None else sensitivity_samples
     ctx = build_context(result, spec, panel=panel, countries=result.countries)
+    chunk_size = spec.chunk_size
+    if executor is not None and out_dir is None:  # two processes meet in the middle of the queue
+        chunk_size = min(chunk_size, SHARED_CHUNK)
     got = run_samples(
-        ctx, samples, seed, chunk_size=spec.chunk_size, out_dir=out_dir, workers=workers,
-        client=client, scheduler=scheduler, progress=progress,
+        ctx, samples, seed, chunk_size=chunk_size, out_dir=out_dir, workers=workers,
+        client=client, scheduler=scheduler, progress=progress, executor=executor,
     )  # fmt: skip
     frames = load_samples(got) if isinstance(got, Path) else got
     base = result.country_shares[f"share_{result.config.allocation.methods[0]}"]

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from carbonshare.cooperation.alliances import successor_components
 from carbonshare.errors import ConfigError
 
 __all__ = [
@@ -141,39 +142,6 @@ def _entropy(v: np.ndarray) -> np.ndarray:
 def _pick(options: list[str], probs: np.ndarray, u: float) -> str:
     k = int(np.searchsorted(np.cumsum(probs), u, side="right"))
     return options[min(k, len(options) - 1)]
-
-
-def successor_components(succ: np.ndarray) -> np.ndarray:
-    """Weakly connected components of the graph i -> succ[i] (one edge out of every node), as
-    labels 0..m-1 in the order of each component's smallest node (the labels of
-    ``scipy.sparse.csgraph.connected_components(..., connection="weak")``, tested equal),
-    without building a sparse matrix.
-
-    Every component of such a graph holds exactly one cycle, reached from any of its nodes in
-    fewer than n steps: pointer doubling (p <- p[p], ceil(log2 n) + 1 times) puts every node on
-    its cycle, a walk around the cycles (length 2 for the symmetric CRL) finds each cycle's
-    smallest node, which names the component.
-
-    >>> successor_components(np.array([1, 0, 3, 2, 2])).tolist()
-    [0, 0, 1, 1, 1]
-    """
-    succ = np.asarray(succ)
-    n = len(succ)
-    p = succ.copy()
-    for _ in range(int(np.ceil(np.log2(max(n, 2)))) + 1):
-        p = p[p]
-    rep, q = p.copy(), succ[p]
-    moving = q != p
-    while moving.any():  # around each cycle once, keeping its smallest node
-        rep = np.where(moving, np.minimum(rep, q), rep)
-        q = np.where(moving, succ[q], q)
-        moving = q != p
-    first = np.full(n, n)
-    np.minimum.at(first, rep, np.arange(n))
-    roots = np.flatnonzero(first < n)
-    label = np.empty(n, dtype=np.int64)
-    label[roots[np.argsort(first[roots], kind="stable")]] = np.arange(len(roots))
-    return label[rep]
 
 
 def choices_of(ctx: Context, u: np.ndarray) -> dict[str, str]:

@@ -31,6 +31,7 @@ import os
 import pickle
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import BrokenExecutor
 from pathlib import Path
 from typing import Protocol, TypeVar
 
@@ -191,6 +192,7 @@ def run_samples(
     client=None,
     scheduler: str | None = None,
     progress: Progress | None = None,
+    executor=None,
 ) -> list[pd.DataFrame] | Path:
     """Run ``samples`` Monte Carlo samples; return the frames, or the Parquet folder.
 
@@ -204,6 +206,10 @@ def run_samples(
     client, scheduler : a ``distributed.Client`` or the address of a running Dask
         scheduler (``tcp://HOST:PORT``); then the cluster runs the chunks.
     progress : called with (done, total) after each chunk.
+    executor : a :class:`concurrent.futures.Executor` the run already has (e.g. the helper
+        process of :class:`carbonshare.report.offload.FigureJobs`): every chunk is queued
+        there and this process runs the queued chunks from the back (those it can still
+        cancel) while the executor works from the front; ``workers`` is then ignored.
 
     Raises
     ------
@@ -248,6 +254,20 @@ def run_samples(
 
     if client is not None or scheduler is not None:
         _on_dask(model, seed, todo, collect, client, scheduler)
+    elif executor is not None:
+        futures = [(a, b, executor.submit(run_chunk, model, seed, a, b)) for a, b in todo]
+        for a, b, future in reversed(futures):
+            if future.cancel():  # not started there: run it here
+                collect(a, run_chunk(model, seed, a, b))
+        for a, b, future in futures:
+            if future.cancelled():
+                continue
+            try:
+                frame = future.result()
+            except BrokenExecutor as exc:  # the helper process died: run the chunk here
+                logger.warning("samples %d-%d run here: %s", a, b - 1, exc)
+                frame = run_chunk(model, seed, a, b)
+            collect(a, frame)
     else:
         workers = workers or os.cpu_count() or 1
         if workers == 1 or len(todo) <= 1:
