@@ -118,3 +118,26 @@ def test_average_ranks_equal_scipy_rankdata_on_random_inputs_with_ties():
     old = np.zeros_like(c)
     old[off] = rankdata(c[off]) / off.sum()
     np.testing.assert_array_equal(_transform_array(c, "rank"), old)
+
+
+@pytest.mark.parametrize("block", [1, 3, 512])
+@pytest.mark.parametrize("seed", range(4))
+def test_alliance_sums_equal_the_double_loop(seed, block):
+    """A_k and C_kl by group sums over blocks of rows (blocks that split an alliance, ids in
+    any order, an id with no member) against the definition, summed pair by pair."""
+    from carbonshare.cooperation.linkage import _alliance_sums
+
+    rng = np.random.default_rng(seed)
+    n = 11
+    ids = rng.choice([0, 1, 3, 4], size=n)  # id 2 has no member
+    ids[:4] = [0, 1, 3, 4]
+    c = rng.random((n, n))
+    aci = rng.random((n, 2))
+    A, C = _alliance_sums(aci, c, ids, block=block)
+    expected = np.zeros((5, 5))
+    for i in range(n):
+        for j in range(n):
+            if i != j:
+                expected[ids[i], ids[j]] += c[i, j]
+    np.testing.assert_allclose(C, expected, rtol=1e-13)
+    np.testing.assert_allclose(A, [[aci[ids == k, col].sum() for col in (0, 1)] for k in range(5)])

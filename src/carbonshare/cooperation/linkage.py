@@ -129,16 +129,19 @@ def transform_linkage(crl: pd.DataFrame, method: str = "none") -> pd.DataFrame:
 
 def _alliance_sums(aci: np.ndarray, crl: np.ndarray, ids: np.ndarray, block: int = 512):
     """A_k ((m,) or (m, k) for ACI columns) and C_kl = sum_{i in k, j in l} c_ij (zero
-    diagonal of c), in O(n^2) over blocks of rows (no n x n copy: c is only read)."""
-    from scipy import sparse
+    diagonal of c), in O(n^2) over blocks of rows (no n x n copy: c is only read).
 
+    Each block's row-by-alliance sums are one ``np.bincount`` over (row, alliance of the
+    column) keys, added to the rows of the alliances of its rows."""
     n, m = len(ids), int(ids.max()) + 1
-    member = sparse.csr_array((np.ones(n), (np.arange(n), ids)), shape=(n, m))
     big_c = np.zeros((m, m))
     for lo in range(0, n, block):
         rows = np.array(crl[lo : lo + block], dtype=float)
-        rows[np.arange(len(rows)), np.arange(lo, lo + len(rows))] = 0.0
-        big_c += member[lo : lo + block].T @ (member.T @ rows.T).T
+        b = len(rows)
+        rows[np.arange(b), np.arange(lo, lo + b)] = 0.0
+        keys = (np.arange(b)[:, None] * m + ids[None, :]).ravel()
+        by_col = np.bincount(keys, weights=rows.ravel(), minlength=b * m).reshape(b, m)
+        np.add.at(big_c, ids[lo : lo + b], by_col)
     if aci.ndim == 1:
         return np.bincount(ids, aci, minlength=m), big_c
     return np.stack([np.bincount(ids, col, minlength=m) for col in aci.T], axis=1), big_c
