@@ -171,9 +171,14 @@ def test_sparse_solve_through_the_parallel_kernel_matches_dense(monkeypatch):
     from carbonshare.accounting import spmm
 
     monkeypatch.setattr(spmm, "PARALLEL_WORK", 0)
-    A = _sparse_A(11, 200, 0.05)
-    B = np.random.default_rng(12).uniform(0, 10, (200, 30))
-    labels = [f"s{i}" for i in range(200)]
+    _assert_sparse_solves_match_dense(11, 200, 30)
+
+
+def _assert_sparse_solves_match_dense(seed: int, n: int, k: int) -> None:
+    """GMRES on a random sparse system against dense LU, for ``M z = b`` and ``M' z = b``."""
+    A = _sparse_A(seed, n, 0.05)
+    B = np.random.default_rng(seed + 1).uniform(0, 10, (n, k))
+    labels = [f"s{i}" for i in range(n)]
     dense = LeontiefSolver(A.toarray(), labels, method="lu")
     for trans in (False, True):
         fast = LeontiefSolver(A, labels).solve(B, trans=trans)
@@ -227,13 +232,7 @@ def test_sparse_solve_through_the_parallel_arnoldi_step_matches_dense(monkeypatc
     monkeypatch.setattr(
         arnoldi, "orthogonalise_parallel", lambda *a: calls.append(1) or original(*a)
     )
-    A = _sparse_A(13, 250, 0.05)
-    B = np.random.default_rng(14).uniform(0, 10, (250, 25))
-    labels = [f"s{i}" for i in range(250)]
-    dense = LeontiefSolver(A.toarray(), labels, method="lu")
-    for trans in (False, True):
-        fast = LeontiefSolver(A, labels).solve(B, trans=trans)
-        np.testing.assert_allclose(fast, dense.solve(B, trans=trans), rtol=1e-10, atol=1e-10)
+    _assert_sparse_solves_match_dense(13, 250, 25)
     assert calls  # the compiled step was the one used
 
 
