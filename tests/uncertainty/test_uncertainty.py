@@ -245,7 +245,7 @@ def test_successor_components_equal_scipy_weak_components_on_random_graphs():
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import connected_components
 
-    from carbonshare.uncertainty.kernel import successor_components
+    from carbonshare.cooperation.alliances import successor_components
 
     rng = np.random.default_rng(14)
     for n in (1, 2, 3, 7, 50, 171, 400):

@@ -443,7 +443,8 @@ def category_map(
     small_labels = labels.reindex(small.index)
     cats = style.category_order(labels.unique())
     if order is not None:
-        cats = [c for c in order if c in set(cats)] + [c for c in cats if c not in set(order)]
+        present, listed = set(cats), set(order)
+        cats = [c for c in order if c in present] + [c for c in cats if c not in listed]
     labels = labels[[str(c) in names for c in labels.index]]
     palette = dict(colors) if colors is not None else style.category_colors(cats)
     legend_name = str(labels.name or "group")
@@ -564,7 +565,8 @@ def arrow_map(
     gj, names = _prepare(boundaries, set())
     groups, cats, palette = style.link_groups(linked.index, color_by, colors)
     if order is not None:
-        cats = [c for c in order if c in set(cats)] + [c for c in cats if c not in set(order)]
+        present, listed = set(cats), set(order)
+        cats = [c for c in order if c in present] + [c for c in cats if c not in listed]
     group_name = str(getattr(color_by, "name", None) or "group")
 
     def label(c: str) -> str:

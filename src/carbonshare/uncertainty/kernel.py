@@ -25,15 +25,7 @@ import pandas as pd
 from carbonshare.cooperation.alliances import successor_components
 from carbonshare.errors import ConfigError
 
-__all__ = [
-    "Context",
-    "build_context",
-    "choices_of",
-    "evaluate",
-    "evaluate_with_linkage",
-    "gini",
-    "successor_components",
-]
+__all__ = ["Context", "build_context", "choices_of", "evaluate", "evaluate_with_linkage", "gini"]
 
 
 @dataclass
