@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import carbonshare
 from carbonshare.cli import main
 
@@ -21,6 +23,23 @@ def test_version_is_pep440():
 def test_cli_version(capsys):
     assert main(["--version"]) == 0
     assert capsys.readouterr().out.strip() == f"carbonshare {carbonshare.__version__}"
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "stream", "text"),
+    [
+        (["--version"], 0, "stdout", f"carbonshare {carbonshare.__version__}"),
+        (["no-such-command"], 2, "stderr", "No such command"),
+        (["game", "check", "missing.json"], 2, "stderr", "error:"),
+    ],
+)
+def test_the_command_exits_with_main_s_code_and_flushed_output(args, code, stream, text):
+    """`python -m carbonshare` ends with os._exit (no interpreter teardown): the exit code is
+    main's and nothing printed is lost, into a pipe too."""
+    done = subprocess.run([sys.executable, "-m", "carbonshare", *args], capture_output=True,
+                          text=True, timeout=120)  # fmt: skip
+    assert done.returncode == code, done.stderr
+    assert text in getattr(done, stream)
 
 
 def test_import_is_light():

@@ -1,5 +1,3 @@
-import sys
+from carbonshare.cli import console
 
-from carbonshare.cli import main
-
-sys.exit(main())
+console()

@@ -105,10 +105,11 @@ def test_columns_equal_brute_force_on_tables():
             np.testing.assert_allclose(within[members, j], shapley_exact_array(sub), atol=1e-9)
 
 
-def test_within_union_products_equal_dense():
+@pytest.mark.parametrize("dense_max", [0, 35])  # union by union; w_in built
+def test_within_union_products_equal_dense(dense_max):
     crl, aci, ids = _case(35, 4, 6, 4)
     w = np.nan_to_num(crl) + np.nan_to_num(crl).T
-    r_in, wx = within_union_products(w, ids, aci)
+    r_in, wx = within_union_products(w, ids, aci, dense_max=dense_max)
     w_in = np.where(ids[:, None] == ids[None, :], w, 0.0)
     np.testing.assert_allclose(r_in, w_in.sum(axis=1), rtol=1e-12)
     np.testing.assert_allclose(wx, w_in @ aci, rtol=1e-12)

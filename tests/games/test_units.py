@@ -192,6 +192,17 @@ def test_game_check_cli_gives_the_same_verdicts(tmp_path, capsys, c):
     assert ("convex", "no:") in ref and ("superadditive", "yes") in ref
 
 
+@pytest.mark.parametrize("c", SCALES)
+def test_cost_game_without_savings_has_its_nucleolus_at_every_scale(c):
+    """c(N) = c(1) + c(2) in decimals only: the savings are rounding (0 or 1e-16 of the costs,
+    depending on c), never a reason to declare the imputation set empty (found by hypothesis)."""
+    game = TabularGame.from_array(
+        ["p0", "p1"], c * np.array([0.0, 2.6881, 0.157, 2.8451]), cost=True
+    )
+    got = solve(game, "nucleolus").allocation.to_numpy()
+    np.testing.assert_allclose(got, c * np.array([2.6881, 0.157]), rtol=1e-12)
+
+
 @settings(max_examples=20, deadline=None)
 @given(game=games())
 def test_every_solution_scales_with_the_game(game):

@@ -173,6 +173,31 @@ def test_images_from_files(tmp_path):
         Report("t").add_image(tmp_path / "missing.png", "bad")
 
 
+def test_a_deferred_image_is_made_when_the_page_is_rendered(tmp_path):
+    fig, ax = plt.subplots(figsize=(2, 2))
+    ax.plot([0, 1])
+    png = tmp_path / "f.png"
+    fig.savefig(png)
+    plt.close(fig)
+    calls = []
+
+    def later():
+        calls.append(1)
+        return png.read_bytes()
+
+    r = Report("t").add_image(later, "later", caption="drawn meanwhile")
+    r.add_image(lambda: png, "from its file")
+    assert calls == []  # nothing drawn or read while the report is built
+    html = r.to_html()
+    assert calls == [1] and html.count("data:image/png;base64,") == 2
+    at_once = Report("t").add_image(png, "later", caption="drawn meanwhile")
+    at_once.add_image(png, "from its file")
+    at_once.created = r.created
+    assert html == at_once.to_html()
+    with pytest.raises(DataError, match="not a PNG"):
+        Report("t").add_image(lambda: b"GIF89a", "bad").to_html()
+
+
 def test_json_block_is_collapsible_and_dumps_pydantic():
     import pydantic
 

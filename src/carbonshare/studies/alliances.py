@@ -68,7 +68,7 @@ STEPS: tuple[str, ...] = (
 )
 """Names of the computing steps, in order (the CLI adds the writing steps)."""
 
-WRITE_STEPS: tuple[str, ...] = ("tables", "figures", "report", "manifest")
+WRITE_STEPS: tuple[str, ...] = ("tables", "report", "figures", "manifest")
 
 
 # ----------------------------------------------------------------------------- step 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import textwrap
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ from carbonshare.studies.common import ProgressCallback, write_tables
 from carbonshare.studies.labels import alliance_labels, uncertainty_labels
 
 if TYPE_CHECKING:
+    from carbonshare.report import Report
     from carbonshare.report.offload import FigureJobs
     from carbonshare.studies.alliances import AllianceResult
     from carbonshare.studies.alliances_config import AlliancesConfig
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FIGURES",
     "add_robustness",
+    "build_report",
     "METHOD_MARKDOWN",
     "figure_data",
     "figure_jobs",
@@ -316,11 +319,32 @@ def _labelled(result: AllianceResult, table: str, df: pd.DataFrame | None = None
 def write_report(
     result: AllianceResult,
     out_dir: Path,
-    figure_paths: list[Path],
     jobs: FigureJobs | None = None,
+    *,
+    report: Report | None = None,
 ) -> Path:
-    """report.html: summary, method, caveats and exclusions, results, config, provenance
-    (the robustness figures from ``jobs`` when :func:`submit_robustness` queued them there)."""
+    """report.html: :func:`build_report` (or the given ``report``), then config and provenance
+    (the run's step timings and figure notes as they are when it is written)."""
+    rep = build_report(result, jobs) if report is None else report
+    rep.add_section("Config")
+    rep.add_json("Config", result.config)
+    rep.add_provenance({**result.manifest.to_dict(), "statistics": result.statistics})
+    return rep.write(out_dir / "report.html")
+
+
+def _png(jobs: FigureJobs, stem: str, suffix: str = ".png", replay: bool = False) -> bytes:
+    """The PNG bytes of a figure job (a deferred image of the report)."""
+    rendered = jobs.result(stem)
+    if replay:  # its warnings reach the run's log (figures written as files replay their own)
+        rendered.replay()
+    return rendered.files[suffix]
+
+
+def build_report(result: AllianceResult, jobs: FigureJobs | None = None) -> Report:
+    """The report up to its config and provenance: summary, method, caveats and exclusions,
+    results, robustness. Its figures come from ``jobs`` when the page is written (deferred
+    images), so it is built while they are drawn; without ``jobs`` it has the robustness
+    figures only (drawn here)."""
     from carbonshare.report import Report
     from carbonshare.report import interactive as I
 
@@ -461,7 +485,6 @@ def write_report(
         _labelled(result, "scores"), "Scores",
         caption="Dimension and principle scores, ACI (Eq. 9), labour cost and mass (Eq. 8).",
     )  # fmt: skip
-    figs = {p.stem: p for p in figure_paths if p.suffix == ".png"}
     groups = (
         f"Alliances with at least {cfg.output.group_min_size} members (at most the "
         f"{cfg.output.group_max} largest; config output.group_min_size / group_max), named by "
@@ -487,19 +510,15 @@ def write_report(
         ),
     }
     for stem, (title, caption) in titles.items():
-        if stem in figs:
-            rep.add_image(figs[stem], title, caption=caption)
+        if jobs is not None and stem in jobs:
+            rep.add_image(partial(_png, jobs, stem), title, caption=caption)
 
     _add_published_panel(rep, result)
     if result.uncertainty is not None:
         add_robustness(
             rep, result.uncertainty, result.countries["name"], cfg.uncertainty, jobs=jobs
         )
-
-    rep.add_section("Config")
-    rep.add_json("Config", cfg)
-    rep.add_provenance({**result.manifest.to_dict(), "statistics": stats})
-    return rep.write(out_dir / "report.html")
+    return rep
 
 
 def _add_diagnostics(rep, result: AllianceResult) -> None:
@@ -601,7 +620,8 @@ def add_robustness(
     jobs: FigureJobs | None = None,
 ) -> list[Path]:
     """The report section "How robust is this allocation?" (figures saved to ``fig_dir``;
-    drawn by ``jobs`` when :func:`submit_robustness` queued them there, else here)."""
+    drawn by ``jobs`` when :func:`submit_robustness` queued them there, else here; without
+    ``fig_dir`` they are deferred images, drawn by the time the page is written)."""
     from carbonshare.report.figures import write_figure_files
     from carbonshare.report.offload import FigureJobs
 
@@ -625,14 +645,15 @@ def add_robustness(
         jobs = FigureJobs(process=False)
         submit_robustness(jobs, summary, names, fig_dir)
     paths: list[Path] = []
-    for stem, rendered in jobs.results(list(figs)).items():
-        rendered.replay()
-        _, _, _, title, caption = figs[stem]
-        if fig_dir is not None:
+    if fig_dir is None:
+        for stem, (_, _, _, title, caption) in figs.items():
+            rep.add_image(partial(_png, jobs, stem, "", replay=True), title, caption=caption)
+    else:
+        for stem, rendered in jobs.results(list(figs)).items():
+            rendered.replay()
+            _, _, _, title, caption = figs[stem]
             paths += write_figure_files(rendered.files, fig_dir / stem)
             rep.add_image(fig_dir / f"{stem}.png", title, caption=caption)
-        else:
-            rep.add_image(rendered.files[""], title, caption=caption)
     if not len(summary.sensitivity):
         rep.add_markdown(
             "Sobol sensitivity indices were not computed in this run "
@@ -749,16 +770,18 @@ def write(
             workbook="alliances.xlsx",
             labels=alliance_labels(result.config),
         )
-    figure_paths: list[Path] = []
-    if cfg.output.figures:
-        notify("figures")
-        with manifest.step("figures"):
-            figure_paths = write_figures(result, out_dir, jobs)
-        paths += figure_paths
+    report = None
     if cfg.output.report:
         notify("report")
         with manifest.step("report"):
-            paths.append(write_report(result, out_dir, figure_paths, jobs))
+            report = build_report(result, jobs)  # while the helper process draws the figures
+    if cfg.output.figures:
+        notify("figures")
+        with manifest.step("figures"):
+            paths += write_figures(result, out_dir, jobs)
+    if report is not None:
+        with manifest.step("report"):  # its figures are drawn by now (or drawn here)
+            paths.append(write_report(result, out_dir, report=report))
     notify("manifest")
     manifest.outputs = [str(p.relative_to(out_dir)) for p in paths]
     paths.append(manifest.write(out_dir))
