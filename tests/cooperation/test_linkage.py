@@ -120,11 +120,12 @@ def test_average_ranks_equal_scipy_rankdata_on_random_inputs_with_ties():
     np.testing.assert_array_equal(_transform_array(c, "rank"), old)
 
 
-@pytest.mark.parametrize("block", [1, 3, 512])
+@pytest.mark.parametrize(("block", "one_hot"), [(1, False), (3, False), (512, False), (512, True)])
 @pytest.mark.parametrize("seed", range(4))
-def test_alliance_sums_equal_the_double_loop(seed, block):
+def test_alliance_sums_equal_the_double_loop(seed, block, one_hot):
     """A_k and C_kl by group sums over blocks of rows (blocks that split an alliance, ids in
-    any order, an id with no member) against the definition, summed pair by pair."""
+    any order, an id with no member) or by the membership matrix, against the definition,
+    summed pair by pair; a NaN diagonal is ignored and left in place."""
     from carbonshare.cooperation.linkage import _alliance_sums
 
     rng = np.random.default_rng(seed)
@@ -132,8 +133,10 @@ def test_alliance_sums_equal_the_double_loop(seed, block):
     ids = rng.choice([0, 1, 3, 4], size=n)  # id 2 has no member
     ids[:4] = [0, 1, 3, 4]
     c = rng.random((n, n))
+    np.fill_diagonal(c, np.nan)
     aci = rng.random((n, 2))
-    A, C = _alliance_sums(aci, c, ids, block=block)
+    A, C = _alliance_sums(aci, c, ids, block=block, one_hot=one_hot)
+    assert np.isnan(c.diagonal()).all()
     expected = np.zeros((5, 5))
     for i in range(n):
         for j in range(n):

@@ -118,7 +118,7 @@ def test_within_union_products_equal_dense(dense_max):
 @pytest.mark.parametrize("block", [1, 7, 512])
 def test_alliance_sums_by_blocks_equal_dense(block):
     crl, aci, ids = _case(30, 2, 7, 5)
-    a_k, big_c = _alliance_sums(aci, crl, ids, block=block)
+    a_k, big_c = _alliance_sums(aci, crl, ids, block=block, one_hot=False)
     np.testing.assert_allclose(big_c, _old_alliance_sums(crl, ids), rtol=1e-12)
     np.testing.assert_allclose(a_k[:, 1], np.bincount(ids, aci[:, 1]), rtol=1e-12)
     assert np.isnan(crl.diagonal()).all()  # the input is only read, never zeroed in place

@@ -8,6 +8,7 @@ import pytest
 
 from carbonshare.errors import DataError
 from carbonshare.report import figures as F
+from carbonshare.report import style
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +68,35 @@ def test_category_map_and_arrow_map(tmp_path, countries, capitals):
     fig = F.arrow_map(links, capitals, color_by=countries["continent"], title="Nearest capital")
     assert fig.carbonshare_meta["unlinked"] == ["FRA"]
     _saved(fig, tmp_path, "arrows")
+
+
+def test_category_map_colours_and_hatches_each_category():
+    """130 categories: the first MAX_DISTINCT (58) colours plain, the next 58 hatched, the rest
+    hatched the other way; each country filled with its category's colour (one collection per
+    hatch, the countries in category order)."""
+    from matplotlib.colors import to_hex
+
+    k = style.MAX_DISTINCT
+    world = F._world(None)
+    codes = world.geometry.area.sort_values(ascending=False).index[:130]  # none drawn as a dot
+    labels = pd.Series([f"c{i:03d}" for i in range(len(codes))], index=codes)
+    fig = F.category_map(labels, title="130 categories")
+    no_data = style.NO_DATA_COLOR.lower()
+    fills = {}
+    for coll in fig.axes[0].collections:
+        colours = {to_hex(f) for f in coll.get_facecolors()}
+        if len(coll.get_paths()) > 1 and colours != {no_data}:
+            fills.setdefault(coll.get_hatch(), set()).update(colours)
+    cats = sorted(labels.unique())
+    palette = {c: v.lower() for c, v in style.category_colors(cats).items()}
+    # country by country (one patch each) in the first collection, in its category's colour
+    first = next(c for c in fig.axes[0].collections if len(c.get_facecolors()) > 1)
+    assert [to_hex(f) for f in first.get_facecolors()] == [palette[labels[c]] for c in codes[:k]]
+    assert fills == {
+        None: {palette[c] for c in cats[:k]},
+        F.HATCHES[1]: {palette[c] for c in cats[k : 2 * k]},
+        F.HATCHES[2]: {palette[c] for c in cats[2 * k :]},
+    }
 
 
 def test_arrow_map_errors(capitals):

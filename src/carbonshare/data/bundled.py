@@ -77,6 +77,11 @@ def _dyads() -> pd.DataFrame:
 
 
 @lru_cache(maxsize=1)
+def _repairs() -> pd.DataFrame:
+    return read_repairs_file(_path(REPAIRS_FILE))
+
+
+@lru_cache(maxsize=1)
 def _boundaries_text() -> str:
     with gzip.open(_path(BOUNDARIES_FILE), "rt", encoding="utf-8") as fh:
         return fh.read()
@@ -241,14 +246,14 @@ def panel_repairs(column: str | None = None) -> pd.DataFrame:
     >>> bool((panel_repairs("gdp_usd")["source"] == "unsd-ama").all())
     True
     """
-    df = read_repairs_file(_path(REPAIRS_FILE))
-    if column is not None:
-        if column not in INDICATOR_NAMES:
-            raise DataError(
-                f"unknown indicator {column!r}; bundled indicators are: {', '.join(INDICATOR_NAMES)}"
-            )
-        df = df[df["column"] == column].reset_index(drop=True)
-    return df
+    df = _repairs()  # read once per process; callers get their own copy
+    if column is None:
+        return df.copy()
+    if column not in INDICATOR_NAMES:
+        raise DataError(
+            f"unknown indicator {column!r}; bundled indicators are: {', '.join(INDICATOR_NAMES)}"
+        )
+    return df[df["column"] == column].reset_index(drop=True)
 
 
 def repairs_used(column: str, entities, years: tuple[int, int]) -> pd.DataFrame:

@@ -410,7 +410,8 @@ def category_map(
     labels : Series ISO3 -> category (NaN = none, hatched grey).
     title : figure title.
     colors : category -> colour; default :func:`style.category_colors` in sorted
-        order. Beyond 18 categories colours repeat with a hatch pattern.
+        order. Beyond :data:`style.MAX_DISTINCT` (58) categories colours repeat with a hatch
+        pattern.
     boundaries, points : as in :func:`choropleth`.
     legend_title : default ``labels.name``.
     order : category order of the legend (e.g. by share, largest first); default natural.
@@ -450,18 +451,24 @@ def category_map(
                 hatch="////",
                 linewidth=0.25,
             )
-        handles = []
+        cat_of = lab.to_dict()
+        # the countries category by category: one collection per hatch (matplotlib draws them
+        # in this order, as one collection per category would)
+        by_hatch: dict[str, list[str]] = {}
         for cat in cats:
-            members = [c for c in poly if lab[c] == cat]
+            by_hatch.setdefault(hatch[cat], []).extend(c for c in poly if cat_of[c] == cat)
+        for pattern, members in by_hatch.items():
             if members:
                 world.loc[members].plot(
                     ax=ax,
-                    facecolor=palette[cat],
+                    facecolor=[palette[cat_of[c]] for c in members],
                     edgecolor="white",
                     linewidth=0.3,
-                    hatch=hatch[cat] or None,
+                    hatch=pattern or None,
                 )
-            p_members = [c for c in pts.index if lab[c] == cat]
+        handles = []
+        for cat in cats:
+            p_members = [c for c in pts.index if cat_of[c] == cat]
             if p_members:
                 ax.scatter(
                     pts.loc[p_members, "x"],
