@@ -55,3 +55,28 @@ def test_pooled_and_resumed_runs_equal_serial(tmp_path):
     pd.testing.assert_frame_equal(load_samples(root), serial)
     with pytest.raises(ConfigError, match="another run"):
         run_samples(Square(scale=2.0), 23, 1, chunk_size=5, out_dir=tmp_path, workers=1)
+
+
+@dataclass
+class BlasThreads:
+    """Reports the BLAS threads a sample runs with."""
+
+    @property
+    def n_uniforms(self) -> int:
+        return 1
+
+    def evaluate(self, u: np.ndarray) -> dict[str, float]:
+        from threadpoolctl import threadpool_info
+
+        blas = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+        return {"threads": float(max(blas))}
+
+
+def test_samples_run_with_one_blas_thread():
+    """Samples run side by side in processes: BLAS threads inside each would fight over the
+    cores; the caller's own setting is restored afterwards."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    with threadpool_limits(2, user_api="blas"):  # the caller's: two threads
+        assert run_chunk(BlasThreads(), 0, 0, 3)["threads"].tolist() == [1.0, 1.0, 1.0]
+        assert {p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"} == {2}
