@@ -139,3 +139,22 @@ def test_the_helper_process_runs_full_collections_rarely():
     with FigureJobs(process=True) as jobs:
         assert jobs.executor.submit(gc.get_threshold).result() == COMMAND_GC_THRESHOLDS
     assert gc.get_threshold() == before != COMMAND_GC_THRESHOLDS
+
+
+def test_a_job_the_helper_has_not_started_is_drawn_here_at_once():
+    """The helper is sent one job at a time: the job after the one it draws is still the
+    caller's to take (in a pool's queue it would count as running and could not be taken)."""
+    import os
+    import pickle
+
+    with FigureJobs(process=True) as jobs:
+        jobs.executor.submit(offload._ready).result()  # the helper is up and idle
+        jobs.submit("slow", time.sleep, 2.0, encode=pickle.dumps)
+        jobs.submit("next", os.getpid, encode=pickle.dumps)
+        time.sleep(0.3)  # time for a pool to move "next" into its queue
+        assert pickle.loads(jobs.result("next").files[""]) == os.getpid()
+        jobs.submit("last", os.getpid, encode=pickle.dumps)
+        jobs.result("slow")
+        while "last" not in jobs._futures:  # sent to the helper as "slow" ended
+            time.sleep(0.01)
+        assert pickle.loads(jobs.result("last").files[""]) != os.getpid()

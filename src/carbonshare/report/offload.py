@@ -12,9 +12,9 @@ emitted. Only the caller writes files, so an interrupted run cannot leave figure
 
 An error raised by a figure function reaches the caller as itself (its type and message);
 if the helper process dies (killed, out of memory), the caller draws the figure itself, with
-a warning. When the caller needs a result whose job has not started yet, it cancels the job
-and draws the figure itself (:meth:`concurrent.futures.Future.cancel`), so neither process
-waits while the other has work queued. The helper process is one
+a warning. The helper is sent one job at a time, in submission order; when the caller needs
+a result whose job the helper has not been sent, it draws the figure itself, so neither
+process waits while the other has work queued. The helper process is one
 :class:`concurrent.futures.ProcessPoolExecutor` worker, started with ``spawn`` (no fork of a
 process that may hold threads, e.g. a Dask client's) as soon as the study starts, so its
 imports overlap the study's; it ignores SIGINT: Ctrl-C stops the caller, which cancels the
@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -224,6 +225,10 @@ class FigureJobs:
         self._pool: ProcessPoolExecutor | None = None
         self._jobs: dict[str, tuple[Callable, tuple, dict, Callable]] = {}
         self._futures: dict[str, Future] = {}
+        # jobs not yet sent to the helper: it gets one at a time, so that every job it has not
+        # started can still be drawn here (a pool's queue holds a job it already calls running)
+        self._waiting: list[str] = []
+        self._lock = threading.Lock()
         self._done: dict[str, Rendered] = {}
         if self.process:
             import multiprocessing
@@ -267,10 +272,36 @@ class FigureJobs:
             raise ValueError(f"figure job {key!r} was submitted twice")
         self._jobs[key] = (maker, args, kwargs, encode)
         if self._pool is not None:
+            with self._lock:
+                self._waiting.append(key)
+            self._send()
+
+    def _send(self, _done: Future | None = None) -> None:
+        """Send the helper the first waiting job when it has none (also called by the pool's
+        thread as a job ends)."""
+        with self._lock:
+            busy = any(not f.done() for f in self._futures.values())
+            if busy or not self._waiting or self._pool is None:
+                return
+            key = self._waiting.pop(0)
             try:
-                self._futures[key] = self._pool.submit(render, maker, args, kwargs, encode)
-            except BrokenProcessPool as exc:  # the helper died: drawn here when asked for
-                logger.warning("the figure process stopped (%s); %r is drawn here", exc, key)
+                future = self._pool.submit(render, *self._jobs[key])
+            except (BrokenProcessPool, RuntimeError) as exc:  # died, or shut down: drawn here
+                self._waiting.insert(0, key)
+                if isinstance(exc, BrokenProcessPool):
+                    logger.warning("the figure process stopped (%s); %r is drawn here", exc, key)
+                return
+            self._futures[key] = future
+        future.add_done_callback(self._send)
+
+    def _take(self, key: str) -> bool:
+        """True if the helper will not draw ``key`` (not sent to it, or cancelled): draw it here."""
+        with self._lock:
+            if key in self._waiting:
+                self._waiting.remove(key)
+                return True
+            future = self._futures.get(key)
+        return future is None or future.cancel()
 
     def __contains__(self, key: str) -> bool:
         return key in self._jobs
@@ -283,12 +314,11 @@ class FigureJobs:
     def result(self, key: str) -> Rendered:
         """The figure of ``key``: drawn here if its job has not started, else the helper's."""
         if key not in self._done:
-            future = self._futures.get(key)
-            if future is None or future.cancel():
+            if self._take(key):
                 self._done[key] = render(*self._jobs[key])
             else:
                 try:
-                    self._done[key] = future.result()
+                    self._done[key] = self._futures[key].result()
                 except BrokenProcessPool as exc:  # the helper died (killed, out of memory)
                     logger.warning(
                         "the figure process stopped (%s); %r is drawn here (set %s=0 to draw "
@@ -307,8 +337,7 @@ class FigureJobs:
         while any(key not in self._done for key in keys):
             queued = [k for k in self._jobs if k not in self._done]
             for key in reversed(queued):
-                future = self._futures.get(key)
-                if future is None or future.cancel():
+                if self._take(key):
                     self._done[key] = render(*self._jobs[key])
                     break
             else:  # every job left is running in the helper: wait for the first one needed

@@ -180,14 +180,17 @@ FIGURES = (
     "rate_distribution",
 )
 
-#: The order they are drawn in: the report's images first, the maps (files only) last.
+#: The order they are queued in, after the robustness figures (co-membership first): the helper
+#: process draws from the front, this process from the back once the report is built. So the
+#: maps and the clustered heatmap (geopandas and scipy, imported in the helper only) come first,
+#: the plain charts last, the costlier first within each.
 DRAW_ORDER = (
-    "radar_top_countries",
-    "principle_boxplots",
-    "rate_distribution",
     "emission_rights_map",
     "alliance_map",
     "linkage_map",
+    "radar_top_countries",
+    "principle_boxplots",
+    "rate_distribution",
 )
 
 
@@ -602,12 +605,15 @@ def submit_robustness(
     jobs: FigureJobs, summary, names: pd.Series, fig_dir: Path | None = None
 ) -> None:
     """Queue the figures of :func:`add_robustness`: PNG + SVG files when they are saved to
-    ``fig_dir``, else the report's PNG."""
+    ``fig_dir``, else the report's PNG. The co-membership heatmap first (its clustering needs
+    scipy: the helper process, which takes the queue from the front, should draw it)."""
     from carbonshare.report.figures import figure_files
     from carbonshare.report.html import figure_png
 
     encode = figure_png if fig_dir is None else figure_files
-    for stem, (maker, args, kwargs, _, _) in robustness_figures(summary, names).items():
+    figs = robustness_figures(summary, names)
+    for stem in sorted(figs, key=lambda s: s != "comembership"):
+        maker, args, kwargs, _, _ = figs[stem]
         jobs.submit(stem, maker, *args, encode=encode, **kwargs)
 
 
@@ -756,10 +762,10 @@ def write(
     notify = progress or (lambda _step: None)
     manifest = result.manifest
     cfg = result.config
-    if cfg.output.figures and FIGURES[0] not in jobs:
-        submit_figures(result, jobs)
     if cfg.output.report and result.uncertainty is not None:
         submit_robustness(jobs, result.uncertainty, result.countries["name"])
+    if cfg.output.figures and FIGURES[0] not in jobs:
+        submit_figures(result, jobs)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
     notify("tables")
