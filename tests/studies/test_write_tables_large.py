@@ -116,3 +116,23 @@ def test_dates_fall_back_to_pandas_writer(tmp_path):
     write_tables({"t": df}, tmp_path, formats=())
     back = pd.read_excel(tmp_path / "tables.xlsx", sheet_name="t")
     pd.testing.assert_frame_equal(back, df, check_dtype=False)
+
+
+def test_a_workbook_made_by_the_helper_process_is_the_one_made_here(tmp_path):
+    """write_tables(jobs=...): the helper makes the workbook while this process writes the
+    CSV and Parquet files; the same files, in the same order, the same sheets and cells."""
+    from carbonshare.report.offload import FigureJobs
+
+    tables = {"t": _awkward(), "m": _matrix(30), "x": pd.DataFrame({"x": [1.0, 2.0]})}
+    here = write_tables(tables, tmp_path / "here", labels=LABELS)
+    with FigureJobs(process=True) as jobs:
+        there = write_tables(tables, tmp_path / "there", labels=LABELS, jobs=jobs)
+        assert jobs.keys == [f"workbook {tmp_path / 'there' / 'tables.xlsx'}"]
+    assert [p.relative_to(tmp_path / "there") for p in there] == [
+        p.relative_to(tmp_path / "here") for p in here
+    ]
+    ours = pd.read_excel(tmp_path / "here" / "tables.xlsx", sheet_name=None)
+    theirs = pd.read_excel(tmp_path / "there" / "tables.xlsx", sheet_name=None)
+    assert list(ours) == list(theirs) == ["columns", "t", "m", "x"]
+    for name in ours:
+        pd.testing.assert_frame_equal(ours[name], theirs[name])

@@ -239,7 +239,9 @@ class FigureJobs:
                 initializer=_worker_init,
                 initargs=(warm,),
             )
-            self._pool.submit(_ready)  # starts the process: its imports overlap the study's
+            # starts the process: its imports overlap the study's; no job is sent before they end
+            self._up = self._pool.submit(_ready)
+            self._up.add_done_callback(self._send)
 
     @property
     def executor(self) -> ProcessPoolExecutor | None:
@@ -280,7 +282,7 @@ class FigureJobs:
         """Send the helper the first waiting job when it has none (also called by the pool's
         thread as a job ends)."""
         with self._lock:
-            busy = any(not f.done() for f in self._futures.values())
+            busy = not self._up.done() or any(not f.done() for f in self._futures.values())
             if busy or not self._waiting or self._pool is None:
                 return
             key = self._waiting.pop(0)

@@ -198,7 +198,9 @@ def figure_jobs(config: AlliancesConfig) -> FigureJobs:
     """The helper process of a run that writes its outputs
     (:class:`carbonshare.report.offload.FigureJobs`): it shares the Monte Carlo chunks with
     this process, then draws the figures while this process writes the tables and builds the
-    report. No figure and no Monte Carlo: everything runs here."""
+    report; the workbook is a job too, taken by whichever process is free (after the Monte
+    Carlo of a tables-only run, the helper makes it while this process writes the CSV and
+    Parquet files). No figure and no Monte Carlo: everything runs here."""
     from carbonshare.report.offload import FIGURE_MODULES, FigureJobs
 
     out, samples = config.output, config.uncertainty.samples
@@ -207,7 +209,9 @@ def figure_jobs(config: AlliancesConfig) -> FigureJobs:
         warm += FIGURE_MODULES
     if samples > 0:
         warm += ("carbonshare.uncertainty.run",)
-    return FigureJobs(warm=warm) if warm else FigureJobs(process=False)
+    if not warm:  # a process for the workbook alone costs more than it saves (measured)
+        return FigureJobs(process=False)
+    return FigureJobs(warm=(*warm, "xlsxwriter"))
 
 
 def submit_figures(result: AllianceResult, jobs: FigureJobs) -> None:
@@ -775,6 +779,7 @@ def write(
             out_dir / "tables",
             workbook="alliances.xlsx",
             labels=alliance_labels(result.config),
+            jobs=jobs,
         )
     report = None
     if cfg.output.report:

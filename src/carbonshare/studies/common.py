@@ -27,6 +27,7 @@ the science:
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import math
@@ -41,7 +42,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -49,6 +50,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from carbonshare.errors import ConfigError, DataError
 from carbonshare.report.labels import Labels
+
+if TYPE_CHECKING:
+    from carbonshare.report.offload import FigureJobs
 
 __all__ = [
     "Manifest",
@@ -62,6 +66,7 @@ __all__ = [
     "nearest_year_fill",
     "study_output",
     "validate_config",
+    "workbook_bytes",
     "write_study",
     "write_tables",
 ]
@@ -820,6 +825,7 @@ def write_tables(
     workbook: str | None = "tables.xlsx",
     formats: Sequence[str] = ("csv", "parquet"),
     labels: Labels | None = None,
+    jobs: FigureJobs | None = None,
 ) -> list[Path]:
     """Write each table as ``<name>.csv`` / ``<name>.parquet`` and all as sheets of one workbook.
 
@@ -845,6 +851,9 @@ def write_tables(
         without ``"parquet"``, so no table is lost).
     labels : the study's :class:`~carbonshare.report.labels.Labels`; None writes no
         dictionary.
+    jobs : a :class:`~carbonshare.report.offload.FigureJobs` whose helper process makes the
+        workbook (:func:`workbook_bytes`) while this process writes the CSV and Parquet files;
+        this process writes every file.
 
     Returns
     -------
@@ -882,34 +891,12 @@ def write_tables(
         raise ConfigError("a table named 'columns' would overwrite the data dictionary")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    paths: list[Path] = []
-    table_paths: list[Path] = []
+    # what goes where, before anything is written: the workbook can then be made elsewhere
+    # (``jobs``) while the CSV and Parquet files are written here
+    plans = [_plan_table(name, df, formats) for name, df in tables.items()]
     sheets: dict[str, pd.DataFrame] = {}  # the table, or the note standing in for it
     dictionary_parts: list[pd.DataFrame] = []
-    for name, df in tables.items():
-        has_index = any(n is not None for n in df.index.names)
-        large = _cells(df, has_index) > LARGE_TABLE_CELLS or not _fits_sheet(df, has_index)
-        matrix = _is_matrix(df)
-        files = []
-        if large:
-            path = out / f"{name}.parquet"
-            if matrix:
-                _write_long_matrix(df, path)
-            else:
-                _for_parquet(df).to_parquet(path, index=has_index)
-            table_paths.append(path)
-            files.append(path.name)
-        else:
-            if "csv" in formats:
-                path = out / f"{name}.csv"
-                df.to_csv(path, index=has_index)
-                table_paths.append(path)
-                files.append(path.name)
-            if "parquet" in formats:
-                path = out / f"{name}.parquet"
-                _for_parquet(df).to_parquet(path, index=has_index)
-                table_paths.append(path)
-                files.append(path.name)
+    for name, df, has_index, large, matrix, files in plans:
         kept_out = large or (matrix and bool(files))
         if workbook:
             sheets[name] = _note_sheet(name, df, has_index, files) if kept_out else df
@@ -921,32 +908,63 @@ def write_tables(
             )
             written = _written_as(df, large, files, bool(workbook) and not kept_out)
             dictionary_parts.append(part.assign(written_as=written))
+    dictionary = None
     if labels is not None:
         dictionary = pd.concat(dictionary_parts, ignore_index=True) if dictionary_parts else (
             labels.dictionary({}).assign(written_as="")
         )  # fmt: skip
+        sheets = {"columns": dictionary.set_index("table"), **sheets}
+    key = f"workbook {out / workbook}" if workbook else ""
+    if workbook and jobs is not None:
+        jobs.submit(key, workbook_bytes, sheets, encode=bytes)
+    paths: list[Path] = []
+    table_paths: list[Path] = []
+    for _, df, has_index, large, matrix, files in plans:
+        for file in files:
+            path = out / file
+            if large and matrix:
+                _write_long_matrix(df, path)
+            elif file.endswith(".csv"):
+                df.to_csv(path, index=has_index)
+            else:
+                _for_parquet(df).to_parquet(path, index=has_index)
+            table_paths.append(path)
+    if dictionary is not None:
         dictionary.to_csv(out / "columns.csv", index=False)
         paths.append(out / "columns.csv")
-        sheets = {"columns": dictionary.set_index("table"), **sheets}
     paths += table_paths
     if workbook:
         path = out / workbook
-        _write_workbook(path, sheets)
+        path.write_bytes(workbook_bytes(sheets) if jobs is None else jobs.result(key).files[""])
         paths.append(path)
     return paths
 
 
-def _write_workbook(path: Path, sheets: Mapping[str, pd.DataFrame]) -> None:
-    """The workbook in one go with XlsxWriter (cells are data: no formulas, no links)."""
+def _plan_table(name: str, df: pd.DataFrame, formats: Sequence[str]) -> tuple:
+    """(name, df, has_index, large, matrix, files) of one table of :func:`write_tables`."""
+    has_index = any(n is not None for n in df.index.names)
+    large = _cells(df, has_index) > LARGE_TABLE_CELLS or not _fits_sheet(df, has_index)
+    if large:
+        files = [f"{name}.parquet"]
+    else:
+        files = [f"{name}.{fmt}" for fmt in ("csv", "parquet") if fmt in formats]
+    return name, df, has_index, large, _is_matrix(df), files
+
+
+def workbook_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
+    """The XLSX workbook of ``sheets`` (name -> table), written in one go with XlsxWriter
+    (cells are data: no formulas, no links)."""
     options = {"strings_to_formulas": False, "strings_to_urls": False}
     used: set[str] = set()
-    with pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
         header = writer.book.add_format({"bold": True})
         for name, df in sheets.items():
             sheet = _sheet_name(name, used)
             has_index = any(n is not None for n in df.index.names)
             if not _write_sheet(writer.book, sheet, df, has_index, header):
                 df.to_excel(writer, sheet_name=sheet, index=has_index)
+    return buffer.getvalue()
 
 
 # ----------------------------------------------------------------------------- progress
