@@ -50,6 +50,8 @@ def test_an_error_in_the_helper_surfaces_with_its_message():
     bad = pd.DataFrame({"a": [0.5], "b": [2.0], "c": [0.1]}, index=["AAA"])  # 2.0 > rmax
     with FigureJobs(process=True) as jobs:
         jobs.submit("radar", F.radar, bad, encode=F.figure_files)
+        while "radar" not in jobs._futures:  # sent once the helper's imports end
+            time.sleep(0.05)
         future = jobs._futures["radar"]
         while not future.done():  # drawn (and failed) in the helper, not taken back here
             time.sleep(0.05)
