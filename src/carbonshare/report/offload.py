@@ -229,6 +229,7 @@ class FigureJobs:
         # started can still be drawn here (a pool's queue holds a job it already calls running)
         self._waiting: list[str] = []
         self._lock = threading.Lock()
+        self._up: Future | None = None  # the helper's start-up (its imports)
         self._done: dict[str, Rendered] = {}
         if self.process:
             import multiprocessing
@@ -282,9 +283,10 @@ class FigureJobs:
         """Send the helper the first waiting job when it has none (also called by the pool's
         thread as a job ends)."""
         with self._lock:
-            busy = not self._up.done() or any(not f.done() for f in self._futures.values())
-            if busy or not self._waiting or self._pool is None:
+            if self._pool is None or self._up is None or not self._waiting:
                 return
+            if not self._up.done() or any(not f.done() for f in self._futures.values()):
+                return  # still importing, or drawing a job: sent when that ends
             key = self._waiting.pop(0)
             try:
                 future = self._pool.submit(render, *self._jobs[key])

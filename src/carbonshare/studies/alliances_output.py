@@ -211,7 +211,9 @@ def figure_jobs(config: AlliancesConfig) -> FigureJobs:
         warm += ("carbonshare.uncertainty.run",)
     if not warm:  # a process for the workbook alone costs more than it saves (measured)
         return FigureJobs(process=False)
-    return FigureJobs(warm=(*warm, "xlsxwriter"))
+    if not out.figures:  # the helper is free for the workbook once the samples are done
+        warm += ("xlsxwriter",)
+    return FigureJobs(warm=warm)
 
 
 def submit_figures(result: AllianceResult, jobs: FigureJobs) -> None:
