@@ -238,3 +238,56 @@ def test_constant_values_do_not_paint_rounding_noise(co2_per_capita):
     fig = ia.choropleth_map(equal, log_color=True)  # also fine on a log scale
     main = next(t for t in fig.data if t.type == "choropleth" and t.showscale is not False)
     assert main.zmax > main.zmin
+
+
+def test_map_geojson_is_shared_not_copied(co2_per_capita, countries, boundaries):
+    """plotly deep-copies trace properties on add_trace and on serialising; the boundaries of
+    a map trace are the same object throughout, and serialise exactly as a plain dict."""
+    import json
+
+    import plotly.io as pio
+
+    maps = [
+        ia.choropleth_map(co2_per_capita),
+        ia.category_map(countries["continent"].rename("continent")),
+        ia.choropleth_map(co2_per_capita, boundaries=boundaries),
+    ]
+    for fig in maps:
+        traces = [t for t in fig.data if t.type == "choropleth"]
+        spec = fig.to_plotly_json()
+        for trace, raw in zip(fig.data, spec["data"], strict=True):
+            if trace.type == "choropleth":
+                assert type(trace.geojson) is ia.SharedGeoJSON
+                assert raw["geojson"] is fig._data[fig.data.index(trace)]["geojson"]
+        plain = [json.loads(json.dumps(dict(t.geojson))) for t in traces]
+        shared = [t["geojson"] for t in json.loads(pio.to_json(fig))["data"] if "geojson" in t]
+        assert shared == plain
+
+
+def test_bundled_boundaries_prepared_once_given_ones_each_time(co2_per_capita, boundaries):
+    assert ia._prepare(None, set()) is ia._prepare(None, {"FRA"})
+    assert ia._prepare(None, {"ATA"})[1].keys() == ia._prepare(None, set())[1].keys() | {"ATA"}
+    own = {**boundaries, "features": [f for f in boundaries["features"]
+                                      if f["properties"]["iso3"] != "FRA"]}  # fmt: skip
+    assert "FRA" not in ia._prepare(own, set())[1]
+    assert "FRA" in ia._prepare(boundaries, set())[1]
+
+
+def test_hover_lines_are_the_rows_as_loc_gives_them(countries):
+    """One pass over ``hover`` gives what ``hover.loc[iso3]`` gives row by row (its common
+    dtype decides the formatting: an int column among float ones reads as a float)."""
+    mixed = countries[["continent", "capital_lat"]].assign(
+        members=np.arange(len(countries)) * 1000,
+        note=pd.array([None, "x"] * (len(countries) // 2) + ["y"] * (len(countries) % 2),
+                      dtype="string"),
+    )  # fmt: skip
+    numeric = mixed[["capital_lat", "members"]]
+    for hover in (mixed, numeric, numeric[["members"]]):
+        got = ia._hover_lines(hover)
+        for iso3 in hover.index[:: max(1, len(hover) // 25)]:
+            row = hover.loc[iso3]
+            assert got[iso3] == [f"{col}: {ia._fmt(row[col])}" for col in hover.columns]
+    assert ia._hover_lines(numeric[["members"]])["CHN"][0].startswith("members: ")
+    assert ia._hover_lines(None) == {}
+    with pytest.raises(DataError, match=r"hover has duplicate ISO3 codes \['CHN'\]"):
+        ia.choropleth_map(pd.Series({"CHN": 1.0}), hover=mixed.loc[["CHN", "CHN"]])

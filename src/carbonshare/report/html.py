@@ -217,7 +217,7 @@ class Report:
         self.subtitle = str(subtitle)
         self._sections: list[_Section] = []
         self._anchors: set[str] = set()
-        self._shared: dict[str, Any] = {}
+        self._shared: dict[str, str] = {}  # key -> JSON text of a GeoJSON used by the figures
         self._geojson_keys: dict[int, str] = {}  # id of a GeoJSON dict -> its key in _shared
         self._n_plotly = 0
         self._counter = 0
@@ -414,7 +414,7 @@ class Report:
                     text = _plotly_json(gj)
                     key = hashlib.sha1(text.encode()).hexdigest()[:16]
                     self._geojson_keys[id(gj)] = key
-                    self._shared.setdefault(key, json.loads(text))
+                    self._shared.setdefault(key, text)
                 trace["geojson"] = {"$csref": key}
             elif isinstance(gj, str) and gj:
                 raise DataError(
@@ -557,7 +557,7 @@ class Report:
             scripts.append(f"<script>{_script_safe(_plotlyjs())}</script>")
             scripts.append(f"<script>{_assets.GEO_STUB_JS}</script>")
         if self._shared:
-            shared = json.dumps(self._shared, separators=(",", ":"))
+            shared = "{" + ",".join(f"{json.dumps(k)}:{v}" for k, v in self._shared.items()) + "}"
             scripts.append(
                 f'<script type="application/json" id="cs-shared-data">{_script_safe(shared)}</script>'
             )

@@ -21,6 +21,7 @@ drawn grey with "no data" on hover.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from collections.abc import Mapping, Sequence
@@ -41,12 +42,14 @@ _FONT = style.FONT_FAMILY
 
 
 def _fmt(v: Any) -> str:
+    """A hover value: integers with thousands separators, floats to about 3 significant
+    decimals, missing as "n/a" (numpy scalars as their Python kind)."""
     if v is None or v is pd.NA:
         return "n/a"
-    if isinstance(v, bool):
-        return str(v)
-    if isinstance(v, int):
-        return f"{v:,}"
+    if isinstance(v, bool | np.bool_):
+        return str(bool(v))
+    if isinstance(v, int | np.integer):
+        return f"{int(v):,}"
     if isinstance(v, float):
         if math.isnan(v):
             return "n/a"
@@ -61,11 +64,19 @@ def _fmt(v: Any) -> str:
     return str(v)
 
 
-def _hover_lines(iso3: str, hover: pd.DataFrame | None) -> list[str]:
-    if hover is None or iso3 not in hover.index:
-        return []
-    row = hover.loc[iso3]
-    return [f"{col}: {_fmt(row[col])}" for col in hover.columns]
+def _hover_lines(hover: pd.DataFrame | None) -> dict[Any, list[str]]:
+    """ISO3 -> the lines "column: value" of its row of ``hover`` (the row as ``hover.loc``
+    gives it: one dtype common to the columns); a country not in ``hover`` has none."""
+    if hover is None:
+        return {}
+    if hover.index.has_duplicates:
+        dup = sorted(map(str, hover.index[hover.index.duplicated()].unique()))
+        raise DataError(f"hover has duplicate ISO3 codes {dup}; keep one row per country")
+    cols = list(map(str, hover.columns))
+    return {
+        iso3: [f"{col}: {_fmt(v)}" for col, v in zip(cols, row, strict=True)]
+        for iso3, row in zip(hover.index, hover.to_numpy(), strict=True)
+    }
 
 
 def _check_series(s: pd.Series, what: str) -> pd.Series:
@@ -78,22 +89,50 @@ def _check_series(s: pd.Series, what: str) -> pd.Series:
 
 
 def _prepare(boundaries: dict | None, keep: set[str]) -> tuple[dict, dict[str, str]]:
-    gj = get_boundaries(boundaries)
+    """The boundaries to draw (Antarctica only if ``keep`` has it) and ISO3 -> name; both
+    are read only, so the bundled ones are prepared once per process."""
     drop = () if "ATA" in keep else ("ATA",)
+    if boundaries is None:
+        return _bundled(drop)
+    return _prepared(get_boundaries(boundaries), drop)
+
+
+@functools.cache
+def _bundled(drop: tuple[str, ...]) -> tuple[dict, dict[str, str]]:
+    return _prepared(get_boundaries(None), drop)
+
+
+def _prepared(gj: dict, drop: tuple[str, ...]) -> tuple[dict, dict[str, str]]:
     gj = prepare_boundaries(gj, drop=drop)
-    names = {f["properties"]["iso3"]: f["properties"]["name"] for f in gj["features"]}
-    return gj, names
+    return gj, {f["properties"]["iso3"]: f["properties"]["name"] for f in gj["features"]}
 
 
-def _only(gj: dict, codes: list[str]) -> dict:
-    """The features of ``gj`` for ``codes`` only.
+class SharedGeoJSON(dict):
+    """A trace's GeoJSON that plotly shares instead of copying.
 
-    plotly deep-copies a trace's GeoJSON when the trace is built and again when the figure
-    is serialised; giving each trace only its own countries keeps a map of many traces
-    (one per alliance) at the cost of one world instead of one world per trace.
+    plotly deep-copies a trace's properties when the trace is added to a figure and again
+    when the figure is serialised: for a map, every polygon coordinate twice per trace, about
+    a third of the CPU of the alliance study's report. The boundaries of a trace are never
+    changed once made, so a copy of them can be the object itself.
+    """
+
+    def __copy__(self) -> SharedGeoJSON:
+        return self
+
+    def __deepcopy__(self, memo: dict) -> SharedGeoJSON:
+        return self
+
+
+def _only(gj: dict, codes: list[str]) -> SharedGeoJSON:
+    """The features of ``gj`` for ``codes`` only, shared by plotly (:class:`SharedGeoJSON`).
+
+    Each trace gets only its own countries: plotly.js indexes every feature of every trace,
+    so a map of many traces (one per alliance) draws one world instead of one per trace.
     """
     keep = set(codes)
-    return {**gj, "features": [f for f in gj["features"] if f["properties"]["iso3"] in keep]}
+    return SharedGeoJSON(
+        {**gj, "features": [f for f in gj["features"] if f["properties"]["iso3"] in keep]}
+    )
 
 
 def _small_points(
@@ -319,6 +358,7 @@ def choropleth_map(
     import plotly.graph_objects as go
 
     values = _check_series(values, "values")
+    extra = _hover_lines(hover)
     v = pd.to_numeric(values, errors="coerce").astype("float64")
     data = v.dropna()
     gj, names = _prepare(boundaries, set(map(str, data.index)))
@@ -354,9 +394,7 @@ def choropleth_map(
     codes = [str(c) for c in data.index]
     no_data = [c for c in names if c not in set(codes)]
     text = [
-        "<br>".join(
-            [f"<b>{names[c]}</b> ({c})", f"{label}: {_fmt(float(x))}"] + _hover_lines(c, hover)
-        )
+        "<br>".join([f"<b>{names[c]}</b> ({c})", f"{label}: {_fmt(float(x))}"] + extra.get(c, []))
         for c, x in zip(codes, data.tolist(), strict=True)
     ]
     fig = go.Figure()
@@ -389,7 +427,7 @@ def choropleth_map(
         small_text = [
             "<br>".join(
                 [f"<b>{small.loc[c, 'name']}</b> ({c})", f"{label}: {_fmt(float(x))}"]
-                + _hover_lines(c, hover)
+                + extra.get(c, [])
             )
             for c, x in zip(small.index, small_values.tolist(), strict=True)
         ]
@@ -436,6 +474,7 @@ def category_map(
     import plotly.graph_objects as go
 
     labels = _check_series(labels, "labels").dropna()
+    extra = _hover_lines(hover)
     gj, names = _prepare(boundaries, set(map(str, labels.index)))
     small, missing = _small_points(
         [str(c) for c in labels.index if str(c) not in names], points, "category_map"
@@ -459,9 +498,7 @@ def category_map(
         codes = [str(c) for c in labels.index[labels == cat]]
         small_codes = [str(c) for c in small_labels.index[small_labels == cat]]
         text = [
-            "<br>".join(
-                [f"<b>{names[c]}</b> ({c})", f"{legend_name}: {cat}"] + _hover_lines(c, hover)
-            )
+            "<br>".join([f"<b>{names[c]}</b> ({c})", f"{legend_name}: {cat}"] + extra.get(c, []))
             for c in codes
         ]
         fig.add_trace(
@@ -484,7 +521,7 @@ def category_map(
             small_text = [
                 "<br>".join(
                     [f"<b>{small.loc[c, 'name']}</b> ({c})", f"{legend_name}: {cat}"]
-                    + _hover_lines(c, hover)
+                    + extra.get(c, [])
                 )
                 for c in small_codes
             ]
@@ -563,6 +600,7 @@ def arrow_map(
     if bad:
         raise DataError(f"arrow_map: lat/lon of {bad} are missing or not numbers; fix points")
     gj, names = _prepare(boundaries, set())
+    extra = _hover_lines(hover)
     groups, cats, palette = style.link_groups(linked.index, color_by, colors)
     if order is not None:
         present, listed = set(cats), set(order)
@@ -583,7 +621,7 @@ def arrow_map(
             lines += [f"{k}: {_fmt(linked.loc[c, k])}" for k in linked.columns if k != "partner"]
         if color_by is not None and c in color_by.index:
             lines.append(f"{group_name}: {color_by.loc[c]}")
-        cap_text.append("<br>".join(lines + _hover_lines(c, hover)))
+        cap_text.append("<br>".join(lines + extra.get(c, [])))
     # Trace order matters to plotly.js 3: the first trace of a geo subplot decides
     # whether topojson is fetched (it must have no locationmode) and whether
     # per-point marker angles are honoured (it must use them). So the arrow

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -203,13 +204,20 @@ def group_labels(
     >>> group_labels(g, w, {"COD": "DR Congo", "USA": "United States"})
     {2: 'DR Congo +2', 32: 'United States'}
     """
-    w = weight.reindex(groups.index).fillna(float("-inf"))
+    keys = groups.tolist()
+    valid = groups.notna().to_numpy()
+    w = weight.reindex(groups.index).fillna(float("-inf")).to_numpy(dtype=float)
+    at = np.flatnonzero(valid)
+    at = at[np.argsort(-w[at], kind="stable")]  # heaviest first; ties in the given order
+    lead: dict[Hashable, Hashable] = {}
+    size: dict[Hashable, int] = {}
+    for i in at:
+        lead.setdefault(keys[i], groups.index[i])
+        size[keys[i]] = size.get(keys[i], 0) + 1
     out = {}
-    for grp in category_order(groups.dropna().unique().tolist()):
-        members = w[groups == grp].sort_values(ascending=False, kind="stable")
-        lead = members.index[0]
-        name = (names or {}).get(lead, lead)
-        out[grp] = f"{name} +{len(members) - 1}" if len(members) > 1 else str(name)
+    for grp in category_order(k for k, ok in zip(keys, valid, strict=True) if ok):
+        name = (names or {}).get(lead[grp], lead[grp])
+        out[grp] = f"{name} +{size[grp] - 1}" if size[grp] > 1 else str(name)
     return out
 
 
