@@ -28,9 +28,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FIGURES",
+    "METHOD_MARKDOWN",
     "add_robustness",
     "build_report",
-    "METHOD_MARKDOWN",
     "figure_data",
     "figure_jobs",
     "robustness_figures",
