@@ -61,15 +61,14 @@ def load_zhou2024_table2(countries: pd.DataFrame | None = None) -> PublishedAlli
     >>> len(t.shares), len(t.members), int(t.members["COD"]), float(t.shares[2])
     (15, 184, 2, 9.78)
     """
-    from carbonshare.data.bundled import _name_index
-    from carbonshare.data.names import build_name_index, match_country
+    from carbonshare.data.names import _index_of, match_country
 
     raw = json.loads(
         resources.files("carbonshare.data")
         .joinpath("published/zhou2024_table2.json")
         .read_text(encoding="utf-8")
     )
-    index = _name_index() if countries is None else build_name_index(countries)
+    index = _index_of(countries)
     iso, alliance, printed, shares = [], [], [], {}
     for key, entry in raw["alliances"].items():
         shares[int(key)] = float(entry["share_pct"])

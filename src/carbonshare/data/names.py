@@ -94,6 +94,16 @@ def build_name_index(countries: pd.DataFrame) -> dict[str, str]:
     return index
 
 
+def _index_of(countries: pd.DataFrame | None) -> dict[str, str]:
+    """The name index of ``countries``; of the bundled countries (built once per process)
+    when None."""
+    if countries is None:
+        from carbonshare.data.bundled import _name_index
+
+        return _name_index()
+    return build_name_index(countries)
+
+
 def match_country(name: object, index: Mapping[str, str]) -> str | None:
     """ISO3 of ``name`` (a name or an ISO3/ISO2/M49 code), or None."""
     if name is None or (isinstance(name, float) and pd.isna(name)):
@@ -173,12 +183,7 @@ def to_iso3(
     >>> to_iso3(["Guadeloupe"], known_only=False)
     ['GLP']
     """
-    if countries is None:
-        from carbonshare.data.bundled import _name_index
-
-        index = _name_index()
-    else:
-        index = build_name_index(countries)
+    index = _index_of(countries)
     out = []
     for name in names:
         hit = match_country(name, index)

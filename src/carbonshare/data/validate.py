@@ -91,17 +91,14 @@ def panel_problems(
     problems: list[str] = []
     df = _as_indexed(df, entities)
     level = df.index.names[0]
-    if entities == "any":
-        pass
-    elif countries is None:
-        from carbonshare.data.bundled import _countries, _name_index
+    if entities != "any":
+        from carbonshare.data.names import _index_of
 
-        countries = _countries()
-        index = _name_index()
-    else:
-        from carbonshare.data.names import build_name_index
+        index = _index_of(countries)
+        if countries is None:
+            from carbonshare.data.bundled import _countries
 
-        index = build_name_index(countries)
+            countries = _countries()
 
     codes = df.index.get_level_values(level)
     if entities != "any":

@@ -111,9 +111,9 @@ class SharedGeoJSON(dict):
     """A trace's GeoJSON that plotly shares instead of copying.
 
     plotly deep-copies a trace's properties when the trace is added to a figure and again
-    when the figure is serialised: for a map, every polygon coordinate twice per trace, about
-    a third of the CPU of the alliance study's report. The boundaries of a trace are never
-    changed once made, so a copy of them can be the object itself.
+    when the figure is serialised: for a map, every polygon coordinate twice per trace, a sixth
+    of the CPU of the alliance study's report. The boundaries of a trace are never changed
+    once made, so a copy of them can be the object itself.
     """
 
     def __copy__(self) -> SharedGeoJSON:
